@@ -1,0 +1,194 @@
+/*
+ * integ.h: the public interface of libinteg.
+ *
+ * libinteg is the thin library under the integ tools (integ-fetch,
+ * integ-extract, integ-emit, integ-state) and the connectors. Rules that
+ * hold for every function here:
+ *
+ * - The library never writes to stdout unless it is handed a stream to
+ *   write to, and never exits on a recoverable error: it returns an
+ *   exit status from the table below (and fills a struct integ_err)
+ *   and lets main() decide. Running out of memory is not recoverable:
+ *   the integ_x* allocators die.
+ * - Every integ_*_new() has an integ_*_free(); free(NULL)-style calls on
+ *   NULL are no-ops.
+ * - Every buffer has a hard cap.
+ * - Anything printed (logs, errors, trailers) goes through secret masking.
+ */
+#ifndef INTEG_H
+#define INTEG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define INTEG_VERSION "0.1.0"
+
+/* ---- exit statuses (sysexits numbers; DESIGN.md, Conventions) ---- */
+
+enum {
+	INTEG_EXIT_OK = 0,
+	INTEG_EXIT_FAIL = 1,		/* unexpected; or "not found" */
+	INTEG_EXIT_USAGE = 64,		/* bad invocation */
+	INTEG_EXIT_DATA = 65,		/* malformed input data */
+	INTEG_EXIT_NOINPUT = 66,	/* input/config/state file unreadable */
+	INTEG_EXIT_REFUSED = 69,	/* API refused for good, bad TLS cert */
+	INTEG_EXIT_IO = 74,		/* read or write error */
+	INTEG_EXIT_TEMPFAIL = 75,	/* retries outlasted: try again later */
+	INTEG_EXIT_PROTOCOL = 76,	/* server broke the contract */
+	INTEG_EXIT_AUTH = 77,		/* 401 or 403 */
+	INTEG_EXIT_CONFIG = 78,		/* invalid configuration */
+	INTEG_EXIT_SIGNAL = 128		/* + signal number */
+};
+
+/* A short name for an exit status ("tempfail"), or "unknown". */
+const char	*integ_exit_name(int);
+
+/* ---- errors ---- */
+
+/*
+ * A recoverable error: an exit status and a message "what: why" without
+ * the program name. Messages are masked when they are printed, and
+ * untrusted bytes in them should be passed through integ_escape() first.
+ */
+struct integ_err {
+	int	 code;
+	char	 msg[1024];
+};
+
+/* Fill e (which may be NULL) and return code, for `return integ_errf(...)`. */
+int	 integ_errf(struct integ_err *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 integ_err_clear(struct integ_err *);
+
+/*
+ * Escape untrusted bytes for a one-line message: printable ASCII as is,
+ * \n \r \t \\ \" and \xNN for the rest, cut to fit dstsz with "..." when
+ * longer. Always NUL-terminates (dstsz > 0). Returns strlen(dst).
+ */
+size_t	 integ_escape(char *, size_t, const void *, size_t);
+
+/* ---- allocation: dies on exhaustion (not a recoverable error) ---- */
+
+void	*integ_xmalloc(size_t);
+void	*integ_xcalloc(size_t, size_t);
+void	*integ_xreallocarray(void *, size_t, size_t);
+char	*integ_xstrdup(const char *);
+char	*integ_xstrndup(const char *, size_t);
+int	 integ_xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 integ_xvasprintf(char **, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
+/* ---- secrets ---- */
+
+/*
+ * A process-wide registry of secret values. Every registered value is
+ * also masked in its percent-encoded forms (upper and lower case hex, and
+ * '+' for space). Register secrets before starting threads; masking
+ * reads the registry without locks.
+ */
+void	 integ_secret_add(const char *);
+void	 integ_secret_addn(const char *, size_t);
+int	 integ_secret_count(void);
+void	 integ_secret_clear(void);
+/* Does the text contain a registered secret (in any form)? */
+int	 integ_secret_in(const char *, size_t);
+/* A new string with every secret replaced by "***". */
+char	*integ_mask(const char *);
+char	*integ_maskn(const char *, size_t);
+
+/* ---- logging ---- */
+
+enum integ_level {
+	INTEG_LOG_ERROR = 0,
+	INTEG_LOG_WARN,
+	INTEG_LOG_INFO,
+	INTEG_LOG_DEBUG
+};
+
+/*
+ * A sink receives one masked line without its newline. The default sink
+ * writes "PROG: line\n" to stderr; connectors in Airbyte mode install one
+ * that writes LOG messages.
+ */
+typedef void	integ_log_sink_fn(enum integ_level, const char *, void *);
+
+void	 integ_log_init(const char *, enum integ_level);
+const char *integ_progname(void);
+void	 integ_log_set_level(enum integ_level);
+enum integ_level integ_log_get_level(void);
+void	 integ_log_set_sink(integ_log_sink_fn *, void *);
+void	 integ_log(enum integ_level, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 integ_vlog(enum integ_level, const char *, va_list);
+/* Log an integ_err at ERROR level; returns its code. */
+int	 integ_log_err(const struct integ_err *);
+
+/* ---- growable buffer with a hard cap ---- */
+
+struct integ_buf {
+	char	*data;		/* always NUL-terminated once allocated */
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;		/* len never exceeds this */
+};
+
+#define INTEG_BUF_MAX_DEFAULT	((size_t)256 << 20)
+
+void	 integ_buf_init(struct integ_buf *, size_t);
+/* 0, or -1 with errno EMSGSIZE when the cap would be passed. */
+int	 integ_buf_add(struct integ_buf *, const void *, size_t);
+int	 integ_buf_addc(struct integ_buf *, int);
+int	 integ_buf_adds(struct integ_buf *, const char *);
+int	 integ_buf_printf(struct integ_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 integ_buf_reserve(struct integ_buf *, size_t);
+void	 integ_buf_consume(struct integ_buf *, size_t);
+void	 integ_buf_reset(struct integ_buf *);
+void	 integ_buf_free(struct integ_buf *);
+/* Take the data (NUL-terminated, may be NULL when empty); b is reset. */
+char	*integ_buf_take(struct integ_buf *);
+
+/* ---- the failure trailer: "integ-error: CODE message" ---- */
+
+#define INTEG_TRAILER_PREFIX	"integ-error: "
+
+/* Write the trailer line (masked, escaped, one line) and flush. */
+int	 integ_trailer_write(FILE *, int, const char *);
+/*
+ * Is this line (without its newline) a trailer? If so, return 1 and set
+ * *code and, when msg is not NULL, *msg to the message (inside line).
+ */
+int	 integ_trailer_parse(const char *, size_t, int *, const char **);
+
+/* ---- signals ---- */
+
+/*
+ * SIGTERM and SIGINT set a flag (without SA_RESTART, so a blocking read
+ * returns EINTR) so a tool can frame what it has and end cleanly; SIGPIPE
+ * keeps its default action, so a closed stdout ends the tool quietly.
+ */
+void	 integ_signals_init(void);
+/* The signal caught (SIGTERM or SIGINT), or 0. */
+int	 integ_signal_caught(void);
+/* For tests and connectors that cancel themselves. */
+void	 integ_signal_raise(int);
+
+/* ---- stdout ---- */
+
+/* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */
+int	 integ_close_stdout(struct integ_err *);
+
+/* ==== json (json.c, path.c) ==== */
+
+/* ==== http (http.c, fetch.c, paginate.c) ==== */
+
+/* ==== emit (emit.c, format_*.c, schema.c) ==== */
+
+/* ==== state (state.c) ==== */
+
+/* ==== connectors (source.c, config.c) ==== */
+
+#endif /* INTEG_H */

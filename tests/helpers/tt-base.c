@@ -1,0 +1,129 @@
+/*
+ * tt-base: the base pieces of libinteg, driven from tests/t-base.sh.
+ *
+ *   tt-base escape MAX              stdin -> escaped into a MAX-byte buffer
+ *   tt-base mask SECRET...          stdin -> masked
+ *   tt-base log LEVEL SECRET...     log stdin's lines at LEVEL (0-3), level WARN
+ *   tt-base buf MAX CHUNK...        append chunks; prints len or the error
+ *   tt-base trailer CODE MSG        write a trailer
+ *   tt-base parse                   stdin lines -> "CODE MSG" or "no"
+ *   tt-base exitname CODE
+ *   tt-base signal                  wait for SIGTERM/SIGINT on a blocking read
+ *   tt-base closeout                write stdin to stdout, then close it
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "integ.h"
+
+static char *
+slurp(size_t *lenp)
+{
+	struct integ_buf b;
+	char chunk[4096];
+	size_t n;
+
+	integ_buf_init(&b, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		integ_buf_add(&b, chunk, n);
+	*lenp = b.len;
+	if (b.data == NULL)
+		return integ_xstrdup("");
+	return integ_buf_take(&b);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct integ_err e;
+	char *in, *out, line[4096];
+	size_t len;
+	int i, code;
+
+	integ_log_init("tt-base", INTEG_LOG_WARN);
+	if (argc < 2)
+		return 64;
+	if (strcmp(argv[1], "escape") == 0 && argc == 3) {
+		size_t max = strtoul(argv[2], NULL, 10);
+		char *dst = integ_xmalloc(max ? max : 1);
+
+		in = slurp(&len);
+		len = integ_escape(dst, max, in, len);
+		printf("%zu:%s\n", len, dst);
+		free(dst);
+		free(in);
+	} else if (strcmp(argv[1], "mask") == 0) {
+		for (i = 2; i < argc; i++)
+			integ_secret_add(argv[i]);
+		in = slurp(&len);
+		out = integ_maskn(in, len);
+		fputs(out, stdout);
+		printf("[in=%d]\n", integ_secret_in(in, len));
+		free(in);
+		free(out);
+		integ_secret_clear();
+	} else if (strcmp(argv[1], "log") == 0 && argc >= 3) {
+		for (i = 3; i < argc; i++)
+			integ_secret_add(argv[i]);
+		while (fgets(line, sizeof(line), stdin) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			integ_log(atoi(argv[2]), "%s", line);
+		}
+		integ_secret_clear();
+	} else if (strcmp(argv[1], "buf") == 0 && argc >= 3) {
+		struct integ_buf b;
+
+		integ_buf_init(&b, strtoul(argv[2], NULL, 10));
+		for (i = 3; i < argc; i++) {
+			if (integ_buf_adds(&b, argv[i]) == -1) {
+				printf("error at %d: %s\n", i - 2, strerror(errno));
+				break;
+			}
+		}
+		printf("%zu:%s\n", b.len, b.data ? b.data : "");
+		integ_buf_free(&b);
+	} else if (strcmp(argv[1], "trailer") == 0 && argc >= 4) {
+		for (i = 4; i < argc; i++)
+			integ_secret_add(argv[i]);
+		integ_trailer_write(stdout, atoi(argv[2]), argv[3]);
+		integ_secret_clear();
+	} else if (strcmp(argv[1], "parse") == 0) {
+		const char *msg;
+
+		while (fgets(line, sizeof(line), stdin) != NULL) {
+			len = strcspn(line, "\n");
+			if (integ_trailer_parse(line, len, &code, &msg))
+				printf("%d %.*s\n", code, (int)(len - (size_t)(msg - line)), msg);
+			else
+				printf("no\n");
+		}
+	} else if (strcmp(argv[1], "exitname") == 0 && argc == 3) {
+		printf("%s\n", integ_exit_name(atoi(argv[2])));
+	} else if (strcmp(argv[1], "signal") == 0) {
+		ssize_t n;
+
+		integ_signals_init();
+		printf("ready\n");
+		fflush(stdout);
+		while ((n = read(STDIN_FILENO, line, sizeof(line))) > 0)
+			;
+		if (n == -1 && errno == EINTR && integ_signal_caught()) {
+			printf("caught %d\n", integ_signal_caught());
+			return INTEG_EXIT_SIGNAL + integ_signal_caught();
+		}
+		printf("eof\n");
+	} else if (strcmp(argv[1], "closeout") == 0) {
+		in = slurp(&len);
+		fwrite(in, 1, len, stdout);
+		free(in);
+		if ((code = integ_close_stdout(&e)) != 0)
+			return integ_log_err(&e);
+	} else {
+		return 64;
+	}
+	return 0;
+}

@@ -1,0 +1,149 @@
+# shellcheck shell=sh
+# tests/lib.sh: sourced by every tests/t-*.sh.
+#
+# A test is one call:  t 'what it shows' 'shell commands'
+# The commands run in a subshell with set -e inside a fresh directory, so
+# the first failing command fails the test. The helpers below (expect_*)
+# say what was wanted on failure. Prerequisites skip rather than fail:
+#   need python3 || skip_all 'no python3'
+# The runner (tests/run.sh) sets INTEG_BIN (the built tools) and
+# INTEG_HELPERS (the test helper binaries).
+
+set -u
+TESTS=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$TESTS/.." && pwd)
+: "${INTEG_BIN:=$TOP/build/bin}"
+: "${INTEG_HELPERS:=$TOP/build/tests}"
+PATH=$INTEG_BIN:$INTEG_HELPERS:$PATH
+export PATH INTEG_BIN INTEG_HELPERS TESTS TOP
+# Waits in libinteg (backoff, Retry-After) are scaled by this factor so
+# tests do not sleep for real; a test that checks real timing unsets it.
+INTEG_TEST_TIMESCALE=${INTEG_TEST_TIMESCALE:-0.01}
+export INTEG_TEST_TIMESCALE
+LC_ALL=C
+export LC_ALL
+
+_name=$(basename "$0" .sh)
+_n=0 _pass=0 _fail=0 _skip=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/integ-$_name.XXXXXX")
+_cleanups=
+cleanup() {
+	for _c in $_cleanups; do "$_c" >/dev/null 2>&1 || :; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+at_exit() { _cleanups="$_cleanups $1"; }
+
+t() {
+	_n=$((_n + 1))
+	_dir=$TMP/t$_n
+	mkdir -p "$_dir"
+	( cd "$_dir" && set -e && eval "$2" ) >"$_dir/.out" 2>&1
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then
+		_pass=$((_pass + 1))
+		echo "ok $_n - $1"
+	else
+		_fail=$((_fail + 1))
+		echo "not ok $_n - $1"
+		sed 's/^/#   /' "$_dir/.out" | head -n 60
+	fi
+}
+
+skip() {
+	_n=$((_n + 1)) _skip=$((_skip + 1))
+	echo "ok $_n # skip $1: $2"
+}
+
+skip_all() {
+	echo "1..0 # skip $_name: $1"
+	echo "# $_name: 0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_n"
+	echo "# $_name: $_pass passed, $_fail failed, $_skip skipped"
+	[ "$_fail" -eq 0 ]
+}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+# expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
+expect_exit() {
+	_want=$1; shift
+	set +e; "$@"; _got=$?; set -e
+	if [ "$_got" -ne "$_want" ]; then
+		echo "expected exit $_want, got $_got: $*" >&2
+		return 1
+	fi
+}
+
+# expect_eq EXPECTED ACTUAL [what]
+expect_eq() {
+	if [ "$1" != "$2" ]; then
+		printf 'expected %s: [%s]\n     got: [%s]\n' "${3:-value}" "$1" "$2" >&2
+		return 1
+	fi
+}
+
+# expect_same FILE_EXPECTED FILE_ACTUAL: diff -u on failure.
+expect_same() { diff -u "$1" "$2" >&2; }
+
+# expect_grep PATTERN FILE / expect_no_grep PATTERN FILE (fixed strings)
+expect_grep() {
+	grep -qF -- "$1" "$2" && return 0
+	echo "expected [$1] in $2:" >&2; head -c 2000 "$2" >&2; return 1
+}
+expect_no_grep() {
+	grep -qF -- "$1" "$2" || return 0
+	echo "unexpected [$1] in $2:" >&2; grep -nF -- "$1" "$2" | head -5 >&2
+	return 1
+}
+
+# Conformance checkers from ../shared, when present and runnable.
+# Debian's python3 carries python3-jsonschema; a pyenv one may not.
+SHARED=${INTEG_SHARED:-$TOP/../shared}
+conformance_python() {
+	for _py in /usr/bin/python3 python3; do
+		"$_py" -c 'import jsonschema, yaml' 2>/dev/null && { echo "$_py"; return 0; }
+	done
+	return 1
+}
+have_conformance() {
+	[ -f "$SHARED/conformance/airbyte/validate.py" ] &&
+	    [ -f "$SHARED/conformance/singer/check-singer" ] &&
+	    conformance_python >/dev/null
+}
+validate_airbyte() { "$(conformance_python)" "$SHARED/conformance/airbyte/validate.py" "$@"; }
+check_singer() { "$(conformance_python)" "$SHARED/conformance/singer/check-singer" "$@"; }
+
+# The mock HTTP server (tests/mock/mockhttp.py).
+# mock_start SCENARIO [extra mockhttp options]: sets MOCK_PORT, MOCK_URL and
+# MOCK_LOG (one JSON object per request received). Stopped at exit.
+mock_start() {
+	_scen=$1; shift
+	MOCK_LOG=$PWD/mock.log
+	_pf=$PWD/mock.port
+	rm -f "$_pf"
+	python3 "$TESTS/mock/mockhttp.py" --port-file "$_pf" --log "$MOCK_LOG" \
+	    "$@" "$_scen" >"$PWD/mock.err" 2>&1 &
+	MOCK_PID=$!
+	echo "$MOCK_PID" >>"$TMP/.mockpids"
+	_i=0
+	while [ ! -s "$_pf" ]; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 200 ] || ! kill -0 "$MOCK_PID" 2>/dev/null; then
+			echo "mock server did not start:" >&2; cat "$PWD/mock.err" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	MOCK_PORT=$(cat "$_pf")
+	MOCK_URL=http://127.0.0.1:$MOCK_PORT
+	export MOCK_PORT MOCK_URL MOCK_LOG
+}
+mock_stop() { [ -n "${MOCK_PID:-}" ] && kill "$MOCK_PID" 2>/dev/null; wait "$MOCK_PID" 2>/dev/null || :; }
+_mock_reap() { [ -f "$TMP/.mockpids" ] && xargs kill <"$TMP/.mockpids" 2>/dev/null; }
+at_exit _mock_reap
