@@ -183,6 +183,109 @@ int	 integ_close_stdout(struct integ_err *);
 
 /* ==== json (json.c, path.c) ==== */
 
+/*
+ * JSON is handled as bytes: a value is a span of the text it came in,
+ * never re-printed, so numbers such as 12345678901234567890 and every
+ * string escape survive as they were. Validate a text once
+ * (integ_json_validate); the other functions take spans of validated
+ * text and do not validate again.
+ */
+
+#define INTEG_JSON_MAX_DEPTH	1024
+
+enum integ_json_type {
+	INTEG_JSON_INVALID = 0,
+	INTEG_JSON_NULL,
+	INTEG_JSON_FALSE,
+	INTEG_JSON_TRUE,
+	INTEG_JSON_NUMBER,
+	INTEG_JSON_STRING,
+	INTEG_JSON_ARRAY,
+	INTEG_JSON_OBJECT
+};
+
+struct integ_json_span {
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * Validate exactly one JSON text (RFC 8259, UTF-8, depth at most
+ * INTEG_JSON_MAX_DEPTH; surrounding whitespace allowed). Returns 0, or
+ * INTEG_EXIT_DATA with e->msg "line L, column C: why" (1-based; columns
+ * count bytes). On success *value (may be NULL) is the text without the
+ * surrounding whitespace.
+ */
+int	 integ_json_validate(const char *, size_t, struct integ_json_span *,
+	    struct integ_err *);
+
+/* The type of a validated value, from its first byte. */
+enum integ_json_type integ_json_type(struct integ_json_span);
+const char	*integ_json_type_name(enum integ_json_type);
+
+/*
+ * Children of an array or object span. For arrays key is left empty
+ * ({NULL, 0}); for objects key is the member name's span with its quotes.
+ * next returns 1 with a child, 0 at the end.
+ */
+struct integ_json_iter {
+	const char	*p;
+	const char	*end;
+	int		 object;
+};
+int	 integ_json_iter_init(struct integ_json_iter *, struct integ_json_span);
+int	 integ_json_iter_next(struct integ_json_iter *, struct integ_json_span *,
+	    struct integ_json_span *);
+/* Number of elements of an array (or members of an object). */
+size_t	 integ_json_count(struct integ_json_span);
+
+/* Does the string span (with quotes) decode to exactly these bytes? */
+int	 integ_json_str_eq(struct integ_json_span, const char *, size_t);
+/*
+ * Decode a string span (with quotes) into buf (reset first) as UTF-8:
+ * escapes resolved, surrogate pairs joined. Returns 0, or -1 when the
+ * buffer's cap is passed or the span is not a string.
+ */
+int	 integ_json_str_decode(struct integ_json_span, struct integ_buf *);
+/* Append a JSON string literal (with quotes) for len bytes of UTF-8. */
+int	 integ_json_str_encode(struct integ_buf *, const char *, size_t);
+/* Append the value without insignificant whitespace. */
+int	 integ_json_compact(struct integ_json_span, struct integ_buf *);
+/*
+ * Structural equality: same type; numbers by value where both fit a
+ * double exactly else by text; strings by decoded bytes; arrays in
+ * order; objects by key regardless of member order.
+ */
+int	 integ_json_equal(struct integ_json_span, struct integ_json_span);
+/* A number span as a double (strtod). */
+double	 integ_json_number(struct integ_json_span);
+/* null and false are false; anything else is true (as in jq). */
+int	 integ_json_truthy(struct integ_json_span);
+/* An object's member by (decoded) name. 1 found, 0 not. */
+int	 integ_json_member(struct integ_json_span, const char *,
+	    struct integ_json_span *);
+
+/*
+ * Paths: the one syntax of every tool (DESIGN.md): jq-style with the
+ * leading dot optional: results, .data.items, links.next, .["odd key"],
+ * data[0], data[-1].id, and . for the whole text.
+ */
+struct integ_path;
+
+/* Compile; a bad path is INTEG_EXIT_USAGE naming the offset. */
+int	 integ_path_compile(const char *, struct integ_path **,
+	    struct integ_err *);
+void	 integ_path_free(struct integ_path *);
+/* The path as the user wrote it. */
+const char *integ_path_text(const struct integ_path *);
+/*
+ * Find the value at the path in a validated value. 1 found (*out set),
+ * 0 missing (a member absent, an index out of range, or a step into a
+ * value of the wrong type). A null found is found: callers decide.
+ */
+int	 integ_path_find(const struct integ_path *, struct integ_json_span,
+	    struct integ_json_span *);
+
 /* ==== http (http.c, fetch.c, paginate.c) ==== */
 
 /* ==== emit (emit.c, format_*.c, schema.c) ==== */
