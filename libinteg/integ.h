@@ -344,4 +344,14 @@ int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
 
 /* ==== connectors (source.c, config.c) ==== */
 
+/*
+ * A config checked against a spec's connectionSpecification (the JSON
+ * Schema subset of DESIGN.md). 0, or INTEG_EXIT_CONFIG with the field
+ * named in e ("auth.kind: required field missing").
+ */
+int	 integ_config_validate(struct integ_json_span, struct integ_json_span,
+	    struct integ_err *);
+/* Register every airbyte_secret field's value as a secret; how many. */
+int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
+
 #endif /* INTEG_H */
