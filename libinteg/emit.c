@@ -299,6 +299,13 @@ send_schema(struct integ_emit_stream *st, struct integ_err *e)
 	return put(em, &m, e);
 }
 
+/* The property name of a path: ".a" is "a". */
+static const char *
+field(const char *path)
+{
+	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
+}
+
 /* Is this an object schema? */
 static int
 object_schema(struct integ_json_span s)
@@ -368,6 +375,12 @@ integ_emit_stream_begin(struct integ_emitter *em,
 		st->given = integ_xstrndup(sv.p, sv.len);
 	} else {
 		st->schema = integ_schema_new();
+		/* Singer wants keys and bookmarks among the properties */
+		for (i = 0; i < st->nkeys; i++)
+			integ_schema_ensure(st->schema, field(st->keys[i]));
+		if (st->cursor != NULL && strchr(st->cursor, '.') == NULL &&
+		    strchr(st->cursor, '[') == NULL)
+			integ_schema_ensure(st->schema, st->cursor);
 		st->infer = spec->infer ? spec->infer : INFER_DEFAULT;
 		st->holding = 1;
 	}
@@ -671,11 +684,14 @@ line(struct integ_emit_stream *st, const char *p, size_t len,
 	if ((code = integ_emit_record(st, p, len, e)) != 0) {
 		if (code == INTEG_EXIT_IO)
 			return code;
+		/* the validator counts lines of the record: one */
 		why = e->msg;
 		if (strncmp(why, "line 1, ", 8) == 0)
-			why += 8;
-		snprintf(msg, sizeof(msg), "%s: line %zu: %.900s", name,
-		    lineno, why);
+			snprintf(msg, sizeof(msg), "%s: line %zu, %.900s",
+			    name, lineno, why + 8);
+		else
+			snprintf(msg, sizeof(msg), "%s: line %zu: %.900s",
+			    name, lineno, why);
 		integ_errf(e, code, "%s", msg);
 		integ_emit_stream_fail(st, code, msg, &fe);
 		integ_trailer_write(em->fp, code, msg);

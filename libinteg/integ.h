@@ -419,6 +419,8 @@ struct integ_schema *integ_schema_new(void);
 void	 integ_schema_free(struct integ_schema *);
 /* Widen to accept a validated value; 1 if the schema changed, else 0. */
 int	 integ_schema_add(struct integ_schema *, struct integ_json_span);
+/* Have a top-level property of this name (keys, cursor), any type. */
+void	 integ_schema_ensure(struct integ_schema *, const char *);
 /* Would the schema accept the value unchanged (no new property either)? */
 int	 integ_schema_fits(const struct integ_schema *, struct integ_json_span);
 /* Append the JSON Schema text. */
@@ -437,7 +439,6 @@ struct integ_stream_spec {
 	size_t			 nkeys;
 	const char		*cursor;	/* replication key path, or NULL */
 	size_t			 infer;		/* records to infer from; 0: 1000 */
-	int			 widen;		/* with schema: widen it if a record does not fit */
 };
 
 /*

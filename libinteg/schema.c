@@ -178,6 +178,30 @@ node_add(struct node *n, struct integ_json_span v)
 	return changed;
 }
 
+void
+integ_schema_ensure(struct integ_schema *s, const char *name)
+{
+	struct integ_buf key;
+	struct integ_json_span k;
+	struct node *n = s->root;
+	struct prop *p;
+
+	integ_buf_init(&key, 0);
+	integ_json_str_encode(&key, name, strlen(name));
+	k.p = key.data;
+	k.len = key.len;
+	if (prop_find(n, k, 0) == NULL) {
+		n->types |= T_OBJ;
+		n->props = integ_xreallocarray(n->props, n->nprops + 1,
+		    sizeof(*n->props));
+		p = &n->props[n->nprops++];
+		p->keylen = key.len;
+		p->key = integ_buf_take(&key);
+		p->node = node_new();
+	}
+	integ_buf_free(&key);
+}
+
 int
 integ_schema_add(struct integ_schema *s, struct integ_json_span v)
 {

@@ -67,8 +67,11 @@ main(int argc, char *argv[])
 	}
 	if (optind >= argc)
 		usage();
-	cmd = argv[optind++];
-	/* options may follow the command */
+	/* options may follow the command: parse again from it */
+	argc -= optind;
+	argv += optind;
+	cmd = argv[0];
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
