@@ -38,7 +38,7 @@ all: $(LIB_A) $(TOOLS) $(CONNECTORS)
 
 helpers: $(HELPERS)
 
-$(B)/obj/%.o: %.c libinteg/integ.h
+$(B)/obj/%.o: %.c $(wildcard libinteg/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
