@@ -1,0 +1,312 @@
+/*
+ * schema.c: JSON Schemas inferred from records. Each node keeps the set
+ * of types seen and, for objects and arrays, the nodes of their members
+ * and elements; widening only ever adds, so a schema accepts every value
+ * it was built from. Property names are kept as their JSON text and in
+ * the order first seen, so the schema text is stable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+
+enum {
+	T_NULL = 1 << 0,
+	T_BOOL = 1 << 1,
+	T_INT = 1 << 2,
+	T_NUM = 1 << 3,
+	T_STR = 1 << 4,
+	T_OBJ = 1 << 5,
+	T_ARR = 1 << 6
+};
+
+struct node;
+
+struct prop {
+	char		*key;	/* JSON string text, with quotes */
+	size_t		 keylen;
+	struct node	*node;
+};
+
+struct node {
+	unsigned	 types;
+	int		 notdate;	/* a string that is not a date-time seen */
+	struct prop	*props;
+	size_t		 nprops;
+	struct node	*items;		/* NULL until an element is seen */
+};
+
+struct integ_schema {
+	struct node	*root;
+};
+
+static struct node *
+node_new(void)
+{
+	return integ_xcalloc(1, sizeof(struct node));
+}
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nprops; i++) {
+		free(n->props[i].key);
+		node_free(n->props[i].node);
+	}
+	free(n->props);
+	node_free(n->items);
+	free(n);
+}
+
+struct integ_schema *
+integ_schema_new(void)
+{
+	struct integ_schema *s = integ_xcalloc(1, sizeof(*s));
+
+	s->root = node_new();
+	return s;
+}
+
+void
+integ_schema_free(struct integ_schema *s)
+{
+	if (s == NULL)
+		return;
+	node_free(s->root);
+	free(s);
+}
+
+static int
+is_integer(struct integ_json_span v)
+{
+	size_t i;
+
+	for (i = 0; i < v.len; i++)
+		if (v.p[i] == '.' || v.p[i] == 'e' || v.p[i] == 'E')
+			return 0;
+	return 1;
+}
+
+static int
+is_datetime(struct integ_json_span v)
+{
+	int64_t secs;
+	long ns;
+
+	/* RFC 3339 has no escapes: a string with one is not a date-time */
+	if (v.len < 22 || v.len > 64 || memchr(v.p, '\\', v.len) != NULL)
+		return 0;
+	return integ_rfc3339_parse(v.p + 1, v.len - 2, 1, &secs, &ns) == 0;
+}
+
+/* The property of key, looked up first where it was last time. */
+static struct prop *
+prop_find(const struct node *n, struct integ_json_span k, size_t hint)
+{
+	size_t i;
+
+	if (hint < n->nprops && n->props[hint].keylen == k.len &&
+	    memcmp(n->props[hint].key, k.p, k.len) == 0)
+		return &n->props[hint];
+	for (i = 0; i < n->nprops; i++)
+		if (n->props[i].keylen == k.len &&
+		    memcmp(n->props[i].key, k.p, k.len) == 0)
+			return &n->props[i];
+	return NULL;
+}
+
+static unsigned
+type_of(struct integ_json_span v)
+{
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:	return T_NULL;
+	case INTEG_JSON_FALSE:
+	case INTEG_JSON_TRUE:	return T_BOOL;
+	case INTEG_JSON_NUMBER:	return is_integer(v) ? T_INT : T_NUM;
+	case INTEG_JSON_STRING:	return T_STR;
+	case INTEG_JSON_ARRAY:	return T_ARR;
+	case INTEG_JSON_OBJECT:	return T_OBJ;
+	default:		return 0;
+	}
+}
+
+static int
+node_add(struct node *n, struct integ_json_span v)
+{
+	struct integ_json_iter it;
+	struct integ_json_span k, c;
+	struct prop *p;
+	unsigned t = type_of(v);
+	size_t i = 0;
+	int changed = 0;
+
+	if ((n->types & t) == 0) {
+		n->types |= t;
+		changed = 1;
+	}
+	if (t == T_STR && !n->notdate && !is_datetime(v)) {
+		n->notdate = 1;
+		changed = 1;
+	} else if (t == T_OBJ) {
+		integ_json_iter_init(&it, v);
+		for (i = 0; integ_json_iter_next(&it, &k, &c); i++) {
+			if ((p = prop_find(n, k, i)) == NULL) {
+				n->props = integ_xreallocarray(n->props,
+				    n->nprops + 1, sizeof(*n->props));
+				p = &n->props[n->nprops++];
+				p->key = integ_xstrndup(k.p, k.len);
+				p->keylen = k.len;
+				p->node = node_new();
+				changed = 1;
+			}
+			changed |= node_add(p->node, c);
+		}
+	} else if (t == T_ARR) {
+		integ_json_iter_init(&it, v);
+		while (integ_json_iter_next(&it, NULL, &c)) {
+			if (n->items == NULL) {
+				n->items = node_new();
+				changed = 1;
+			}
+			changed |= node_add(n->items, c);
+		}
+	}
+	return changed;
+}
+
+void
+integ_schema_ensure(struct integ_schema *s, const char *name)
+{
+	struct integ_buf key;
+	struct integ_json_span k;
+	struct node *n = s->root;
+	struct prop *p;
+
+	integ_buf_init(&key, 0);
+	integ_json_str_encode(&key, name, strlen(name));
+	k.p = key.data;
+	k.len = key.len;
+	if (prop_find(n, k, 0) == NULL) {
+		n->types |= T_OBJ;
+		n->props = integ_xreallocarray(n->props, n->nprops + 1,
+		    sizeof(*n->props));
+		p = &n->props[n->nprops++];
+		p->keylen = key.len;
+		p->key = integ_buf_take(&key);
+		p->node = node_new();
+	}
+	integ_buf_free(&key);
+}
+
+int
+integ_schema_add(struct integ_schema *s, struct integ_json_span v)
+{
+	return node_add(s->root, v);
+}
+
+static int
+node_fits(const struct node *n, struct integ_json_span v)
+{
+	struct integ_json_iter it;
+	struct integ_json_span k, c;
+	const struct prop *p;
+	unsigned t = type_of(v);
+	size_t i;
+
+	if (t == T_INT && (n->types & T_NUM))
+		return 1;
+	if ((n->types & t) == 0)
+		return 0;
+	switch (t) {
+	case T_STR:
+		return n->notdate || is_datetime(v);
+	case T_OBJ:
+		integ_json_iter_init(&it, v);
+		for (i = 0; integ_json_iter_next(&it, &k, &c); i++)
+			if ((p = prop_find(n, k, i)) == NULL ||
+			    !node_fits(p->node, c))
+				return 0;
+		return 1;
+	case T_ARR:
+		integ_json_iter_init(&it, v);
+		while (integ_json_iter_next(&it, NULL, &c))
+			if (n->items == NULL || !node_fits(n->items, c))
+				return 0;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+int
+integ_schema_fits(const struct integ_schema *s, struct integ_json_span v)
+{
+	return node_fits(s->root, v);
+}
+
+static int
+node_write(const struct node *n, struct integ_buf *b)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ T_NULL, "null" }, { T_BOOL, "boolean" },
+		{ T_INT, "integer" }, { T_NUM, "number" },
+		{ T_STR, "string" }, { T_OBJ, "object" }, { T_ARR, "array" }
+	};
+	unsigned types = n->types;
+	size_t i, count = 0;
+	int r = 0;
+
+	if (types & T_NUM)
+		types &= ~T_INT;	/* every integer is a number */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (types & names[i].bit)
+			count++;
+	r |= integ_buf_adds(b, "{");
+	if (count > 0) {
+		r |= integ_buf_adds(b, "\"type\":");
+		if (count > 1)
+			r |= integ_buf_adds(b, "[");
+		for (i = 0, count = 0; i < sizeof(names) / sizeof(names[0]);
+		    i++) {
+			if ((types & names[i].bit) == 0)
+				continue;
+			r |= integ_buf_printf(b, "%s\"%s\"", count++ ? "," : "",
+			    names[i].name);
+		}
+		if (count > 1)
+			r |= integ_buf_adds(b, "]");
+	}
+	if ((types & T_STR) && !n->notdate)
+		r |= integ_buf_adds(b, ",\"format\":\"date-time\"");
+	if (types & T_OBJ) {
+		r |= integ_buf_adds(b, ",\"properties\":{");
+		for (i = 0; i < n->nprops; i++) {
+			if (i > 0)
+				r |= integ_buf_adds(b, ",");
+			r |= integ_buf_add(b, n->props[i].key,
+			    n->props[i].keylen);
+			r |= integ_buf_adds(b, ":");
+			r |= node_write(n->props[i].node, b);
+		}
+		r |= integ_buf_adds(b, "}");
+	}
+	if ((types & T_ARR) && n->items != NULL) {
+		r |= integ_buf_adds(b, ",\"items\":");
+		r |= node_write(n->items, b);
+	}
+	r |= integ_buf_adds(b, "}");
+	return r ? -1 : 0;
+}
+
+int
+integ_schema_write(const struct integ_schema *s, struct integ_buf *b)
+{
+	/* a stream's schema is an object schema, even before any record */
+	if (s->root->types == 0)
+		return integ_buf_adds(b, "{\"type\":\"object\",\"properties\":{}}");
+	return node_write(s->root, b);
+}
