@@ -226,13 +226,14 @@ const char	*integ_json_type_name(enum integ_json_type);
 /*
  * Children of an array or object span. For arrays key is left empty
  * ({NULL, 0}); for objects key is the member name's span with its quotes.
- * next returns 1 with a child, 0 at the end.
+ * next returns 1 with a child, 0 at the end; key and value may be NULL.
  */
 struct integ_json_iter {
 	const char	*p;
 	const char	*end;
 	int		 object;
 };
+/* 0, or -1 when the span is not an array or object (next then yields nothing). */
 int	 integ_json_iter_init(struct integ_json_iter *, struct integ_json_span);
 int	 integ_json_iter_next(struct integ_json_iter *, struct integ_json_span *,
 	    struct integ_json_span *);
@@ -247,14 +248,18 @@ int	 integ_json_str_eq(struct integ_json_span, const char *, size_t);
  * buffer's cap is passed or the span is not a string.
  */
 int	 integ_json_str_decode(struct integ_json_span, struct integ_buf *);
-/* Append a JSON string literal (with quotes) for len bytes of UTF-8. */
+/*
+ * Append a JSON string literal (with quotes) for len bytes of UTF-8;
+ * bytes that are not valid UTF-8 become \ufffd. 0, or -1 past the cap.
+ */
 int	 integ_json_str_encode(struct integ_buf *, const char *, size_t);
-/* Append the value without insignificant whitespace. */
+/* Append the value without insignificant whitespace. 0, or -1 past the cap. */
 int	 integ_json_compact(struct integ_json_span, struct integ_buf *);
 /*
- * Structural equality: same type; numbers by value where both fit a
- * double exactly else by text; strings by decoded bytes; arrays in
- * order; objects by key regardless of member order.
+ * Structural equality: same type; numbers by exact decimal value (1,
+ * 1.0 and 10e-1 are equal; nothing is rounded through a double);
+ * strings by decoded bytes; arrays in order; objects by key regardless
+ * of member order (a repeated name counts with its last value).
  */
 int	 integ_json_equal(struct integ_json_span, struct integ_json_span);
 /* A number span as a double (strtod). */
@@ -285,6 +290,89 @@ const char *integ_path_text(const struct integ_path *);
  */
 int	 integ_path_find(const struct integ_path *, struct integ_json_span,
 	    struct integ_json_span *);
+
+/*
+ * Streaming: a stream of JSON texts (any whitespace between them), fed
+ * in chunks of any size, yields each record at a path as compact bytes
+ * (whitespace outside strings dropped, every other byte as it came).
+ * An array at the path yields its elements, another value itself, null
+ * or a missing path nothing. Memory is bounded by the largest record:
+ * the document is never held, except that a negative index in the path
+ * holds the value where the index applies. A path of NULL yields each
+ * text whole (null included), for --jq. Where an object repeats a name
+ * on the path, every occurrence is followed (integ_path_find takes the
+ * last, as jq does).
+ *
+ * Callbacks may be NULL (except record). A non-zero return stops the
+ * stream: feed returns that value.
+ * - record: one record, p valid until the callback returns.
+ * - text: the end of each text; found says whether the path held a
+ *   value other than null (for --strict).
+ * - trailer: a line "integ-error: CODE msg" at the start of a line
+ *   between texts (without its newline). The stream stops after it:
+ *   feed returns what the callback returned, or CODE if that was 0.
+ *   With no trailer callback such a line is malformed input.
+ *
+ * Errors are INTEG_EXIT_DATA with "line L, column C: why" (the input's
+ * name is the caller's to add). A UTF-8 byte-order mark at the very
+ * start of an input is skipped. integ_json_stream_end() ends an input (a
+ * text cut short is an error) and readies the stream for the next one,
+ * from line 1.
+ */
+struct integ_json_sink {
+	int	(*record)(void *, const char *, size_t);
+	int	(*text)(void *, int);
+	int	(*trailer)(void *, int, const char *, size_t);
+	void	*arg;
+};
+
+struct integ_json_stream;
+
+/* maxrec: the largest record (0: INTEG_BUF_MAX_DEFAULT); path kept, not copied. */
+struct integ_json_stream *integ_json_stream_new(const struct integ_path *,
+	    size_t, const struct integ_json_sink *);
+void	 integ_json_stream_free(struct integ_json_stream *);
+int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
+	    size_t, struct integ_err *);
+int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
+
+/* ==== extract (extract.c) ==== */
+
+/*
+ * integ-extract: records at a path (or a jq program's outputs) from a
+ * stream of JSON texts, as JSON Lines on out. Output is held back until
+ * its text has ended (up to 1 MiB), so a malformed text leaves nothing
+ * of itself. An upstream "integ-error:" line is passed on and its CODE
+ * becomes the status.
+ */
+struct integ_extract;
+
+/*
+ * path or program (--jq; the other NULL). A bad path or a jq compile
+ * error is INTEG_EXIT_USAGE with the reason.
+ */
+int	 integ_extract_new(const char *, const char *, int, FILE *,
+	    struct integ_extract **, struct integ_err *);
+void	 integ_extract_free(struct integ_extract *);
+/*
+ * One input, whole: a file (NULL or "-": stdin), or a descriptor with
+ * the name to show. 0, or the status with e->msg "NAME: line L, column
+ * C: why" (malformed: 65), or 66 for a file that cannot be opened; after
+ * a passed-on trailer its CODE with e->msg empty.
+ */
+int	 integ_extract_file(struct integ_extract *, const char *,
+	    struct integ_err *);
+int	 integ_extract_fd(struct integ_extract *, int, const char *,
+	    struct integ_err *);
+/* Was an upstream trailer passed on (and the run is over)? */
+int	 integ_extract_passed(const struct integ_extract *);
+/*
+ * The end: code 0 writes all output; otherwise what belongs to ended
+ * texts, then the trailer "integ-error: CODE msg" (unless an upstream
+ * one was passed on). Returns code, or INTEG_EXIT_IO on a write error.
+ */
+int	 integ_extract_finish(struct integ_extract *, int, const char *,
+	    struct integ_err *);
 
 /* ==== http (http.c, fetch.c, paginate.c) ==== */
 

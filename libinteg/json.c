@@ -1,0 +1,982 @@
+/*
+ * json.c: the one implementation of the JSON grammar (RFC 8259).
+ *
+ * A resumable scanner is fed chunks of a stream of JSON texts. It
+ * validates everything (grammar, numbers, escapes, UTF-8, depth) and,
+ * given a path, copies the values found there to a callback as compact
+ * bytes: whitespace outside strings dropped, every other byte kept as
+ * it came. integ_json_validate() runs the same scanner over one buffer.
+ *
+ * Speed comes from a few tight loops: string bodies are scanned eight
+ * bytes at a time for '"', '\\', control bytes and non-ASCII; records
+ * are copied with memcpy in runs between whitespace (minified input:
+ * one run per record, or no copy at all when a record lies in one chunk).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+#include "json_int.h"
+
+enum {
+	S_TOP,		/* between texts */
+	S_BOM,		/* inside a byte-order mark at offset 0 */
+	S_VALUE,	/* a value must come (after ':' or an array's ',') */
+	S_ARR_FIRST,	/* after '[': a value or ']' */
+	S_OBJ_FIRST,	/* after '{': a key or '}' */
+	S_KEY,		/* after an object's ',': a key */
+	S_COLON,	/* after a key */
+	S_AFTER,	/* after a value in a container: ',' or the close */
+	S_STR,		/* in a string */
+	S_STR_ESC,	/* after a backslash */
+	S_STR_U,	/* in \uXXXX: sub hex digits seen */
+	S_STR_UTF8,	/* in a multibyte sequence: sub bytes to come */
+	S_NUM,		/* in a number: sub is the number state */
+	S_LIT,		/* in true/false/null: sub bytes matched */
+	S_TRAILER,	/* in an "integ-error: " line */
+	S_DONE,		/* validate: the one text has ended */
+	S_ERROR
+};
+
+enum {			/* number states */
+	N_MINUS,	/* "-" */
+	N_ZERO,		/* "0" or "-0" */
+	N_INT,		/* integer digits */
+	N_DOT,		/* "." */
+	N_FRAC,		/* fraction digits */
+	N_E,		/* "e" */
+	N_ESIGN,	/* "e+" */
+	N_EXP		/* exponent digits */
+};
+
+#define C_ARR	0
+#define C_OBJ	1
+
+#define TRAILER_MAX	4096
+#define REC_MAX_DEFAULT	((size_t)256 << 20)
+
+struct integ_json_stream {
+	int		 state;
+	int		 sub;
+	const char	*lit;
+	unsigned char	 u8lo, u8hi;
+	int		 depth;
+	int		 in_key;
+	int		 glued;		/* a top-level scalar just ended */
+	int		 single;	/* validate: exactly one text */
+	int		 whole;		/* no path: every text is a record */
+	unsigned char	 stack[INTEG_JSON_MAX_DEPTH + 2];
+
+	/* positions: absolute byte offsets in this input */
+	uint64_t	 base;		/* offset of the chunk's first byte */
+	uint64_t	 line;
+	uint64_t	 linestart;
+	uint64_t	 textstart, textend;
+	uint64_t	 ntexts;
+	uint64_t	 errline, errcol;	/* of a pending trailer */
+
+	/* the path */
+	const struct integ_path *path;	/* NULL: whole texts */
+	int		 nsteps;	/* steps matched while streaming */
+	int		 rest;		/* a step < 0 follows: capture, then find */
+	int		 onpath;	/* containers 1..onpath are on the path */
+	int		 keyhit;
+	int		 capkey;	/* 1 capturing a key, 2 too long */
+	size_t		 keymax;
+	int64_t		*cnt;		/* element counters, by depth */
+	struct integ_buf key;
+	const unsigned char *kmark;
+
+	/* records */
+	int		 recparent;	/* depth whose children are records */
+	int		 emitting;
+	int		 recdepth;
+	int		 found;
+	const unsigned char *mark;
+	struct integ_buf rec;
+	struct integ_buf trailer;
+	struct integ_json_sink sink;
+};
+
+static const char *
+bytename(int c, char buf[16])
+{
+	if (c >= 0x21 && c < 0x7f)
+		snprintf(buf, 16, "'%c'", c);
+	else if (c == ' ')
+		snprintf(buf, 16, "space");
+	else if (c == '\n')
+		snprintf(buf, 16, "newline");
+	else
+		snprintf(buf, 16, "byte 0x%02x", c);
+	return buf;
+}
+
+static int
+fail_at(struct integ_json_stream *s, uint64_t off, struct integ_err *e,
+    const char *why, int c)
+{
+	char name[16];
+
+	s->state = S_ERROR;
+	if (c >= 0)
+		return integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column %llu: %s %s",
+		    (unsigned long long)s->line,
+		    (unsigned long long)(off - s->linestart + 1), why,
+		    bytename(c, name));
+	return integ_errf(e, INTEG_EXIT_DATA, "line %llu, column %llu: %s",
+	    (unsigned long long)s->line,
+	    (unsigned long long)(off - s->linestart + 1), why);
+}
+
+static void
+stream_init(struct integ_json_stream *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->line = 1;
+	s->recparent = -1;
+	s->recdepth = -1;
+	integ_buf_init(&s->key, 0);
+	integ_buf_init(&s->rec, 0);
+	integ_buf_init(&s->trailer, TRAILER_MAX);
+}
+
+/* Back to the start of an input. */
+static void
+stream_restart(struct integ_json_stream *s)
+{
+	s->state = S_TOP;
+	s->depth = 0;
+	s->glued = 0;
+	s->base = 0;
+	s->line = 1;
+	s->linestart = 0;
+	s->onpath = s->whole ? -1 : 0;
+	s->capkey = 0;
+	s->recparent = s->whole ? 0 : -1;
+	s->emitting = 0;
+	s->found = 0;
+	integ_buf_reset(&s->rec);
+	integ_buf_reset(&s->key);
+	integ_buf_reset(&s->trailer);
+}
+
+/* Append [a, b) to the record. */
+static int
+rec_add(struct integ_json_stream *s, const unsigned char *a,
+    const unsigned char *b, struct integ_err *e)
+{
+	if (a < b && integ_buf_add(&s->rec, a, (size_t)(b - a)) == -1)
+		return integ_errf(e, INTEG_EXIT_DATA,
+		    "a record is larger than %zu bytes", s->rec.max);
+	return 0;
+}
+
+static int
+key_add(struct integ_json_stream *s, const unsigned char *a,
+    const unsigned char *b)
+{
+	if (s->capkey != 1 || a >= b)
+		return 0;
+	if ((size_t)(b - a) > s->keymax - s->key.len ||
+	    integ_buf_add(&s->key, a, (size_t)(b - a)) == -1) {
+		s->capkey = 2;
+		integ_buf_reset(&s->key);
+	}
+	return 0;
+}
+
+/* A value found at the path's streamed prefix, captured whole. */
+static int
+deliver_rest(struct integ_json_stream *s, const char *p, size_t len)
+{
+	struct integ_json_span v = { p, len }, out, key, el;
+	struct integ_json_iter it;
+	int rc;
+
+	if (!integ_path_find_from(s->path, s->nsteps, v, &out) ||
+	    integ_json_type(out) == INTEG_JSON_NULL)
+		return 0;
+	s->found = 1;
+	if (integ_json_type(out) != INTEG_JSON_ARRAY)
+		return s->sink.record(s->sink.arg, out.p, out.len);
+	integ_json_iter_init(&it, out);
+	while (integ_json_iter_next(&it, &key, &el))
+		if ((rc = s->sink.record(s->sink.arg, el.p, el.len)) != 0)
+			return rc;
+	return 0;
+}
+
+/* The record that started at s->mark (or earlier) ends before p. */
+static int
+rec_end(struct integ_json_stream *s, const unsigned char *p,
+    struct integ_err *e)
+{
+	const char *r;
+	size_t len;
+	int rc;
+
+	s->emitting = 0;
+	if (s->rec.len == 0) {
+		r = (const char *)s->mark;
+		len = (size_t)(p - s->mark);
+		if (len > s->rec.max)
+			return integ_errf(e, INTEG_EXIT_DATA,
+			    "a record is larger than %zu bytes", s->rec.max);
+	} else {
+		if ((rc = rec_add(s, s->mark, p, e)) != 0)
+			return rc;
+		r = s->rec.data;
+		len = s->rec.len;
+	}
+	if (s->sink.record == NULL)
+		rc = 0;
+	else if (s->rest)
+		rc = deliver_rest(s, r, len);
+	else
+		rc = s->sink.record(s->sink.arg, r, len);
+	integ_buf_reset(&s->rec);
+	if (rc != 0)
+		return integ_errf(e, rc, "stopped by the record callback");
+	return 0;
+}
+
+static int
+text_end(struct integ_json_stream *s, struct integ_err *e)
+{
+	int rc;
+
+	s->ntexts++;
+	if (s->sink.text != NULL &&
+	    (rc = s->sink.text(s->sink.arg, s->found)) != 0)
+		return integ_errf(e, rc, "stopped by the text callback");
+	s->found = 0;
+	s->onpath = s->whole ? -1 : 0;
+	return 0;
+}
+
+/*
+ * At the start of a value (byte c at p) inside the on-path container,
+ * or at the top: is it at the path, or on the way there?
+ */
+static void
+path_value(struct integ_json_stream *s, int c, const unsigned char *p)
+{
+	const struct path_step *st;
+	int hit, d = s->depth;
+
+	if (d == 0)
+		hit = 1;
+	else if (s->stack[d] == C_OBJ)
+		hit = s->keyhit;
+	else {
+		st = &s->path->steps[d - 1];
+		hit = st->kind == PATH_INDEX && s->cnt[d] == st->index;
+		s->cnt[d]++;
+	}
+	if (!hit)
+		return;
+	if (d < s->nsteps) {
+		if (c == '[' || c == '{') {
+			s->onpath = d + 1;
+			s->cnt[d + 1] = 0;
+			s->keyhit = 0;
+		}
+		return;
+	}
+	/* the value at the path */
+	if (c == 'n')
+		return;
+	if (!s->rest)
+		s->found = 1;
+	if (c == '[' && !s->rest) {
+		s->recparent = d + 1;
+		return;
+	}
+	s->emitting = 1;
+	s->recdepth = d;
+	s->mark = p;
+}
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* Bytes in a word that need a look: '"', '\\', < 0x20, >= 0x80. */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+static inline uint64_t
+special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((w - ONES * 0x20) & ~w) | w;
+}
+
+/*
+ * Feed n bytes. Returns 0, INTEG_EXIT_DATA (malformed), or what a
+ * callback returned to stop.
+ */
+static int
+scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    struct integ_err *e)
+{
+	const unsigned char *const start = p, *const end = p + n;
+	unsigned int c;
+	int rc;
+
+#define OFF(q)	(s->base + (uint64_t)((q) - start))
+#define FAIL(why, ch) do { rc = fail_at(s, OFF(p), e, why, (ch)); goto out; } while (0)
+#define CHECK(x) do { if ((rc = (x)) != 0) { s->state = S_ERROR; goto out; } } while (0)
+
+	if (s->state == S_ERROR)
+		return integ_errf(e, INTEG_EXIT_DATA, "scanner used after an error");
+	if (s->emitting)
+		s->mark = p;
+	if (s->capkey == 1)
+		s->kmark = p;
+	rc = 0;
+	while (p < end) {
+		c = *p;
+		switch (s->state) {
+		case S_TOP:
+			if (is_ws(c)) {
+				s->glued = 0;
+				if (c == '\n') {
+					s->line++;
+					s->linestart = OFF(p) + 1;
+				}
+				p++;
+				continue;
+			}
+			if (c == 0xef && OFF(p) == 0 && !s->single) {
+				s->state = S_BOM;
+				s->sub = 1;
+				p++;
+				continue;
+			}
+			if (c == 'i' && OFF(p) == s->linestart &&
+			    s->sink.trailer != NULL) {
+				s->errline = s->line;
+				s->errcol = 1;
+				s->state = S_TRAILER;
+				integ_buf_reset(&s->trailer);
+				continue;
+			}
+			if (s->glued && ((c >= '0' && c <= '9') || c == '-' ||
+			    (c >= 'a' && c <= 'z')))
+				FAIL("no space between texts at", c);
+			s->textstart = OFF(p);
+			goto value;
+		case S_BOM:
+			if (c != (s->sub == 1 ? 0xbb : 0xbf))
+				FAIL("bad byte-order mark:", c);
+			p++;
+			if (++s->sub == 3)
+				s->state = S_TOP;
+			continue;
+		case S_TRAILER: {
+			const unsigned char *nl;
+			int code;
+
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (integ_buf_add(&s->trailer, p,
+			    (size_t)((nl ? nl : end) - p)) == -1) {
+				s->line = s->errline;
+				rc = integ_errf(e, INTEG_EXIT_DATA,
+				    "line %llu, column 1: unexpected 'i'",
+				    (unsigned long long)s->errline);
+				s->state = S_ERROR;
+				goto out;
+			}
+			if (nl == NULL) {
+				p = end;
+				continue;
+			}
+			if (!integ_trailer_parse(s->trailer.data,
+			    s->trailer.len, &code, NULL)) {
+				rc = integ_errf(e, INTEG_EXIT_DATA,
+				    "line %llu, column 1: unexpected 'i'",
+				    (unsigned long long)s->errline);
+				s->state = S_ERROR;
+				goto out;
+			}
+			p = nl + 1;
+			s->state = S_DONE;
+			rc = s->sink.trailer(s->sink.arg, code,
+			    s->trailer.data, s->trailer.len);
+			if (rc == 0)
+				rc = code;
+			integ_errf(e, rc, "%.*s", (int)s->trailer.len,
+			    s->trailer.data);
+			s->state = S_ERROR;
+			goto out;
+		}
+		case S_DONE:
+			if (is_ws(c)) {
+				if (c == '\n') {
+					s->line++;
+					s->linestart = OFF(p) + 1;
+				}
+				p++;
+				continue;
+			}
+			FAIL("unexpected data after the text:", c);
+		case S_ARR_FIRST:
+			if (c == ']')
+				goto close;
+			/* FALLTHROUGH */
+		case S_VALUE:
+			if (is_ws(c))
+				goto ws;
+			goto value;
+		case S_OBJ_FIRST:
+			if (c == '}')
+				goto close;
+			/* FALLTHROUGH */
+		case S_KEY:
+			if (c == '"') {
+				s->in_key = 1;
+				s->state = S_STR;
+				if (s->depth == s->onpath && s->path != NULL &&
+				    s->depth <= s->nsteps) {
+					s->capkey = 1;
+					integ_buf_reset(&s->key);
+					s->kmark = p;
+				}
+				p++;
+				goto str;
+			}
+			if (is_ws(c))
+				goto ws;
+			FAIL("expected a member name, got", c);
+		case S_COLON:
+			if (c == ':') {
+				s->state = S_VALUE;
+				p++;
+				continue;
+			}
+			if (is_ws(c))
+				goto ws;
+			FAIL("expected ':', got", c);
+		case S_AFTER:
+			if (c == ',') {
+				p++;
+				s->state = s->stack[s->depth] == C_OBJ ?
+				    S_KEY : S_VALUE;
+				continue;
+			}
+			if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
+				goto close;
+			if (is_ws(c))
+				goto ws;
+			FAIL(s->stack[s->depth] == C_OBJ ?
+			    "expected ',' or '}', got" :
+			    "expected ',' or ']', got", c);
+		case S_STR:
+			goto str;
+		case S_STR_ESC:
+			switch (c) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				s->state = S_STR;
+				p++;
+				goto str;
+			case 'u':
+				s->state = S_STR_U;
+				s->sub = 0;
+				p++;
+				continue;
+			}
+			FAIL("bad escape: backslash and", c);
+		case S_STR_U:
+			if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+			    (c | 0x20) <= 'f')) {
+				p++;
+				if (++s->sub == 4) {
+					s->state = S_STR;
+					goto str;
+				}
+				continue;
+			}
+			FAIL("bad \\u escape: expected a hex digit, got", c);
+		case S_STR_UTF8:
+			if (c < s->u8lo || c > s->u8hi)
+				FAIL("invalid UTF-8:", c);
+			p++;
+			s->u8lo = 0x80;
+			s->u8hi = 0xbf;
+			if (--s->sub == 0) {
+				s->state = S_STR;
+				goto str;
+			}
+			continue;
+		case S_NUM:
+			goto num;
+		case S_LIT:
+			if (c != (unsigned char)s->lit[s->sub])
+				FAIL("invalid literal at", c);
+			p++;
+			if (s->lit[++s->sub] == '\0')
+				goto scalar_end;
+			continue;
+		}
+		abort();
+
+	ws:
+		/* whitespace inside a text: not copied */
+		if (s->emitting)
+			CHECK(rec_add(s, s->mark, p, e));
+		do {
+			if (c == '\n') {
+				s->line++;
+				s->linestart = OFF(p) + 1;
+			}
+			if (++p == end)
+				break;
+			c = *p;
+		} while (is_ws(c));
+		s->mark = p;
+		continue;
+
+	value:
+		if (s->path != NULL && s->depth == s->onpath &&
+		    s->depth <= s->nsteps)
+			path_value(s, c, p);
+		else if (s->depth == s->recparent) {
+			s->emitting = 1;
+			s->recdepth = s->depth;
+			s->mark = p;
+		}
+		switch (c) {
+		case '{':
+		case '[':
+			if (s->depth == INTEG_JSON_MAX_DEPTH)
+				FAIL("nesting deeper than 1024 levels at", c);
+			s->stack[++s->depth] = c == '{' ? C_OBJ : C_ARR;
+			s->state = c == '{' ? S_OBJ_FIRST : S_ARR_FIRST;
+			p++;
+			continue;
+		case '"':
+			s->in_key = 0;
+			s->state = S_STR;
+			p++;
+			goto str;
+		case '-':
+			s->sub = N_MINUS;
+			s->state = S_NUM;
+			p++;
+			goto num;
+		case '0':
+			s->sub = N_ZERO;
+			s->state = S_NUM;
+			p++;
+			goto num;
+		case '1': case '2': case '3': case '4': case '5':
+		case '6': case '7': case '8': case '9':
+			s->sub = N_INT;
+			s->state = S_NUM;
+			p++;
+			goto num;
+		case 't':
+			s->lit = "true";
+			break;
+		case 'f':
+			s->lit = "false";
+			break;
+		case 'n':
+			s->lit = "null";
+			break;
+		default:
+			FAIL("expected a value, got", c);
+		}
+		/* a literal */
+		if (end - p >= 5 && memcmp(p, s->lit, 4) == 0 &&
+		    (c != 'f' || p[4] == 'e')) {
+			p += c == 'f' ? 5 : 4;
+			goto scalar_end;
+		}
+		s->state = S_LIT;
+		s->sub = 1;
+		p++;
+		continue;
+
+	close:
+		if ((c == '}') != (s->stack[s->depth] == C_OBJ))
+			FAIL("mismatched close:", c);
+		p++;
+		if (s->depth == s->onpath)
+			s->onpath--;
+		if (s->depth == s->recparent)
+			s->recparent = -1;
+		s->depth--;
+		goto value_end;
+
+	scalar_end:
+		if (s->depth == 0)
+			s->glued = 1;
+		goto value_end;
+
+	value_end:
+		/* p is just past the value */
+		if (s->emitting && s->depth == s->recdepth)
+			CHECK(rec_end(s, p, e));
+		if (s->depth > 0) {
+			s->state = S_AFTER;
+			continue;
+		}
+		CHECK(text_end(s, e));
+		s->textend = OFF(p);
+		s->state = s->single ? S_DONE : S_TOP;
+		continue;
+
+	str:
+		/* inside a string body, at p */
+		for (;;) {
+			while (end - p >= 8) {
+				uint64_t w, m;
+
+				memcpy(&w, p, 8);
+				m = special8(w) & HIGHS;
+				if (m != 0) {
+					p += __builtin_ctzll(m) >> 3;
+					break;
+				}
+				p += 8;
+			}
+			if (p == end)
+				goto out;
+			c = *p;
+			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+				p++;
+				continue;
+			}
+			if (c == '"') {
+				p++;
+				if (s->in_key) {
+					s->state = S_COLON;
+					if (s->capkey) {
+						key_add(s, s->kmark, p);
+						s->keyhit = s->capkey == 1 &&
+						    s->path->steps[s->depth - 1].kind ==
+						    PATH_NAME && integ_json_str_eq(
+						    (struct integ_json_span){
+						    s->key.data, s->key.len },
+						    s->path->steps[s->depth - 1].name,
+						    s->path->steps[s->depth - 1].namelen);
+						s->capkey = 0;
+					}
+					break;
+				}
+				goto value_end;
+			}
+			if (c == '\\') {
+				p++;
+				if (p < end && *p != 'u' && *p != '\\' &&
+				    *p != '"' && *p != '/' && *p != 'b' &&
+				    *p != 'f' && *p != 'n' && *p != 'r' &&
+				    *p != 't')
+					FAIL("bad escape: backslash and", *p);
+				if (p < end && *p != 'u') {
+					p++;
+					continue;
+				}
+				s->state = S_STR_ESC;
+				break;
+			}
+			if (c < 0x20)
+				FAIL("control character in a string:", c);
+			/* UTF-8: shortest form, no surrogates, <= U+10FFFF */
+			if (c < 0xc2 || c > 0xf4)
+				FAIL("invalid UTF-8:", c);
+			if (c < 0xe0) {
+				s->sub = 1;
+				s->u8lo = 0x80;
+				s->u8hi = 0xbf;
+			} else if (c < 0xf0) {
+				s->sub = 2;
+				s->u8lo = c == 0xe0 ? 0xa0 : 0x80;
+				s->u8hi = c == 0xed ? 0x9f : 0xbf;
+			} else {
+				s->sub = 3;
+				s->u8lo = c == 0xf0 ? 0x90 : 0x80;
+				s->u8hi = c == 0xf4 ? 0x8f : 0xbf;
+			}
+			p++;
+			while (p < end && s->sub > 0) {
+				if (*p < s->u8lo || *p > s->u8hi)
+					FAIL("invalid UTF-8:", *p);
+				s->u8lo = 0x80;
+				s->u8hi = 0xbf;
+				s->sub--;
+				p++;
+			}
+			if (s->sub > 0) {
+				s->state = S_STR_UTF8;
+				break;
+			}
+		}
+		continue;
+
+	num:
+		/* inside a number, at p */
+		while (p < end) {
+			c = *p;
+			switch (s->sub) {
+			case N_MINUS:
+				if (c == '0')
+					s->sub = N_ZERO;
+				else if (c >= '1' && c <= '9')
+					s->sub = N_INT;
+				else
+					FAIL("expected a digit after '-', got", c);
+				p++;
+				continue;
+			case N_ZERO:
+			case N_INT:
+				if (c >= '0' && c <= '9') {
+					if (s->sub == N_ZERO)
+						FAIL("leading zero in a number:", c);
+					p++;
+					while (p < end && *p >= '0' && *p <= '9')
+						p++;
+					continue;
+				}
+				if (c == '.') {
+					s->sub = N_DOT;
+					p++;
+					continue;
+				}
+				if (c == 'e' || c == 'E') {
+					s->sub = N_E;
+					p++;
+					continue;
+				}
+				break;
+			case N_DOT:
+				if (c < '0' || c > '9')
+					FAIL("expected a digit after '.', got", c);
+				s->sub = N_FRAC;
+				p++;
+				continue;
+			case N_FRAC:
+				if (c >= '0' && c <= '9') {
+					p++;
+					while (p < end && *p >= '0' && *p <= '9')
+						p++;
+					continue;
+				}
+				if (c == 'e' || c == 'E') {
+					s->sub = N_E;
+					p++;
+					continue;
+				}
+				break;
+			case N_E:
+				if (c == '+' || c == '-') {
+					s->sub = N_ESIGN;
+					p++;
+					continue;
+				}
+				/* FALLTHROUGH */
+			case N_ESIGN:
+				if (c < '0' || c > '9')
+					FAIL("expected a digit in an exponent, got", c);
+				s->sub = N_EXP;
+				p++;
+				continue;
+			case N_EXP:
+				if (c >= '0' && c <= '9') {
+					p++;
+					while (p < end && *p >= '0' && *p <= '9')
+						p++;
+					continue;
+				}
+				break;
+			}
+			/* the number ended before c */
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    c == '.' || c == '+' || c == '-')
+				FAIL("invalid number at", c);
+			goto scalar_end;
+		}
+		continue;
+	}
+out:
+	if (rc == 0) {
+		if (s->emitting)
+			rc = rec_add(s, s->mark, end, e);
+		if (s->capkey == 1)
+			key_add(s, s->kmark, end);
+		if (rc != 0)
+			s->state = S_ERROR;
+	}
+	s->base += (uint64_t)(end - start);
+	return rc;
+#undef OFF
+#undef FAIL
+#undef CHECK
+}
+
+/* The end of an input. */
+static int
+scan_end(struct integ_json_stream *s, struct integ_err *e)
+{
+	static const unsigned char sp = ' ';
+	const char *what;
+	int rc, code;
+
+	switch (s->state) {
+	case S_TOP:
+	case S_DONE:
+		return 0;
+	case S_ERROR:
+		return integ_errf(e, INTEG_EXIT_DATA, "scanner used after an error");
+	case S_NUM:
+		if (s->sub == N_ZERO || s->sub == N_INT || s->sub == N_FRAC ||
+		    s->sub == N_EXP) {
+			/* a number ends at the end of the input: feed a space */
+			rc = scan(s, &sp, 1, e);
+			s->base--;
+			return rc != 0 ? rc : scan_end(s, e);
+		}
+		what = "a number";
+		break;
+	case S_TRAILER:
+		if (integ_trailer_parse(s->trailer.data, s->trailer.len,
+		    &code, NULL)) {
+			rc = s->sink.trailer(s->sink.arg, code,
+			    s->trailer.data, s->trailer.len);
+			s->state = S_ERROR;
+			return integ_errf(e, rc ? rc : code, "%.*s",
+			    (int)s->trailer.len, s->trailer.data);
+		}
+		s->state = S_ERROR;
+		return integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column 1: unexpected 'i'",
+		    (unsigned long long)s->errline);
+	case S_STR:
+	case S_STR_ESC:
+	case S_STR_U:
+	case S_STR_UTF8:
+		what = "a string";
+		break;
+	case S_LIT:
+		what = "a literal";
+		break;
+	case S_BOM:
+		what = "a byte-order mark";
+		break;
+	default:
+		what = s->depth > 0 && s->stack[s->depth] == C_OBJ ?
+		    "an object" : "an array";
+		break;
+	}
+	s->state = S_ERROR;
+	return integ_errf(e, INTEG_EXIT_DATA,
+	    "line %llu, column %llu: unexpected end of input in %s",
+	    (unsigned long long)s->line,
+	    (unsigned long long)(s->base - s->linestart + 1), what);
+}
+
+int
+integ_json_validate(const char *p, size_t len, struct integ_json_span *value,
+    struct integ_err *e)
+{
+	struct integ_json_stream *s;
+	int rc;
+
+	s = integ_xmalloc(sizeof(*s));
+	stream_init(s);
+	s->single = 1;
+	if ((rc = scan(s, (const unsigned char *)p, len, e)) == 0 &&
+	    (rc = scan_end(s, e)) == 0 && s->ntexts == 0)
+		rc = integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column %llu: no JSON text",
+		    (unsigned long long)s->line,
+		    (unsigned long long)(len - s->linestart + 1));
+	if (rc == 0 && value != NULL) {
+		value->p = p + s->textstart;
+		value->len = (size_t)(s->textend - s->textstart);
+	}
+	integ_buf_free(&s->key);
+	integ_buf_free(&s->rec);
+	integ_buf_free(&s->trailer);
+	free(s);
+	return rc;
+}
+
+struct integ_json_stream *
+integ_json_stream_new(const struct integ_path *path, size_t maxrec,
+    const struct integ_json_sink *sink)
+{
+	struct integ_json_stream *s;
+	int i;
+
+	s = integ_xmalloc(sizeof(*s));
+	stream_init(s);
+	s->sink = *sink;
+	s->rec.max = maxrec ? maxrec : REC_MAX_DEFAULT;
+	s->path = path;
+	if (path == NULL) {
+		/* whole texts: the root is a record, null included */
+		s->whole = 1;
+		s->recparent = 0;
+		s->nsteps = -1;
+		s->onpath = -1;
+		return s;
+	}
+	s->nsteps = path->nsteps;
+	for (i = 0; i < path->nsteps; i++) {
+		if (path->steps[i].kind == PATH_INDEX &&
+		    path->steps[i].index < 0) {
+			s->nsteps = i;
+			s->rest = 1;
+			break;
+		}
+	}
+	s->cnt = integ_xcalloc((size_t)s->nsteps + 2, sizeof(*s->cnt));
+	for (i = 0; i < s->nsteps; i++) {
+		size_t k = path->steps[i].namelen * 6 + 2;
+
+		if (k > s->keymax)
+			s->keymax = k;
+	}
+	return s;
+}
+
+void
+integ_json_stream_free(struct integ_json_stream *s)
+{
+	if (s == NULL)
+		return;
+	free(s->cnt);
+	integ_buf_free(&s->key);
+	integ_buf_free(&s->rec);
+	integ_buf_free(&s->trailer);
+	free(s);
+}
+
+int
+integ_json_stream_feed(struct integ_json_stream *s, const void *p, size_t n,
+    struct integ_err *e)
+{
+	return scan(s, p, n, e);
+}
+
+int
+integ_json_stream_end(struct integ_json_stream *s, struct integ_err *e)
+{
+	int rc;
+
+	rc = scan_end(s, e);
+	if (rc == 0)
+		stream_restart(s);
+	return rc;
+}
