@@ -546,8 +546,9 @@ run_job(struct run *r, size_t j)
 	struct integ_json_span doc;
 	struct walk w;
 	struct slot *s;
+	struct integ_err nerr;
 	long long n, pages = 0, k;
-	int stop;
+	int stop, nrc;
 
 	walk_init(&w, pg, jb->rq);
 	rq = integ_request_dup(w.first);
@@ -556,14 +557,25 @@ run_job(struct run *r, size_t j)
 		s = slot_new(r->h);
 		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
 			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
+		/* a page that came whole is written even if what follows fails */
+		nrc = 0;
+		integ_err_clear(&nerr);
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
-			s->rc = total_pages(r, jb, doc, s->records, &pages,
-			    &s->err);
+			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
 		else if (s->rc == 0 && pg->total == NULL &&
 		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
-			s->rc = walk_next(&w, rq, &s->rs, doc, s->records,
-			    &next, &s->err);
+			nrc = walk_next(&w, rq, &s->rs, doc, s->records,
+			    &next, &nerr);
 		stop = s->rc != 0;
+		if (nrc != 0) {
+			if (publish(r, j, (size_t)n, s) == 0) {
+				s = slot_new(r->h);
+				s->rc = nrc;
+				s->err = nerr;
+				publish(r, j, (size_t)n + 1, s);
+			}
+			break;
+		}
 		if (n == 0 && pages > 1 && !stop) {
 			/* the other pages are known: fetch them as tasks */
 			jb->first = integ_request_dup(w.first);
