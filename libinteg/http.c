@@ -701,11 +701,11 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 		/* a failure worth retrying */
 		if (attempt >= h->o.retries) {
 			if (rs->status != 0 && rc == 0)
-				status_error(e, INTEG_EXIT_TEMPFAIL, esc, rs, NULL);
+				status_error(&xe, INTEG_EXIT_TEMPFAIL, esc, rs, NULL);
 			else
-				integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s", why);
+				integ_errf(&xe, INTEG_EXIT_TEMPFAIL, "%s", why);
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%.900s (gave up "
-			    "after %d %s)", e->msg, h->o.retries,
+			    "after %d %s)", xe.msg, h->o.retries,
 			    h->o.retries == 1 ? "retry" : "retries");
 			break;
 		}
