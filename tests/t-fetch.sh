@@ -139,4 +139,29 @@ t 'a closed stdout ends integ-fetch quietly' '
 	expect_eq "" "$(cat err)"
 '
 
+t 'SIGTERM mid-transfer: the pages written, the trailer, 143, at once' '
+	mock_start fetch-core
+	integ-fetch --next next "$MOCK_URL/slowtwo" >out 2>err &
+	pid=$!
+	i=0; while [ "$(mock_log .n 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	expect_eq 143 "$rc" "exit status"
+	expect_eq 1 "$(head -n 1 out | jq .n)"
+	sed -n 2p out | grep -q "^integ-error: 143 "
+'
+
+t 'a progress line on a terminal (pages, bytes, records/s, retries); -s silences it' '
+	need script || { echo "no script(1)"; exit 0; }
+	mock_start fetch-page
+	script -qec "integ-fetch --offset offset --limit limit=2 --records items $MOCK_URL/off >out" typescript >/dev/null
+	expect_grep "3 pages" typescript
+	expect_grep "records/s" typescript
+	expect_grep "retries" typescript
+	expect_eq 3 "$(wc -l <out | tr -d " ")"
+	curl -sS -X POST "$MOCK_URL/_mock/reset" >/dev/null
+	script -qec "integ-fetch -s --offset offset --limit limit=2 --records items $MOCK_URL/off >out" typescript >/dev/null
+	expect_no_grep "pages" typescript
+'
+
 done_testing
