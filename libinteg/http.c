@@ -410,7 +410,6 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	curl_easy_setopt(c, CURLOPT_SHARE, h->share);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, h->o.user_agent != NULL ?
 	    h->o.user_agent : "integ/" INTEG_VERSION);
@@ -702,11 +701,11 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 		/* a failure worth retrying */
 		if (attempt >= h->o.retries) {
 			if (rs->status != 0 && rc == 0)
-				status_error(e, INTEG_EXIT_TEMPFAIL, esc, rs, NULL);
+				status_error(&xe, INTEG_EXIT_TEMPFAIL, esc, rs, NULL);
 			else
-				integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s", why);
+				integ_errf(&xe, INTEG_EXIT_TEMPFAIL, "%s", why);
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%.900s (gave up "
-			    "after %d %s)", e->msg, h->o.retries,
+			    "after %d %s)", xe.msg, h->o.retries,
 			    h->o.retries == 1 ? "retry" : "retries");
 			break;
 		}
@@ -736,4 +735,10 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 	free(next);
 	integ_request_free(cur);
 	return rc;
+}
+
+void
+integ_http_uncancel(struct integ_http *h)
+{
+	__atomic_store_n(&h->cancel, 0, __ATOMIC_SEQ_CST);
 }
