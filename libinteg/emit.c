@@ -60,6 +60,7 @@ struct integ_emitter {
 	int64_t			 now_ms;
 	char			 now[32];
 	int			 failed_io;
+	int			 keep;		/* schemas kept up to date */
 };
 
 static void
@@ -108,6 +109,7 @@ integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
 	integ_buf_init(&em->out, 0);
 	integ_buf_init(&em->scratch, 0);
 	integ_buf_init(&em->scratch2, 0);
+	em->keep = fmt->needs_schema;
 	em->own = integ_state_new();
 	em->state = em->own;
 	*out = em;
@@ -152,6 +154,12 @@ integ_emitter_free(struct integ_emitter *em)
 	integ_buf_free(&em->scratch2);
 	integ_state_free(em->own);
 	free(em);
+}
+
+void
+integ_emitter_keep_schemas(struct integ_emitter *em)
+{
+	em->keep = 1;
 }
 
 const struct integ_format *
@@ -382,7 +390,8 @@ integ_emit_stream_begin(struct integ_emitter *em,
 		    strchr(st->cursor, '[') == NULL)
 			integ_schema_ensure(st->schema, st->cursor);
 		st->infer = spec->infer ? spec->infer : INFER_DEFAULT;
-		st->holding = 1;
+		/* records wait for their SCHEMA only where one is written */
+		st->holding = em->fmt->needs_schema;
 	}
 	em->streams = integ_xreallocarray(em->streams, em->nstreams + 1,
 	    sizeof(*em->streams));
@@ -408,11 +417,14 @@ frame(struct integ_emit_stream *st, struct integ_json_span v,
 		if ((code = status(st, "RUNNING", e)) != 0)
 			return code;
 	}
-	if (st->schema != NULL && !st->holding &&
-	    !integ_schema_fits(st->schema, v)) {
-		integ_schema_add(st->schema, v);
-		if ((code = send_schema(st, e)) != 0)
-			return code;
+	if (st->schema != NULL && em->keep) {
+		if (!em->fmt->needs_schema)
+			integ_schema_add(st->schema, v);
+		else if (!integ_schema_fits(st->schema, v)) {
+			integ_schema_add(st->schema, v);
+			if ((code = send_schema(st, e)) != 0)
+				return code;
+		}
 	}
 	tick(em);
 	msg_init(&m, em, st, INTEG_MSG_RECORD);
@@ -433,7 +445,7 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	if (!st->holding)
 		return 0;
 	st->holding = 0;
-	if ((code = send_schema(st, e)) != 0)
+	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
 		return code;
 	for (i = 0; i < st->nheld && code == 0; i++) {
 		v.p = st->held.data + start;

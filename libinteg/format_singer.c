@@ -73,5 +73,6 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 const struct integ_format integ_format_singer = {
 	.name = "singer",
 	.summary = "Singer SCHEMA, RECORD and STATE messages",
+	.needs_schema = 1,
 	.write = singer_write,
 };

@@ -424,6 +424,7 @@ struct integ_format {
 	const char	*name;
 	const char	*summary;
 	int		 needs_arg;
+	int		 needs_schema;	/* SCHEMA messages: infer, hold, widen */
 	int		(*open)(void **, const char *, struct integ_err *);
 	void		(*close)(void *);
 	int		(*write)(void *, const struct integ_msg *,
@@ -512,6 +513,11 @@ int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
 /* Flush the output; a write error is INTEG_EXIT_IO. */
 int	 integ_emitter_flush(struct integ_emitter *, struct integ_err *);
+/*
+ * Keep inferred schemas up to date for integ_emitter_catalog() even when
+ * the format writes no schema (Airbyte). Call before the streams begin.
+ */
+void	 integ_emitter_keep_schemas(struct integ_emitter *);
 /*
  * Write an Airbyte catalog {"streams":[...]} of every stream begun, with
  * its final schema, keys, cursor and sync modes.
