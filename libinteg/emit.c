@@ -254,6 +254,15 @@ integ_emit_log(struct integ_emitter *em, enum integ_level lv,
 	return drain(em, 1, e);
 }
 
+void
+integ_emit_log_sink(enum integ_level lv, const char *line, void *arg)
+{
+	struct integ_emitter *em = arg;
+
+	/* a log line that cannot be written has nowhere else to go */
+	integ_emit_log(em, lv, line, NULL);
+}
+
 static int
 error_msg(struct integ_emitter *em, const struct integ_emit_stream *st,
     enum integ_failure f, const char *text, const char *internal,
@@ -665,6 +674,22 @@ integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
 	return r ? -1 : 0;
 }
 
+/* The last line: a trailer, after everything already framed. */
+static void
+trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
+    size_t rawlen)
+{
+	struct integ_err fe;
+
+	drain(em, 0, &fe);
+	if (raw != NULL) {
+		fwrite(raw, 1, rawlen, em->fp);
+		fputc('\n', em->fp);
+		fflush(em->fp);
+	} else
+		integ_trailer_write(em->fp, code, msg);
+}
+
 /* One input line of integ-emit; a failure is framed here. */
 static int
 line(struct integ_emit_stream *st, const char *p, size_t len,
@@ -688,9 +713,7 @@ line(struct integ_emit_stream *st, const char *p, size_t len,
 		    (int)(len - (size_t)(tmsg - p)), tmsg);
 		integ_emit_stream_fail(st, tcode, e->msg, &fe);
 		/* the trailer goes on as it came, after our messages */
-		fwrite(p, 1, len, em->fp);
-		fputc('\n', em->fp);
-		fflush(em->fp);
+		trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
 	if ((code = integ_emit_record(st, p, len, e)) != 0) {
@@ -706,7 +729,7 @@ line(struct integ_emit_stream *st, const char *p, size_t len,
 			    name, lineno, why);
 		integ_errf(e, code, "%s", msg);
 		integ_emit_stream_fail(st, code, msg, &fe);
-		integ_trailer_write(em->fp, code, msg);
+		trailer(em, code, msg, NULL, 0);
 		return code;
 	}
 	if (state_every > 0 && st->since_state + st->nheld >= state_every)
@@ -783,7 +806,10 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 			goto done;
 	}
 	integ_buf_free(&in);
-	return integ_emit_stream_end(st, e);
+	if ((code = integ_emit_stream_end(st, e)) != 0 &&
+	    code != INTEG_EXIT_IO)
+		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
+	return code;
 fail_partial:
 	/* frame the complete lines read before the signal */
 	off = 0;
@@ -798,7 +824,7 @@ fail_partial:
 fail:
 	strlcpy(msg, e->msg, sizeof(msg));
 	integ_emit_stream_fail(st, code, msg, &fe);
-	integ_trailer_write(em->fp, code, msg);
+	trailer(em, code, msg, NULL, 0);
 	integ_buf_free(&in);
 	return code;
 done:

@@ -508,6 +508,11 @@ void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
 /* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
 int	 integ_emit_log(struct integ_emitter *, enum integ_level, const char *,
 	    struct integ_err *);
+/*
+ * A log sink (integ_log_set_sink(integ_emit_log_sink, em)) that writes
+ * every log line as an Airbyte LOG message through the emitter.
+ */
+void	 integ_emit_log_sink(enum integ_level, const char *, void *);
 /* A TRACE ERROR not tied to a stream. */
 int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
