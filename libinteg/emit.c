@@ -469,15 +469,13 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	return code;
 }
 
-int
-integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
+/* A validated record. */
+static int
+record(struct integ_emit_stream *st, struct integ_json_span v,
     struct integ_err *e)
 {
-	struct integ_json_span v, c;
-	int code;
+	struct integ_json_span c;
 
-	if ((code = integ_json_validate(p, len, &v, e)) != 0)
-		return code;
 	if (integ_json_type(v) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
@@ -524,6 +522,27 @@ integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
 		return 0;
 	}
 	return frame(st, v, e);
+}
+
+int
+integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
+    struct integ_err *e)
+{
+	struct integ_json_span v;
+	int code;
+
+	if ((code = integ_json_validate(p, len, &v, e)) != 0)
+		return code;
+	return record(st, v, e);
+}
+
+int
+integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
+    size_t len, struct integ_err *e)
+{
+	struct integ_json_span v = { p, len };
+
+	return record(st, v, e);
 }
 
 int
@@ -690,25 +709,41 @@ trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
 		integ_trailer_write(em->fp, code, msg);
 }
 
+/* integ-emit's input: a JSON scanner kept across lines. */
+struct run {
+	struct integ_emit_stream *st;
+	struct integ_json_stream *js;
+	struct integ_err	 *e;
+	const char		 *name;
+	uint64_t		  every;
+	struct integ_err	  cbe;		/* what the callback said */
+	int			  cbfail;
+};
+
+static int
+on_text(void *arg, const char *p, size_t len)
+{
+	struct run *r = arg;
+	int code;
+
+	if ((code = integ_emit_record_valid(r->st, p, len, &r->cbe)) != 0)
+		r->cbfail = 1;
+	return code;
+}
+
 /* One input line of integ-emit; a failure is framed here. */
 static int
-line(struct integ_emit_stream *st, const char *p, size_t len,
-    const char *name, size_t lineno, uint64_t state_every,
-    struct integ_err *e)
+line(struct run *r, const char *p, size_t len, size_t lineno)
 {
+	struct integ_emit_stream *st = r->st;
 	struct integ_emitter *em = st->em;
-	struct integ_err fe;
+	struct integ_err fe, *e = r->e;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
-	size_t i;
 	int code, tcode;
 
-	for (i = 0; i < len; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-			break;
-	if (i == len)
-		return 0;	/* blank lines carry nothing */
-	if (p[0] == 'i' && integ_trailer_parse(p, len, &tcode, &tmsg)) {
+	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
+	    &tmsg)) {
 		integ_errf(e, tcode, "upstream failed: %.*s",
 		    (int)(len - (size_t)(tmsg - p)), tmsg);
 		integ_emit_stream_fail(st, tcode, e->msg, &fe);
@@ -716,23 +751,29 @@ line(struct integ_emit_stream *st, const char *p, size_t len,
 		trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
-	if ((code = integ_emit_record(st, p, len, e)) != 0) {
+	/* each line is its own input: a text may not run on to the next */
+	r->cbfail = 0;
+	if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+		code = integ_json_stream_end(r->js, e);
+	if (code != 0 && r->cbfail && e != NULL)
+		*e = r->cbe;
+	if (code != 0) {
 		if (code == INTEG_EXIT_IO)
 			return code;
-		/* the validator counts lines of the record: one */
+		/* the scanner counts lines of this line: one */
 		why = e->msg;
 		if (strncmp(why, "line 1, ", 8) == 0)
 			snprintf(msg, sizeof(msg), "%s: line %zu, %.900s",
-			    name, lineno, why + 8);
+			    r->name, lineno, why + 8);
 		else
 			snprintf(msg, sizeof(msg), "%s: line %zu: %.900s",
-			    name, lineno, why);
+			    r->name, lineno, why);
 		integ_errf(e, code, "%s", msg);
 		integ_emit_stream_fail(st, code, msg, &fe);
 		trailer(em, code, msg, NULL, 0);
 		return code;
 	}
-	if (state_every > 0 && st->since_state + st->nheld >= state_every)
+	if (r->every > 0 && st->since_state + st->nheld >= r->every)
 		return integ_emit_checkpoint(st, e);
 	return 0;
 }
@@ -748,14 +789,22 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
     uint64_t state_every, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL };
 	struct integ_buf in;
 	struct integ_err fe;
+	struct run r;
 	char msg[sizeof(e->msg)];
 	const char *nl, *p;
 	size_t off = 0, len, lineno = 0;
 	ssize_t n;
 	int code = 0, sig;
 
+	r.st = st;
+	r.e = e;
+	r.name = name;
+	r.every = state_every;
+	sink.arg = &r;
+	r.js = integ_json_stream_new(NULL, 0, &sink);
 	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
 	for (;;) {
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {
@@ -789,10 +838,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 			len = (size_t)(nl - p);
 			off += len + 1;
 			lineno++;
-			if (len > 0 && p[len - 1] == '\r')
-				len--;
-			if ((code = line(st, p, len, name, lineno,
-			    state_every, e)) != 0)
+			if ((code = line(&r, p, len, lineno)) != 0)
 				goto done;
 		}
 		integ_buf_consume(&in, off);
@@ -801,33 +847,34 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	/* the last line may lack its newline */
 	if (in.len > 0) {
 		lineno++;
-		if ((code = line(st, in.data, in.len, name, lineno,
-		    state_every, e)) != 0)
+		if ((code = line(&r, in.data, in.len, lineno)) != 0)
 			goto done;
 	}
-	integ_buf_free(&in);
 	if ((code = integ_emit_stream_end(st, e)) != 0 &&
 	    code != INTEG_EXIT_IO)
 		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
-	return code;
+	goto done;
 fail_partial:
 	/* frame the complete lines read before the signal */
 	off = 0;
+	strlcpy(msg, e->msg, sizeof(msg));
+	r.e = &fe;
+	r.every = 0;
 	while ((nl = memchr(in.data + off, '\n', in.len - off)) != NULL) {
 		p = in.data + off;
 		len = (size_t)(nl - p);
 		off += len + 1;
 		lineno++;
-		if (line(st, p, len, name, lineno, 0, &fe) != 0)
-			break;
+		if (line(&r, p, len, lineno) != 0)
+			goto done;
 	}
+	integ_errf(e, code, "%s", msg);
 fail:
 	strlcpy(msg, e->msg, sizeof(msg));
 	integ_emit_stream_fail(st, code, msg, &fe);
 	trailer(em, code, msg, NULL, 0);
-	integ_buf_free(&in);
-	return code;
 done:
+	integ_json_stream_free(r.js);
 	integ_buf_free(&in);
 	return code;
 }

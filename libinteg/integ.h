@@ -578,6 +578,9 @@ int	 integ_emit_stream_begin(struct integ_emitter *,
  */
 int	 integ_emit_record(struct integ_emit_stream *, const char *, size_t,
 	    struct integ_err *);
+/* The same for a record already validated (from the JSON scanner). */
+int	 integ_emit_record_valid(struct integ_emit_stream *, const char *,
+	    size_t, struct integ_err *);
 /* Write the stream's STATE now (records so far are all delivered). */
 int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
