@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "integ.h"
@@ -21,6 +22,7 @@
 struct integ_emit_stream {
 	struct integ_emitter	*em;
 	char			*name;
+	struct integ_buf	 name_json;
 	char			*ns;
 	char			**keys;
 	size_t			 nkeys;
@@ -63,10 +65,15 @@ struct integ_emitter {
 	int			 keep;		/* schemas kept up to date */
 };
 
+/* The clock, read for every message: the coarse one is cheap enough. */
 static void
 tick(struct integ_emitter *em)
 {
-	int64_t ms = integ_now_ms();
+	struct timespec ts;
+	int64_t ms;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 
 	if (ms != em->now_ms) {
 		em->now_ms = ms;
@@ -122,6 +129,7 @@ stream_free(struct integ_emit_stream *st)
 	size_t i;
 
 	free(st->name);
+	integ_buf_free(&st->name_json);
 	free(st->ns);
 	for (i = 0; i < st->nkeys; i++)
 		free(st->keys[i]);
@@ -208,6 +216,8 @@ msg_init(struct integ_msg *m, struct integ_emitter *em,
 	m->now = em->now;
 	if (st != NULL) {
 		m->stream = st->name;
+		m->stream_json.p = st->name_json.data;
+		m->stream_json.len = st->name_json.len;
 		m->ns = st->ns;
 		m->keys = (const char *const *)st->keys;
 		m->nkeys = st->nkeys;
@@ -363,6 +373,8 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	integ_buf_init(&st->bookmark, 1 << 20);
 	integ_buf_init(&st->newest, 1 << 20);
 	st->name = integ_xstrdup(spec->name);
+	integ_buf_init(&st->name_json, 0);
+	integ_json_str_encode(&st->name_json, st->name, strlen(st->name));
 	st->ns = spec->ns != NULL ? integ_xstrdup(spec->ns) : NULL;
 	if (spec->nkeys > 0)
 		st->keys = integ_xreallocarray(NULL, spec->nkeys,

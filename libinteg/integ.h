@@ -429,6 +429,7 @@ enum integ_msg_kind {
 struct integ_msg {
 	enum integ_msg_kind	 kind;
 	const char		*stream;	/* NULL for a LOG or a global ERROR */
+	struct integ_json_span	 stream_json;	/* the name as a JSON string */
 	const char		*ns;		/* Airbyte namespace or NULL */
 	int64_t			 now_ms;	/* epoch milliseconds */
 	const char		*now;		/* the same, RFC 3339 UTC with ms */
