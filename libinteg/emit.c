@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "integ.h"
@@ -21,6 +22,7 @@
 struct integ_emit_stream {
 	struct integ_emitter	*em;
 	char			*name;
+	struct integ_buf	 name_json;
 	char			*ns;
 	char			**keys;
 	size_t			 nkeys;
@@ -60,12 +62,18 @@ struct integ_emitter {
 	int64_t			 now_ms;
 	char			 now[32];
 	int			 failed_io;
+	int			 keep;		/* schemas kept up to date */
 };
 
+/* The clock, read for every message: the coarse one is cheap enough. */
 static void
 tick(struct integ_emitter *em)
 {
-	int64_t ms = integ_now_ms();
+	struct timespec ts;
+	int64_t ms;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 
 	if (ms != em->now_ms) {
 		em->now_ms = ms;
@@ -108,6 +116,7 @@ integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
 	integ_buf_init(&em->out, 0);
 	integ_buf_init(&em->scratch, 0);
 	integ_buf_init(&em->scratch2, 0);
+	em->keep = fmt->needs_schema;
 	em->own = integ_state_new();
 	em->state = em->own;
 	*out = em;
@@ -120,6 +129,7 @@ stream_free(struct integ_emit_stream *st)
 	size_t i;
 
 	free(st->name);
+	integ_buf_free(&st->name_json);
 	free(st->ns);
 	for (i = 0; i < st->nkeys; i++)
 		free(st->keys[i]);
@@ -152,6 +162,12 @@ integ_emitter_free(struct integ_emitter *em)
 	integ_buf_free(&em->scratch2);
 	integ_state_free(em->own);
 	free(em);
+}
+
+void
+integ_emitter_keep_schemas(struct integ_emitter *em)
+{
+	em->keep = 1;
 }
 
 const struct integ_format *
@@ -200,6 +216,8 @@ msg_init(struct integ_msg *m, struct integ_emitter *em,
 	m->now = em->now;
 	if (st != NULL) {
 		m->stream = st->name;
+		m->stream_json.p = st->name_json.data;
+		m->stream_json.len = st->name_json.len;
 		m->ns = st->ns;
 		m->keys = (const char *const *)st->keys;
 		m->nkeys = st->nkeys;
@@ -244,6 +262,15 @@ integ_emit_log(struct integ_emitter *em, enum integ_level lv,
 	if ((code = put(em, &m, e)) != 0)
 		return code;
 	return drain(em, 1, e);
+}
+
+void
+integ_emit_log_sink(enum integ_level lv, const char *line, void *arg)
+{
+	struct integ_emitter *em = arg;
+
+	/* a log line that cannot be written has nowhere else to go */
+	integ_emit_log(em, lv, line, NULL);
 }
 
 static int
@@ -346,6 +373,8 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	integ_buf_init(&st->bookmark, 1 << 20);
 	integ_buf_init(&st->newest, 1 << 20);
 	st->name = integ_xstrdup(spec->name);
+	integ_buf_init(&st->name_json, 0);
+	integ_json_str_encode(&st->name_json, st->name, strlen(st->name));
 	st->ns = spec->ns != NULL ? integ_xstrdup(spec->ns) : NULL;
 	if (spec->nkeys > 0)
 		st->keys = integ_xreallocarray(NULL, spec->nkeys,
@@ -382,7 +411,8 @@ integ_emit_stream_begin(struct integ_emitter *em,
 		    strchr(st->cursor, '[') == NULL)
 			integ_schema_ensure(st->schema, st->cursor);
 		st->infer = spec->infer ? spec->infer : INFER_DEFAULT;
-		st->holding = 1;
+		/* records wait for their SCHEMA only where one is written */
+		st->holding = em->fmt->needs_schema;
 	}
 	em->streams = integ_xreallocarray(em->streams, em->nstreams + 1,
 	    sizeof(*em->streams));
@@ -408,11 +438,14 @@ frame(struct integ_emit_stream *st, struct integ_json_span v,
 		if ((code = status(st, "RUNNING", e)) != 0)
 			return code;
 	}
-	if (st->schema != NULL && !st->holding &&
-	    !integ_schema_fits(st->schema, v)) {
-		integ_schema_add(st->schema, v);
-		if ((code = send_schema(st, e)) != 0)
-			return code;
+	if (st->schema != NULL && em->keep) {
+		if (!em->fmt->needs_schema)
+			integ_schema_add(st->schema, v);
+		else if (!integ_schema_fits(st->schema, v)) {
+			integ_schema_add(st->schema, v);
+			if ((code = send_schema(st, e)) != 0)
+				return code;
+		}
 	}
 	tick(em);
 	msg_init(&m, em, st, INTEG_MSG_RECORD);
@@ -433,7 +466,7 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	if (!st->holding)
 		return 0;
 	st->holding = 0;
-	if ((code = send_schema(st, e)) != 0)
+	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
 		return code;
 	for (i = 0; i < st->nheld && code == 0; i++) {
 		v.p = st->held.data + start;
@@ -448,15 +481,13 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	return code;
 }
 
-int
-integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
+/* A validated record. */
+static int
+record(struct integ_emit_stream *st, struct integ_json_span v,
     struct integ_err *e)
 {
-	struct integ_json_span v, c;
-	int code;
+	struct integ_json_span c;
 
-	if ((code = integ_json_validate(p, len, &v, e)) != 0)
-		return code;
 	if (integ_json_type(v) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
@@ -503,6 +534,27 @@ integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
 		return 0;
 	}
 	return frame(st, v, e);
+}
+
+int
+integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
+    struct integ_err *e)
+{
+	struct integ_json_span v;
+	int code;
+
+	if ((code = integ_json_validate(p, len, &v, e)) != 0)
+		return code;
+	return record(st, v, e);
+}
+
+int
+integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
+    size_t len, struct integ_err *e)
+{
+	struct integ_json_span v = { p, len };
+
+	return record(st, v, e);
 }
 
 int
@@ -653,51 +705,87 @@ integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
 	return r ? -1 : 0;
 }
 
+/* The last line: a trailer, after everything already framed. */
+static void
+trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
+    size_t rawlen)
+{
+	struct integ_err fe;
+
+	drain(em, 0, &fe);
+	if (raw != NULL) {
+		fwrite(raw, 1, rawlen, em->fp);
+		fputc('\n', em->fp);
+		fflush(em->fp);
+	} else
+		integ_trailer_write(em->fp, code, msg);
+}
+
+/* integ-emit's input: a JSON scanner kept across lines. */
+struct run {
+	struct integ_emit_stream *st;
+	struct integ_json_stream *js;
+	struct integ_err	 *e;
+	const char		 *name;
+	uint64_t		  every;
+	struct integ_err	  cbe;		/* what the callback said */
+	int			  cbfail;
+};
+
+static int
+on_text(void *arg, const char *p, size_t len)
+{
+	struct run *r = arg;
+	int code;
+
+	if ((code = integ_emit_record_valid(r->st, p, len, &r->cbe)) != 0)
+		r->cbfail = 1;
+	return code;
+}
+
 /* One input line of integ-emit; a failure is framed here. */
 static int
-line(struct integ_emit_stream *st, const char *p, size_t len,
-    const char *name, size_t lineno, uint64_t state_every,
-    struct integ_err *e)
+line(struct run *r, const char *p, size_t len, size_t lineno)
 {
+	struct integ_emit_stream *st = r->st;
 	struct integ_emitter *em = st->em;
-	struct integ_err fe;
+	struct integ_err fe, *e = r->e;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
-	size_t i;
 	int code, tcode;
 
-	for (i = 0; i < len; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-			break;
-	if (i == len)
-		return 0;	/* blank lines carry nothing */
-	if (p[0] == 'i' && integ_trailer_parse(p, len, &tcode, &tmsg)) {
+	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
+	    &tmsg)) {
 		integ_errf(e, tcode, "upstream failed: %.*s",
 		    (int)(len - (size_t)(tmsg - p)), tmsg);
 		integ_emit_stream_fail(st, tcode, e->msg, &fe);
 		/* the trailer goes on as it came, after our messages */
-		fwrite(p, 1, len, em->fp);
-		fputc('\n', em->fp);
-		fflush(em->fp);
+		trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
-	if ((code = integ_emit_record(st, p, len, e)) != 0) {
+	/* each line is its own input: a text may not run on to the next */
+	r->cbfail = 0;
+	if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+		code = integ_json_stream_end(r->js, e);
+	if (code != 0 && r->cbfail && e != NULL)
+		*e = r->cbe;
+	if (code != 0) {
 		if (code == INTEG_EXIT_IO)
 			return code;
-		/* the validator counts lines of the record: one */
+		/* the scanner counts lines of this line: one */
 		why = e->msg;
 		if (strncmp(why, "line 1, ", 8) == 0)
 			snprintf(msg, sizeof(msg), "%s: line %zu, %.900s",
-			    name, lineno, why + 8);
+			    r->name, lineno, why + 8);
 		else
 			snprintf(msg, sizeof(msg), "%s: line %zu: %.900s",
-			    name, lineno, why);
+			    r->name, lineno, why);
 		integ_errf(e, code, "%s", msg);
 		integ_emit_stream_fail(st, code, msg, &fe);
-		integ_trailer_write(em->fp, code, msg);
+		trailer(em, code, msg, NULL, 0);
 		return code;
 	}
-	if (state_every > 0 && st->since_state + st->nheld >= state_every)
+	if (r->every > 0 && st->since_state + st->nheld >= r->every)
 		return integ_emit_checkpoint(st, e);
 	return 0;
 }
@@ -713,14 +801,22 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
     uint64_t state_every, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL };
 	struct integ_buf in;
 	struct integ_err fe;
+	struct run r;
 	char msg[sizeof(e->msg)];
 	const char *nl, *p;
 	size_t off = 0, len, lineno = 0;
 	ssize_t n;
 	int code = 0, sig;
 
+	r.st = st;
+	r.e = e;
+	r.name = name;
+	r.every = state_every;
+	sink.arg = &r;
+	r.js = integ_json_stream_new(NULL, 0, &sink);
 	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
 	for (;;) {
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {
@@ -754,10 +850,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 			len = (size_t)(nl - p);
 			off += len + 1;
 			lineno++;
-			if (len > 0 && p[len - 1] == '\r')
-				len--;
-			if ((code = line(st, p, len, name, lineno,
-			    state_every, e)) != 0)
+			if ((code = line(&r, p, len, lineno)) != 0)
 				goto done;
 		}
 		integ_buf_consume(&in, off);
@@ -766,30 +859,34 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	/* the last line may lack its newline */
 	if (in.len > 0) {
 		lineno++;
-		if ((code = line(st, in.data, in.len, name, lineno,
-		    state_every, e)) != 0)
+		if ((code = line(&r, in.data, in.len, lineno)) != 0)
 			goto done;
 	}
-	integ_buf_free(&in);
-	return integ_emit_stream_end(st, e);
+	if ((code = integ_emit_stream_end(st, e)) != 0 &&
+	    code != INTEG_EXIT_IO)
+		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
+	goto done;
 fail_partial:
 	/* frame the complete lines read before the signal */
 	off = 0;
+	strlcpy(msg, e->msg, sizeof(msg));
+	r.e = &fe;
+	r.every = 0;
 	while ((nl = memchr(in.data + off, '\n', in.len - off)) != NULL) {
 		p = in.data + off;
 		len = (size_t)(nl - p);
 		off += len + 1;
 		lineno++;
-		if (line(st, p, len, name, lineno, 0, &fe) != 0)
-			break;
+		if (line(&r, p, len, lineno) != 0)
+			goto done;
 	}
+	integ_errf(e, code, "%s", msg);
 fail:
 	strlcpy(msg, e->msg, sizeof(msg));
 	integ_emit_stream_fail(st, code, msg, &fe);
-	integ_trailer_write(em->fp, code, msg);
-	integ_buf_free(&in);
-	return code;
+	trailer(em, code, msg, NULL, 0);
 done:
+	integ_json_stream_free(r.js);
 	integ_buf_free(&in);
 	return code;
 }

@@ -135,5 +135,6 @@ const struct integ_format integ_format_jq = {
 	.needs_arg = 1,
 	.open = jq_open,
 	.close = jq_close,
+	.needs_schema = 1,
 	.write = jq_write,
 };

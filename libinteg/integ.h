@@ -685,6 +685,7 @@ enum integ_msg_kind {
 struct integ_msg {
 	enum integ_msg_kind	 kind;
 	const char		*stream;	/* NULL for a LOG or a global ERROR */
+	struct integ_json_span	 stream_json;	/* the name as a JSON string */
 	const char		*ns;		/* Airbyte namespace or NULL */
 	int64_t			 now_ms;	/* epoch milliseconds */
 	const char		*now;		/* the same, RFC 3339 UTC with ms */
@@ -718,6 +719,7 @@ struct integ_format {
 	const char	*name;
 	const char	*summary;
 	int		 needs_arg;
+	int		 needs_schema;	/* SCHEMA messages: infer, hold, widen */
 	int		(*open)(void **, const char *, struct integ_err *);
 	void		(*close)(void *);
 	int		(*write)(void *, const struct integ_msg *,
@@ -801,11 +803,21 @@ void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
 /* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
 int	 integ_emit_log(struct integ_emitter *, enum integ_level, const char *,
 	    struct integ_err *);
+/*
+ * A log sink (integ_log_set_sink(integ_emit_log_sink, em)) that writes
+ * every log line as an Airbyte LOG message through the emitter.
+ */
+void	 integ_emit_log_sink(enum integ_level, const char *, void *);
 /* A TRACE ERROR not tied to a stream. */
 int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
 /* Flush the output; a write error is INTEG_EXIT_IO. */
 int	 integ_emitter_flush(struct integ_emitter *, struct integ_err *);
+/*
+ * Keep inferred schemas up to date for integ_emitter_catalog() even when
+ * the format writes no schema (Airbyte). Call before the streams begin.
+ */
+void	 integ_emitter_keep_schemas(struct integ_emitter *);
 /*
  * Write an Airbyte catalog {"streams":[...]} of every stream begun, with
  * its final schema, keys, cursor and sync modes.
@@ -823,6 +835,9 @@ int	 integ_emit_stream_begin(struct integ_emitter *,
  */
 int	 integ_emit_record(struct integ_emit_stream *, const char *, size_t,
 	    struct integ_err *);
+/* The same for a record already validated (from the JSON scanner). */
+int	 integ_emit_record_valid(struct integ_emit_stream *, const char *,
+	    size_t, struct integ_err *);
 /* Write the stream's STATE now (records so far are all delivered). */
 int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */

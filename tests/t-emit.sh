@@ -145,6 +145,14 @@ t '--format-jq: a filter that does not compile is a usage error' '
 	expect_grep "jq filter" err
 '
 
+t '--format-jq: a runtime error is 65, with a trailer and no STATE' '
+	printf "%s\n" "{\"a\":1}" "{\"a\":\"x\"}" | sh -c "integ-emit --format-jq \"if .type == \\\"RECORD\\\" then .record.a + 1 else empty end\" >out 2>err; echo \$? >rc"
+	expect_eq 65 "$(cat rc)"
+	expect_grep "jq:" err
+	tail -n 1 out | grep -q "^integ-error: 65 "
+	expect_eq 2 "$(head -n 1 out)"
+'
+
 t '--help and --version' '
 	integ-emit --version >out
 	expect_eq "integ-emit 0.1.0" "$(cat out)"
@@ -155,6 +163,7 @@ t '--help and --version' '
 t 'the library: two streams, a LOG, a stream error and a global error (Airbyte)' '
 	tt-emit streams airbyte >out
 	expect_grep "{\"type\":\"LOG\",\"log\":{\"level\":\"INFO\",\"message\":\"hello \\\"log\\\"\"}}" out
+	expect_grep "{\"type\":\"LOG\",\"log\":{\"level\":\"WARN\",\"message\":\"through the sink\"}}" out
 	expect_grep "\"stream_state\":{\"n\":7}},\"sourceStats\":{\"recordCount\":2.0}" out
 	expect_grep "\"stream_state\":{\"n\":9}},\"sourceStats\":{\"recordCount\":1.0}" out
 	expect_grep "\"failure_type\":\"config_error\",\"stream_descriptor\":{\"name\":\"b\",\"namespace\":\"ns1\"}" out

@@ -169,6 +169,8 @@ main(int argc, char *argv[])
 		return code;
 	}
 	free(format);
+	if (catalog != NULL)
+		integ_emitter_keep_schemas(em);
 	if (statefile != NULL) {
 		state = integ_state_new();
 		if ((code = integ_state_load(state, statefile, &e)) != 0)

@@ -14,7 +14,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s get FILE STREAM KEY [--default V]\n"
-	    "       %s set FILE STREAM KEY VALUE\n"
+	    "       %s set FILE STREAM KEY VALUE [--to singer|airbyte]\n"
 	    "       %s convert --to singer|airbyte FILE\n"
 	    "       %s save FILE\n", integ_progname(), integ_progname(),
 	    integ_progname(), integ_progname());

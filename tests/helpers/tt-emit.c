@@ -53,6 +53,8 @@ streams(const char *format)
 	if (integ_emit_stream_begin(em, &a, &sa, &e) ||
 	    integ_emit_stream_begin(em, &b, &sb, &e) ||
 	    integ_emit_log(em, INTEG_LOG_INFO, "hello \"log\"", &e) ||
+	    (integ_log_set_sink(integ_emit_log_sink, em),
+	    integ_log(INTEG_LOG_WARN, "through the sink"), 0) ||
 	    integ_emit_record(sa, "{\"id\":1,\"n\":5}", 14, &e) ||
 	    integ_emit_record(sb, "{\"x\":1}", 7, &e) ||
 	    integ_emit_record(sa, "{\"id\":2,\"n\":7}", 14, &e) ||
@@ -65,6 +67,7 @@ streams(const char *format)
 		fprintf(stderr, "tt-emit: %s\n", e.msg);
 		return e.code;
 	}
+	integ_log_set_sink(NULL, NULL);
 	integ_emitter_free(em);
 	integ_state_free(st);
 	return 0;
