@@ -111,6 +111,12 @@ t 'pokeapi: an offset past the end is an empty page; nonsense limit is 20' '
 	expect_eq "60 0 null" "$(jq -r "[.count, (.results|length), .next] | map(tostring) | join(\" \")" p)"
 	curl -sS "$MOCK_URL/api/v2/berry?limit=x" >p
 	expect_eq 15 "$(jq -r ".results | length" p)"
+	curl -sS "$MOCK_URL/api/v2/pokemon?limit=0" >p
+	expect_eq "$MOCK_URL/api/v2/pokemon?offset=20&limit=20" "$(jq -r ".next" p)"
+	curl -sS "$MOCK_URL/api/v2/type?offset=2&limit=5" >p
+	expect_eq "$MOCK_URL/api/v2/type?offset=0&limit=5" "$(jq -r ".previous" p)"
+	expect_eq "$MOCK_URL/api/v2/type?offset=7&limit=5" "$(jq -r ".next" p)"
+	expect_eq "flyingpoison" "$(jq -r ".results[:2][].name" p | tr -d "\n")"
 	curl -sS "$MOCK_URL/api/v2/pokemon?limit=1000" >p
 	expect_eq "60 null" "$(jq -r "[(.results|length), .next] | map(tostring) | join(\" \")" p)"
 '
@@ -414,6 +420,14 @@ t 'shopify: the bucket leaks (leak=N calls a second, scaled for tests)' '
 	expect_eq 1/40 "$used"
 	expect_eq 0 "$(stat .shopify.overflows)"
 	mock_stop
+	# leak 2 a second, in seconds 200 times shorter: 400 a second
+	mock_start --dataset "shopify timescale=0.005"
+	curl -sS -f "$MOCK_URL/_mock/bucket" -d "{\"used\":40}" >/dev/null
+	sleep 0.1
+	expect_eq 200 "$(shop orders.json)"
+	expect_eq 1/40 "$(hdr X-Shopify-Shop-Api-Call-Limit)"
+	expect_eq 400 "$(stat .shopify.leak)"
+	mock_stop
 	# the default: 2 a second, so 45 quick calls overflow
 	mock_start --dataset shopify
 	for i in $(seq 45); do printf "%s\n" "$MOCK_URL/admin/api/2024-10/customers.json?limit=1"; done >urls
@@ -515,6 +529,12 @@ t 'shopify: reset reloads the data and empties the bucket and the stats' '
 	expect_eq 1/40 "$(hdr X-Shopify-Shop-Api-Call-Limit)"
 	# the log is kept across the reset
 	expect_eq 2 "$(mock_log .n | wc -l | tr -d " ")"
+'
+
+t 'delay=SECS delays every reply of a dataset' '
+	mock_start --dataset "pokeapi delay=0.2"
+	t=$(curl -sS -o /dev/null -w "%{time_total}" "$MOCK_URL/api/v2/pokemon")
+	awk -v t="$t" "BEGIN { exit !(t >= 0.2) }" || { echo "took $t s"; false; }
 '
 
 t 'two datasets in one server, each with its own stats' '

@@ -268,10 +268,10 @@ class PokeAPI(Dataset):
         return None
 
     def list(self, req, stream):
-        # the real API: limit defaults to 20, nonsense is the default,
-        # an offset past the end gives an empty page
+        # the real API: limit defaults to 20, nonsense (0 included) is
+        # the default, an offset past the end gives an empty page
         limit = int_arg(req.args, "limit", 20)
-        if limit is None or limit < 0:
+        if limit is None or limit <= 0:
             limit = 20
         offset = int_arg(req.args, "offset", 0)
         if offset is None or offset < 0:
@@ -287,7 +287,7 @@ class PokeAPI(Dataset):
             "count": count,
             "next": link(offset + limit) if offset + limit < count else None,
             "previous": (link(max(0, offset - limit))
-                         if offset > 0 and limit > 0 else None),
+                         if offset > 0 else None),
             "results": [{"name": r["name"],
                          "url": "%s/%d/" % (url, r["id"])} for r in page],
         })
@@ -322,7 +322,8 @@ class Shopify(Dataset):
     streams = ("orders", "products", "customers")
     SINGULAR = {"orders": "order", "products": "product",
                 "customers": "customer"}
-    options = dict(Dataset.options, token=str, bucket=int, leak=float)
+    options = dict(Dataset.options, token=str, bucket=int, leak=float,
+                   timescale=float)
     PATH = re.compile(r"/admin/api/([^/]+)/(orders|products|customers)"
                       r"(?:/(count|[0-9]+))?\.json")
     STATUSES = ("open", "closed", "cancelled", "any")
@@ -334,10 +335,14 @@ class Shopify(Dataset):
             raise DatasetError("dataset shopify: no token= and no "
                                "access_token in %s" % self.file)
         self.size = self.opts.get("bucket", 40)
+        # leak calls a second in the shop's time; timescale=0.01 (as
+        # INTEG_TEST_TIMESCALE) makes its seconds 100 times shorter
+        scale = self.opts.get("timescale", 1.0)
         self.leak = self.opts.get("leak", 2.0)
-        if self.size < 1 or self.leak < 0:
+        if self.size < 1 or self.leak < 0 or not scale > 0:
             raise DatasetError("dataset shopify: bucket must be >= 1, "
-                               "leak >= 0")
+                               "leak >= 0, timescale > 0")
+        self.leak /= scale
         self.level = 0.0
         self.last = time.monotonic()
         self.stats.update(overflows=0, max_used=0, unauthorized=0)
