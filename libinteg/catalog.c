@@ -270,7 +270,7 @@ integ_catalog_select(const struct integ_source *src, enum integ_protocol proto,
 		return 0;
 	}
 	if (integ_json_validate(text, len, &doc, e) != 0)
-		return integ_errf(e, INTEG_EXIT_CONFIG, "catalog: %s", e->msg);
+		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "catalog");
 	if (!integ_json_member(doc, "streams", &streams) ||
 	    integ_json_type(streams) != INTEG_JSON_ARRAY)
 		return integ_errf(e, INTEG_EXIT_CONFIG,

@@ -183,8 +183,8 @@ records_of(struct pages *pg, const struct integ_page *page,
 
 	if (integ_json_validate(body->data ? body->data : "", body->len, &doc,
 	    e) != 0)
-		return integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: not JSON: %s",
-		    page->rs->url, e->msg);
+		return integ_err_wrap(e, INTEG_EXIT_PROTOCOL, "%s: not JSON",
+		    page->rs->url);
 	if (!integ_path_find(pg->records, doc, &at) ||
 	    integ_json_type(at) == INTEG_JSON_NULL)
 		return 0;
@@ -215,6 +215,8 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		    "signal %d", sig);
 	if (ctx->checking)
 		return 0;
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
+		integ_source_drain_logs(ctx->em);
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */

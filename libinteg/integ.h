@@ -60,6 +60,9 @@ struct integ_err {
 /* Fill e (which may be NULL) and return code, for `return integ_errf(...)`. */
 int	 integ_errf(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Put "what: " before e's message (what from the format); return code. */
+int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
 
 /*

@@ -12,6 +12,7 @@
  * failure's.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,10 +111,58 @@ parse(int argc, char *argv[], struct args *a)
 	return 0;
 }
 
-/* Airbyte: every log line a LOG message on stdout. */
+/*
+ * Airbyte: every log line a LOG message on stdout. Worker threads (the
+ * HTTP layer's parallel transfers) log too, but only the main thread may
+ * write to the emitter: their lines wait here until it drains them.
+ */
+#define PENDING_MAX	((size_t)1 << 20)
+
+static pthread_t	 main_thread;
+static pthread_mutex_t	 pending_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct integ_buf	 pending = { NULL, 0, 0, PENDING_MAX };
+static unsigned long	 pending_lost;
+
+void
+integ_source_drain_logs(struct integ_emitter *em)
+{
+	struct integ_buf b;
+	unsigned long lost;
+	size_t i, n;
+
+	pthread_mutex_lock(&pending_mu);
+	b = pending;
+	integ_buf_init(&pending, PENDING_MAX);
+	lost = pending_lost;
+	pending_lost = 0;
+	pthread_mutex_unlock(&pending_mu);
+	/* each line: its level as one byte, the text, a NUL */
+	for (i = 0; i < b.len; i += n + 2) {
+		n = strlen(b.data + i + 1);
+		integ_emit_log(em, (enum integ_level)b.data[i], b.data + i + 1,
+		    NULL);
+	}
+	if (lost > 0) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "%lu log lines lost", lost);
+		integ_emit_log(em, INTEG_LOG_WARN, msg, NULL);
+	}
+	integ_buf_free(&b);
+}
+
 static void
 airbyte_sink(enum integ_level lv, const char *line, void *arg)
 {
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		pthread_mutex_lock(&pending_mu);
+		if (integ_buf_addc(&pending, (int)lv) == -1 ||
+		    integ_buf_add(&pending, line, strlen(line) + 1) == -1)
+			pending_lost++;
+		pthread_mutex_unlock(&pending_mu);
+		return;
+	}
+	integ_source_drain_logs(arg);
 	integ_emit_log(arg, lv, line, NULL);
 }
 
@@ -189,12 +238,11 @@ load_config(struct integ_ctx *ctx, const char *path, struct integ_buf *text,
 		return code;
 	if (integ_json_validate(text->data ? text->data : "", text->len,
 	    &ctx->config, e) != 0)
-		return integ_errf(e, INTEG_EXIT_CONFIG, "config %s: %s", path,
-		    e->msg);
+		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config %s", path);
 	/* secrets first: nothing below may print one */
 	integ_config_secrets(ctx->spec, ctx->config);
 	if ((code = integ_config_validate(ctx->spec, ctx->config, e)) != 0)
-		return integ_errf(e, code, "config %s: %s", path, e->msg);
+		return integ_err_wrap(e, code, "config %s", path);
 	return 0;
 }
 
@@ -215,8 +263,7 @@ new_http(struct integ_ctx *ctx, struct integ_err *e)
 	/* credentials go to the API the config names, nowhere else */
 	if ((url = integ_config(ctx, "url")) != NULL &&
 	    (code = integ_http_trust(ctx->http, url, e)) != 0)
-		return integ_errf(e, INTEG_EXIT_CONFIG, "config: url: %s",
-		    e->msg);
+		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config: url");
 	if (ctx->src->init != NULL && (code = ctx->src->init(ctx)) != 0) {
 		*e = ctx->err;
 		return code;
@@ -262,6 +309,8 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 		return fail(ctx, code, e.msg);
 	integ_log(INTEG_LOG_INFO, "%s: started", s->name);
 	code = s->run(ctx);
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
+		integ_source_drain_logs(ctx->em);
 	if ((sig = integ_signal_caught()) != 0)
 		code = INTEG_EXIT_SIGNAL + sig;
 	if (code == 0) {
@@ -374,6 +423,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
 		    &e)) != 0)
 			return integ_log_err(&e);
+		main_thread = pthread_self();
 		integ_log_set_sink(airbyte_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
 	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
@@ -405,6 +455,8 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	integ_ctx_reset(&ctx);
 	integ_http_free(ctx.http);
+	if (ctx.proto == INTEG_PROTO_AIRBYTE && ctx.em != NULL)
+		integ_source_drain_logs(ctx.em);
 	integ_state_free(ctx.state);
 	integ_log_set_sink(NULL, NULL);
 	integ_emitter_free(ctx.em);

@@ -25,6 +25,9 @@ struct integ_ctx {
 	size_t			 nstrs;
 };
 
+/* Write the log lines worker threads left for the main thread. */
+void	 integ_source_drain_logs(struct integ_emitter *);
+
 /* Forget what one run handed out. */
 void	 integ_ctx_reset(struct integ_ctx *);
 /* Keep s (malloc'd) until the run ends; returns it. */
