@@ -153,7 +153,7 @@ t 'pokeapi: details by id and by name, for every url in the list' '
 
 t 'pokeapi: unknown paths, ids and names are 404 with a JSON body' '
 	mock_start --dataset pokeapi
-	for p in /api/v2/pokemon/61/ /api/v2/pokemon/missingno \
+	for p in /api/v2/pokemon/61/ /api/v2/pokemon/missingno /api/v2/pokemon/Pikachu \
 	    /api/v2/ability/9/ /api/v2/pokemon/25/nope /api/v3/pokemon /api; do
 		expect_eq 404 "$(code "$MOCK_URL$p")" "$p"
 	done
@@ -293,6 +293,9 @@ t 'shopify: updated_at_min compares instants across the DST change' '
 	expect_eq "#1015 #1016 #1017" "$(echo $(names))"
 	expect_eq "2024-11-03T01:30:00-04:00 2024-11-03T01:10:00-05:00" \
 	    "$(echo $(jq -r ".orders[:2][].updated_at" body))"
+	# a first page has no previous link
+	link next | grep -q page_info=
+	expect_eq "" "$(link previous)"
 	# the same instant written in UTC, and inclusive
 	shop "orders.json?updated_at_min=2024-11-03T06:10:00Z&limit=1" >code
 	expect_eq "#1016" "$(names)"

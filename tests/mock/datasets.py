@@ -262,8 +262,8 @@ class PokeAPI(Dataset):
         table = self.records[stream]
         if re.fullmatch(r"[0-9]+", key):
             return table.get(int(key))
-        for r in table.values():
-            if r["name"] == key.lower():
+        for r in table.values():       # case matters, as in the real API
+            if r["name"] == key:
                 return r
         return None
 
