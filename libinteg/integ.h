@@ -336,6 +336,44 @@ int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
 	    size_t, struct integ_err *);
 int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
 
+/* ==== extract (extract.c) ==== */
+
+/*
+ * integ-extract: records at a path (or a jq program's outputs) from a
+ * stream of JSON texts, as JSON Lines on out. Output is held back until
+ * its text has ended (up to 1 MiB), so a malformed text leaves nothing
+ * of itself. An upstream "integ-error:" line is passed on and its CODE
+ * becomes the status.
+ */
+struct integ_extract;
+
+/*
+ * path or program (--jq; the other NULL). A bad path or a jq compile
+ * error is INTEG_EXIT_USAGE with the reason.
+ */
+int	 integ_extract_new(const char *, const char *, int, FILE *,
+	    struct integ_extract **, struct integ_err *);
+void	 integ_extract_free(struct integ_extract *);
+/*
+ * One input, whole: a file (NULL or "-": stdin), or a descriptor with
+ * the name to show. 0, or the status with e->msg "NAME: line L, column
+ * C: why" (malformed: 65), or 66 for a file that cannot be opened; after
+ * a passed-on trailer its CODE with e->msg empty.
+ */
+int	 integ_extract_file(struct integ_extract *, const char *,
+	    struct integ_err *);
+int	 integ_extract_fd(struct integ_extract *, int, const char *,
+	    struct integ_err *);
+/* Was an upstream trailer passed on (and the run is over)? */
+int	 integ_extract_passed(const struct integ_extract *);
+/*
+ * The end: code 0 writes all output; otherwise what belongs to ended
+ * texts, then the trailer "integ-error: CODE msg" (unless an upstream
+ * one was passed on). Returns code, or INTEG_EXIT_IO on a write error.
+ */
+int	 integ_extract_finish(struct integ_extract *, int, const char *,
+	    struct integ_err *);
+
 /* ==== http (http.c, fetch.c, paginate.c) ==== */
 
 /* ==== emit (emit.c, format_*.c, schema.c) ==== */

@@ -369,7 +369,8 @@ scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
 				integ_buf_reset(&s->trailer);
 				continue;
 			}
-			if (s->glued)
+			if (s->glued && ((c >= '0' && c <= '9') || c == '-' ||
+			    (c >= 'a' && c <= 'z')))
 				FAIL("no space between texts at", c);
 			s->textstart = OFF(p);
 			goto value;

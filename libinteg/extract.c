@@ -1,0 +1,357 @@
+/*
+ * extract.c: what integ-extract does. Inputs are read in chunks and fed
+ * to the streaming scanner (json.c); records go to an output buffer as
+ * JSON Lines. Output is held back until the text it came from has ended
+ * (up to HOLD_MAX bytes), so a text that turns out malformed leaves
+ * nothing of itself on stdout unless it is larger than that.
+ *
+ * --jq runs a program through libjq on each text. Where this file
+ * touches jv values it follows jq's rule: every jv_* function consumes
+ * its arguments and returns a new reference, except jv_copy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jq.h>
+#include <jv.h>
+
+#include "integ.h"
+
+#define READ_SIZE	((size_t)256 << 10)
+#define FLUSH_AT	((size_t)256 << 10)
+#define HOLD_MAX	((size_t)1 << 20)
+
+struct integ_extract {
+	struct integ_path	*path;
+	struct integ_json_stream *stream;
+	jq_state		*jq;
+	struct integ_buf	 jqerr;
+	int			 strict;
+	FILE			*out;
+	char			*obuf;
+	size_t			 olen, ocap;
+	size_t			 committed;	/* bytes of ended texts */
+	int			 werr;		/* errno of a failed write */
+	int			 passed;	/* an upstream trailer was passed on */
+	const char		*name;		/* the current input */
+	unsigned long long	 ntext;
+	int			 rc;		/* a failure inside a callback */
+	struct integ_err	*e;
+	unsigned char		*rbuf;
+};
+
+static int
+out_write(struct integ_extract *x, const char *p, size_t n)
+{
+	if (n == 0 || x->werr)
+		return x->werr ? -1 : 0;
+	if (fwrite(p, 1, n, x->out) != n) {
+		x->werr = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write what is committed; all of it when the held part grows too big. */
+static int
+out_flush(struct integ_extract *x, int all)
+{
+	size_t n = all || x->olen - x->committed >= HOLD_MAX ?
+	    x->olen : x->committed;
+
+	if (n == 0)
+		return 0;
+	if (out_write(x, x->obuf, n) == -1)
+		return -1;
+	memmove(x->obuf, x->obuf + n, x->olen - n);
+	x->olen -= n;
+	x->committed = 0;
+	return 0;
+}
+
+static int
+ioerr(struct integ_extract *x)
+{
+	x->rc = integ_errf(x->e, INTEG_EXIT_IO, "write error: stdout: %s",
+	    strerror(x->werr));
+	return x->rc;
+}
+
+/* Append a record and its newline. */
+static int
+out_rec(struct integ_extract *x, const char *p, size_t n)
+{
+	size_t cap;
+
+	if (n + 1 > x->ocap - x->olen) {
+		if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
+			return ioerr(x);
+		if (n + 1 > x->ocap - x->olen) {
+			cap = x->ocap ? x->ocap : FLUSH_AT + 4096;
+			while (cap < x->olen + n + 1)
+				cap *= 2;
+			x->obuf = integ_xreallocarray(x->obuf, cap, 1);
+			x->ocap = cap;
+		}
+	}
+	memcpy(x->obuf + x->olen, p, n);
+	x->obuf[x->olen + n] = '\n';
+	x->olen += n + 1;
+	if (x->olen >= FLUSH_AT && x->olen - x->committed >= HOLD_MAX &&
+	    out_flush(x, 1) == -1)
+		return ioerr(x);
+	return 0;
+}
+
+static int
+on_record(void *arg, const char *p, size_t n)
+{
+	return out_rec(arg, p, n);
+}
+
+static int
+on_text(void *arg, int found)
+{
+	struct integ_extract *x = arg;
+
+	x->ntext++;
+	if (x->strict && !found) {
+		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
+		    "%s: text %llu: nothing at %s (--strict)", x->name,
+		    x->ntext, integ_path_text(x->path));
+		return x->rc;
+	}
+	x->committed = x->olen;
+	if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
+		return ioerr(x);
+	return 0;
+}
+
+static int
+on_trailer(void *arg, int code, const char *line, size_t n)
+{
+	struct integ_extract *x = arg;
+
+	x->committed = x->olen;
+	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||
+	    out_write(x, "\n", 1) == -1)
+		return ioerr(x);
+	x->passed = 1;
+	return 0;
+}
+
+/* ---- --jq ---- */
+
+static void
+jq_err_cb(void *arg, jv msg)
+{
+	struct integ_buf *b = arg;
+
+	if (jv_get_kind(msg) != JV_KIND_STRING)
+		msg = jv_dump_string(msg, 0);
+	/* within what integ_extract_new reserved: no allocation here */
+	if (b->len == 0)
+		integ_buf_add(b, jv_string_value(msg),
+		    strnlen(jv_string_value(msg), 4000));
+	jv_free(msg);
+}
+
+/* input and inputs: each text is a program run of its own. */
+static jv
+no_inputs(jq_state *jq, void *arg)
+{
+	return jv_invalid();
+}
+
+static int
+on_jq_text(void *arg, const char *p, size_t n)
+{
+	struct integ_extract *x = arg;
+	jv in, r, msg;
+	int rc = 0;
+
+	x->ntext++;
+	in = jv_parse_sized(p, (int)n);
+	if (!jv_is_valid(in)) {
+		msg = jv_invalid_get_msg(in);
+		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
+		    "%s: text %llu: jq cannot read it: %s", x->name, x->ntext,
+		    jv_get_kind(msg) == JV_KIND_STRING ?
+		    jv_string_value(msg) : "?");
+		jv_free(msg);
+		return x->rc;
+	}
+	jq_start(x->jq, in, 0);
+	while (jv_is_valid(r = jq_next(x->jq))) {
+		r = jv_dump_string(r, 0);
+		rc = out_rec(x, jv_string_value(r),
+		    (size_t)jv_string_length_bytes(jv_copy(r)));
+		jv_free(r);
+		if (rc != 0)
+			return rc;
+	}
+	if (jv_invalid_has_msg(jv_copy(r))) {
+		msg = jv_invalid_get_msg(r);
+		if (jv_get_kind(msg) != JV_KIND_STRING)
+			msg = jv_dump_string(msg, 0);
+		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
+		    "%s: text %llu: jq: error: %s", x->name, x->ntext,
+		    jv_string_value(msg));
+		jv_free(msg);
+		return x->rc;
+	}
+	jv_free(r);
+	x->committed = x->olen;
+	if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
+		return ioerr(x);
+	return 0;
+}
+
+int
+integ_extract_new(const char *path, const char *program, int strict,
+    FILE *out, struct integ_extract **xp, struct integ_err *e)
+{
+	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL };
+	struct integ_extract *x;
+	int rc;
+
+	*xp = NULL;
+	x = integ_xcalloc(1, sizeof(*x));
+	x->out = out;
+	x->strict = strict;
+	integ_buf_init(&x->jqerr, 4096);
+	sink.arg = x;
+	if (program != NULL) {
+		if ((x->jq = jq_init()) == NULL) {
+			integ_extract_free(x);
+			return integ_errf(e, INTEG_EXIT_FAIL, "jq: cannot start");
+		}
+		/*
+		 * The buffer is allocated here, not under jq_compile: a leak
+		 * in libjq's parser is suppressed (tests/lsan.supp) by its
+		 * frame, and nothing of ours must run allocating below it.
+		 */
+		integ_buf_reserve(&x->jqerr, 4000);
+		jq_set_error_cb(x->jq, jq_err_cb, &x->jqerr);
+		jq_set_input_cb(x->jq, no_inputs, NULL);
+		if (!jq_compile(x->jq, program)) {
+			rc = integ_errf(e, INTEG_EXIT_USAGE, "--jq: %s",
+			    x->jqerr.len ? x->jqerr.data : "compile error");
+			integ_extract_free(x);
+			return rc;
+		}
+		sink.record = on_jq_text;
+		sink.text = NULL;
+	} else if ((rc = integ_path_compile(path, &x->path, e)) != 0) {
+		integ_extract_free(x);
+		return rc;
+	}
+	x->stream = integ_json_stream_new(x->path, 0, &sink);
+	x->rbuf = integ_xmalloc(READ_SIZE);
+	*xp = x;
+	return 0;
+}
+
+void
+integ_extract_free(struct integ_extract *x)
+{
+	if (x == NULL)
+		return;
+	integ_json_stream_free(x->stream);
+	integ_path_free(x->path);
+	if (x->jq != NULL)
+		jq_teardown(&x->jq);
+	integ_buf_free(&x->jqerr);
+	free(x->obuf);
+	free(x->rbuf);
+	free(x);
+}
+
+int
+integ_extract_fd(struct integ_extract *x, int fd, const char *name,
+    struct integ_err *e)
+{
+	struct integ_err se;
+	ssize_t n;
+	int rc, sig;
+
+	x->name = name;
+	x->ntext = 0;
+	x->e = e;
+	x->rc = 0;
+	for (;;) {
+		n = read(fd, x->rbuf, READ_SIZE);
+		if (n == -1 && errno == EINTR) {
+			if ((sig = integ_signal_caught()) != 0)
+				return integ_errf(e, INTEG_EXIT_SIGNAL + sig,
+				    "%s: interrupted by signal %d", name, sig);
+			continue;
+		}
+		if (n == -1)
+			return integ_errf(e, INTEG_EXIT_IO, "%s: read error: %s",
+			    name, strerror(errno));
+		if (n == 0)
+			break;
+		if ((rc = integ_json_stream_feed(x->stream, x->rbuf,
+		    (size_t)n, &se)) != 0)
+			goto fail;
+	}
+	if ((rc = integ_json_stream_end(x->stream, &se)) != 0)
+		goto fail;
+	return 0;
+fail:
+	if (x->passed) {
+		integ_err_clear(e);
+		if (e != NULL)
+			e->code = rc;
+		return rc;
+	}
+	if (x->rc != 0)		/* the message is already in e */
+		return x->rc;
+	return integ_errf(e, rc, "%s: %s", name, se.msg);
+}
+
+int
+integ_extract_file(struct integ_extract *x, const char *file,
+    struct integ_err *e)
+{
+	int fd, rc;
+
+	if (file == NULL || strcmp(file, "-") == 0)
+		return integ_extract_fd(x, STDIN_FILENO, "stdin", e);
+	if ((fd = open(file, O_RDONLY)) == -1)
+		return integ_errf(e, INTEG_EXIT_NOINPUT, "%s: %s", file,
+		    strerror(errno));
+	rc = integ_extract_fd(x, fd, file, e);
+	close(fd);
+	return rc;
+}
+
+int
+integ_extract_passed(const struct integ_extract *x)
+{
+	return x->passed;
+}
+
+int
+integ_extract_finish(struct integ_extract *x, int code, const char *msg,
+    struct integ_err *e)
+{
+	x->e = e;
+	if (code == 0 && out_flush(x, 1) == -1)
+		return ioerr(x);
+	if (code == 0 || x->passed)
+		return code;
+	/* the held part belongs to the text that failed */
+	x->olen = x->committed;
+	if (out_flush(x, 1) == -1)
+		return ioerr(x);
+	if (fflush(x->out) == EOF ||
+	    integ_trailer_write(x->out, code, msg) == -1)
+		return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
+		    strerror(errno));
+	return code;
+}
