@@ -180,7 +180,12 @@ t 'pokeapi: records added and replaced between reads, reset restores' '
 	curl -sS -f -X DELETE "$MOCK_URL/_mock/dataset/pokemon/62" >/dev/null
 	expect_eq 61 "$(curl -sS "$MOCK_URL/api/v2/pokemon" | jq .count)"
 	expect_eq 404 "$(code "$MOCK_URL/_mock/dataset/pokemon/62" -X DELETE)"
-	expect_eq 400 "$(code "$MOCK_URL/_mock/dataset/pokemon" --data-binary "{\"name\":\"x\"}")"
+	expect_eq 400 "$(code "$MOCK_URL/_mock/dataset/pokemon" --data-binary "[1]")"
+	expect_eq 400 "$(code "$MOCK_URL/_mock/dataset/pokemon" --data-binary "{\"id\":\"x\",\"name\":\"x\"}")"
+	curl -sS -f "$MOCK_URL/_mock/dataset/pokemon" --data-binary "{\"name\":\"mew\"}" | jq -c .ids >ids
+	expect_eq "[62]" "$(cat ids)"
+	expect_eq 62 "$(curl -sS -f "$MOCK_URL/api/v2/pokemon/mew" | jq .id)"
+	curl -sS -f -X DELETE "$MOCK_URL/_mock/dataset/pokemon/62" >/dev/null
 	expect_eq 400 "$(code "$MOCK_URL/_mock/dataset/pokemon" --data-binary "[")"
 	expect_eq 404 "$(code "$MOCK_URL/_mock/dataset/nothing" --data-binary "{}")"
 	curl -sS -f -X POST "$MOCK_URL/_mock/reset" >/dev/null
@@ -488,6 +493,34 @@ t 'shopify: records added between reads; a read from the bookmark sees the new' 
 	expect_eq "#2002" "$(names | head -n 1)"
 	expect_eq 32 "$(curl -sS "$MOCK_URL/_mock/dataset/orders" | jq length)"
 	expect_eq 400 "$(code "$MOCK_URL/_mock/dataset/orders" -d "{\"id\":1,\"updated_at\":\"soon\"}")"
+'
+
+t 'shopify: page_cap=N serves at most N a page, the links keep the limit' '
+	mock_start --dataset "shopify page_cap=8 leak=0"
+	shop "customers.json?limit=250" >code
+	n=1
+	expect_eq 8 "$(jq ".customers | length" body)"
+	while next=$(link next) && [ -n "$next" ]; do
+		n=$((n + 1))
+		[ $n -lt 10 ]
+		case $next in *limit=250\&page_info=*) ;; *) echo "$next"; false ;; esac
+		expect_eq 200 "$(shopurl "$next")"
+	done
+	expect_eq 4 $n pages
+	expect_eq 6 "$(jq ".customers | length" body)"
+'
+
+t 'records without an id get the largest id + 1, exactly' '
+	mock_start --dataset "shopify leak=0"
+	o=$(jq -c ".streams.orders[0] | del(.id) | .updated_at = \"2024-12-01T00:00:00Z\"" "$DATA/shopify/shopify.json")
+	curl -sS -f "$MOCK_URL/_mock/dataset/orders" -d "[$o, $o]" >out
+	expect_grep "\"ids\":[5234567890123456819,5234567890123456820]" out
+	shop "orders.json?updated_at_min=2024-12-01" >code
+	expect_grep "{\"id\":5234567890123456819," body
+	expect_grep "{\"id\":5234567890123456820," body
+	# only the shopify dataset here
+	curl -sS "$MOCK_URL/_mock/dataset/pokemon" -d "{\"name\":\"x\"}" >out
+	expect_grep "no dataset has a stream" out
 '
 
 t 'shopify: ids beyond 2^53 are served byte-exact, and page by them' '
