@@ -472,6 +472,9 @@ t 'shopify: injected 500s mid-stream (after N requests)' '
 	for i in 1 2 3 4; do shop customers.json >>codes; echo >>codes; done
 	expect_eq "200 500 500 200" "$(echo $(cat codes))"
 	expect_eq 400 "$(code "$MOCK_URL/_mock/fault" -d "{\"dataset\":\"nope\"}")"
+	curl -sS -f "$MOCK_URL/_mock/fault" -d "{\"status\":403}" >/dev/null
+	expect_eq 403 "$(shop orders.json)"
+	jq -e ".errors | test(\"requires merchant approval\")" body >/dev/null
 '
 
 t 'shopify: records added between reads; a read from the bookmark sees the new' '

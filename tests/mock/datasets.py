@@ -334,6 +334,8 @@ class Shopify(Dataset):
     PATH = re.compile(r"/admin/api/([^/]+)/(orders|products|customers)"
                       r"(?:/(count|[0-9]+))?\.json")
     STATUSES = ("open", "closed", "cancelled", "any")
+    UNAUTHORIZED = ("[API] Invalid API key or access token (unrecognized "
+                    "login or wrong password)")
 
     def __init__(self, base_url, opts, basedir):
         super().__init__(base_url, opts, basedir)
@@ -379,6 +381,11 @@ class Shopify(Dataset):
                                "client. Reduce request rates to resume "
                                "uninterrupted service.",
                                [b"Retry-After: 1.0"])
+        if status == 401:
+            return self.errors(401, self.UNAUTHORIZED)
+        if status == 403:
+            return self.errors(403, "[API] This action requires merchant "
+                               "approval for read_orders scope.")
         return self.errors(status, "Internal Server Error" if status >= 500
                            else "injected fault")
 
@@ -395,8 +402,7 @@ class Shopify(Dataset):
     def handle(self, req):
         if header(req.headers, "X-Shopify-Access-Token") != self.token:
             self.stats["unauthorized"] += 1
-            return self.errors(401, "[API] Invalid API key or access token "
-                               "(unrecognized login or wrong password)")
+            return self.errors(401, self.UNAUTHORIZED)
         self.drain()
         if self.level > self.size - 1:
             self.stats["overflows"] += 1
