@@ -226,18 +226,22 @@ ws(const char *p, const char *end)
 static const char *
 str_end(const char *p, const char *end)
 {
-	const char *q = p + 1, *b;
-
-	for (;;) {
-		q = memchr(q, '"', (size_t)(end - q));
-		if (q == NULL)
-			return end;
-		for (b = q; b[-1] == '\\'; b--)
-			;
-		if ((q - b) % 2 == 0)
-			return q + 1;
-		q++;
+	/* record strings are short: a plain loop beats memchr's setup */
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\')
+			p++;
 	}
+	return end;
+}
+
+/* Bytes of a number. */
+static int
+numchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	    c == 'e' || c == 'E';
 }
 
 static const char *
@@ -301,8 +305,7 @@ walk(const struct node *n, const char *p, const char *end)
 		return (n->types & T_NULL) ? p + 4 : NULL;
 	default:
 		integer = 1;
-		for (q = p; q < end && strchr("0123456789+-.eE", *q) != NULL &&
-		    *q != '\0'; q++)
+		for (q = p; q < end && numchar((unsigned char)*q); q++)
 			if (*q == '.' || *q == 'e' || *q == 'E')
 				integer = 0;
 		if ((n->types & T_NUM) || (integer && (n->types & T_INT)))

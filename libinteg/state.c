@@ -781,8 +781,12 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 				    "error: %s", strerror(errno));
 				goto done;
 			}
-			if ((code = integ_state_save(s, proto, path, e)) != 0)
+			if ((code = integ_state_save(s, proto, path, e)) != 0) {
+				/* our own failure travels down the pipe too */
+				integ_trailer_write(out, code, e != NULL ?
+				    e->msg : "cannot save the state");
 				goto done;
+			}
 		}
 		integ_buf_consume(&in, off);
 		if (last)

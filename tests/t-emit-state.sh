@@ -135,6 +135,8 @@ t '--state-every N with --sorted: a STATE after every N records, recordCount add
 t '--state-every without --sorted is a usage error' '
 	expect_exit 64 integ-emit --airbyte --replication-key n --state-every 3 </dev/null 2>err
 	expect_grep "needs --sorted" err
+	expect_exit 64 integ-emit --airbyte --sorted --state-every 3 </dev/null 2>err
+	expect_grep "needs --replication-key" err
 '
 
 t '--state-every with inference: the STATE waits for the records held back' '

@@ -122,6 +122,13 @@ t 'the whole pipe: emit, save, and the next run starts at the bookmark' '
 	expect_eq 3 "$(integ-state get st.json records u)"
 '
 
+t 'save: a state file that cannot be written is 74, with a trailer' '
+	ab_state a "{\"n\":1}" >in
+	expect_exit 74 integ-state save nodir/st.json <in >out 2>err
+	expect_eq "$(cat in)" "$(head -n 1 out)"
+	tail -n 1 out | grep -q "^integ-error: 74 "
+'
+
 t 'atomic writes leave no temporary file behind and replace the target' '
 	echo old >f
 	echo new | tt-state atomic f
