@@ -244,8 +244,17 @@ numchar(unsigned char c)
 	    c == 'e' || c == 'E';
 }
 
+/* A top-level member picked up on the way (the cursor). */
+struct grab {
+	const char		*key;	/* JSON text, with quotes */
+	size_t			 keylen;
+	struct integ_json_span	 value;
+	int			 found;
+	int			 escaped;	/* a key with an escape seen */
+};
+
 static const char *
-walk(const struct node *n, const char *p, const char *end)
+walk(const struct node *n, const char *p, const char *end, struct grab *g)
 {
 	const struct prop *pr;
 	struct integ_json_span k, v;
@@ -265,9 +274,21 @@ walk(const struct node *n, const char *p, const char *end)
 			k.len = (size_t)(p - k.p);
 			if ((pr = prop_find(n, k, i)) == NULL)
 				return NULL;
-			p = ws(p, end) + 1;	/* ':' */
-			if ((p = walk(pr->node, p, end)) == NULL)
+			p = ws(ws(p, end) + 1, end);	/* ':' */
+			q = p;
+			if ((p = walk(pr->node, p, end, NULL)) == NULL)
 				return NULL;
+			if (g != NULL) {
+				if (memchr(k.p, '\\', k.len) != NULL)
+					g->escaped = 1;
+				else if (k.len == g->keylen &&
+				    memcmp(k.p, g->key, k.len) == 0) {
+					/* the last of repeated names, as jq */
+					g->value.p = q;
+					g->value.len = (size_t)(p - q);
+					g->found = 1;
+				}
+			}
 			p = ws(p, end);
 			if (*p == ',')
 				p = ws(p + 1, end);
@@ -279,7 +300,7 @@ walk(const struct node *n, const char *p, const char *end)
 		p = ws(p + 1, end);
 		while (*p != ']') {
 			if (n->items == NULL ||
-			    (p = walk(n->items, p, end)) == NULL)
+			    (p = walk(n->items, p, end, NULL)) == NULL)
 				return NULL;
 			p = ws(p, end);
 			if (*p == ',')
@@ -317,7 +338,25 @@ walk(const struct node *n, const char *p, const char *end)
 int
 integ_schema_fits(const struct integ_schema *s, struct integ_json_span v)
 {
-	return walk(s->root, v.p, v.p + v.len) != NULL;
+	return walk(s->root, v.p, v.p + v.len, NULL) != NULL;
+}
+
+int
+integ_schema_fits_grab(const struct integ_schema *s, struct integ_json_span v,
+    struct integ_json_span key, struct integ_json_span *value, int *found)
+{
+	struct grab g;
+	int fits;
+
+	memset(&g, 0, sizeof(g));
+	g.key = key.p;
+	g.keylen = key.len;
+	fits = walk(s->root, v.p, v.p + v.len, &g) != NULL;
+	if (!fits || g.escaped)
+		*found = -1;
+	else if ((*found = g.found) != 0)
+		*value = g.value;
+	return fits;
 }
 
 static int
