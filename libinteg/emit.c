@@ -512,6 +512,9 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	struct integ_json_span c, k;
 	int fits = -1, found = -1;
 
+	if (st->ended)
+		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
+		    "the stream ended", st->name);
 	if (integ_json_type(v) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
