@@ -66,6 +66,14 @@ t 'a GLOBAL state converts to a GLOBAL state' '
 	expect_eq "[{\"type\":\"GLOBAL\",\"global\":{\"shared_state\":{\"lsn\":7},\"stream_states\":[{\"stream_descriptor\":{\"name\":\"s\"},\"stream_state\":{\"k\":4}}]}}]" "$(cat out)"
 '
 
+t 'an empty stream name survives a round trip (fuzz-emit found it)' '
+	echo "{\"bookmarks\":{\"\":{\"k\":1}}}" >s.json
+	integ-state convert --to airbyte s.json >a.json
+	expect_eq 1 "$(integ-state get a.json "" k)"
+	tt-state write singer <a.json >b.json
+	expect_eq "{\"bookmarks\":{\"\":{\"replication_key\":\"k\",\"replication_key_value\":1}}}" "$(cat b.json)"
+'
+
 t 'bad state files: 65 for malformed, 66 for unreadable' '
 	echo "{" >bad.json
 	expect_exit 65 integ-state get bad.json a b 2>err
