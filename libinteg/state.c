@@ -740,9 +740,14 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 		}
 		n = read(fd, in.data + in.len, in.cap - in.len - 1);
 		if (n == -1 && errno == EINTR) {
-			if (integ_signal_caught())
-				return INTEG_EXIT_SIGNAL + integ_signal_caught();
-			continue;
+			if (integ_signal_caught() == 0)
+				continue;
+			code = integ_errf(e, INTEG_EXIT_SIGNAL +
+			    integ_signal_caught(), "interrupted by signal %d",
+			    integ_signal_caught());
+			integ_trailer_write(out, code, e != NULL ? e->msg :
+			    "interrupted");
+			goto done;
 		}
 		if (n == -1) {
 			code = integ_errf(e, INTEG_EXIT_IO, "stdin: %s",

@@ -137,6 +137,21 @@ t 'save: a state file that cannot be written is 74, with a trailer' '
 	tail -n 1 out | grep -q "^integ-error: 74 "
 '
 
+t 'save: SIGTERM ends it with 143 and a trailer, the file as last saved' '
+	mkfifo fifo
+	integ-state save st.json <fifo >out 2>err &
+	pid=$!
+	exec 3>fifo
+	ab_state a "{\"n\":1}" >&3
+	i=0; while [ ! -s st.json ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i+1)); done
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	exec 3>&-
+	expect_eq 143 "$rc"
+	expect_eq 1 "$(integ-state get st.json a n)"
+	tail -n 1 out | grep -q "^integ-error: 143 "
+'
+
 t 'atomic writes leave no temporary file behind and replace the target' '
 	echo old >f
 	echo new | tt-state atomic f
