@@ -41,7 +41,7 @@ struct integ_emit_stream {
 	size_t			*heldend;
 	size_t			 nheld;
 	/* incremental */
-	struct integ_buf	 bookmark;	/* JSON text, empty: none */
+	struct integ_buf	 bookmark;	/* at the start; empty: none */
 	struct integ_buf	 newest;	/* newest cursor seen */
 	uint64_t		 since_state;
 	uint64_t		 written;
@@ -605,10 +605,12 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 	if ((code = release(st, e)) != 0)
 		return code;
 	if (st->cursor != NULL && st->newest.len > 0) {
+		/*
+		 * The bookmark the stream began with stays the filter: a
+		 * checkpoint does not drop later records of this sync.
+		 */
 		integ_state_set(em->state, st->name, st->ns, st->cursor,
 		    st->newest.data, st->newest.len);
-		integ_buf_reset(&st->bookmark);
-		integ_buf_add(&st->bookmark, st->newest.data, st->newest.len);
 	}
 	integ_buf_reset(&em->scratch);
 	integ_buf_reset(&em->scratch2);
