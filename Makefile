@@ -32,7 +32,7 @@ SCRIPTS	 = $(sort $(wildcard tests/*.sh tests/mock/*.sh examples/*.sh bench/*.sh
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: all check asan lint fuzz bench demo install uninstall clean helpers
+.PHONY: FORCE all check asan lint fuzz bench demo install uninstall clean helpers
 
 all: $(LIB_A) $(TOOLS) $(CONNECTORS)
 
@@ -42,10 +42,18 @@ $(B)/obj/%.o: %.c $(wildcard libinteg/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIB_A): $(LIB_OBJ)
+# The archive is remade when a source file goes away, not only when one
+# changes: the object list is kept in a file that changes with it.
+$(B)/lib.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' >$@
+
+$(LIB_A): $(LIB_OBJ) $(B)/lib.list
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
+
+FORCE:
 
 $(B)/bin/%: $(B)/obj/tools/%.o $(LIB_A)
 	@mkdir -p $(@D)

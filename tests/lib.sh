@@ -119,31 +119,64 @@ have_conformance() {
 validate_airbyte() { "$(conformance_python)" "$SHARED/conformance/airbyte/validate.py" "$@"; }
 check_singer() { "$(conformance_python)" "$SHARED/conformance/singer/check-singer" "$@"; }
 
-# The mock HTTP server (tests/mock/mockhttp.py).
-# mock_start SCENARIO [extra mockhttp options]: sets MOCK_PORT, MOCK_URL and
-# MOCK_LOG (one JSON object per request received). Stopped at exit.
+# The mock HTTP server (tests/mock/mockhttp.py; scenario files are
+# described in tests/mock/README.md).
+# mock_start SCENARIO [extra mockhttp options]: SCENARIO is a file, or the
+# name of one in tests/scenarios (with or without .scn). Sets MOCK_PORT,
+# MOCK_URL, MOCK_LOG (one JSON object per request received) and MOCK_PID.
+# Another mock_start in the same test starts one more server, with files
+# mock-2.log, mock-2.port, mock-2.err (save the first one's MOCK_* before).
+# A server stops when the shell that started it ends (so a test's servers
+# end with the test), and at exit; mock_stop stops the latest one now.
 mock_start() {
 	_scen=$1; shift
-	MOCK_LOG=$PWD/mock.log
-	_pf=$PWD/mock.port
-	rm -f "$_pf"
-	python3 "$TESTS/mock/mockhttp.py" --port-file "$_pf" --log "$MOCK_LOG" \
-	    "$@" "$_scen" >"$PWD/mock.err" 2>&1 &
+	if [ ! -f "$_scen" ]; then
+		for _s in "$TESTS/scenarios/$_scen" "$TESTS/scenarios/$_scen.scn"; do
+			if [ -f "$_s" ]; then _scen=$_s; break; fi
+		done
+	fi
+	_mock_n=$((${_mock_n:-0} + 1))
+	_m=mock
+	[ "$_mock_n" -eq 1 ] || _m=mock-$_mock_n
+	MOCK_LOG=$PWD/$_m.log
+	_pf=$PWD/$_m.port
+	rm -f "$_pf" "$MOCK_LOG"
+	# Debian's python3 starts in 20 ms; a pyenv shim takes 150
+	_py=python3
+	[ -x /usr/bin/python3 ] && _py=/usr/bin/python3
+	"$_py" "$TESTS/mock/mockhttp.py" --exit-with-parent \
+	    --port-file "$_pf" --log "$MOCK_LOG" "$@" "$_scen" \
+	    >"$PWD/$_m.err" 2>&1 &
 	MOCK_PID=$!
 	echo "$MOCK_PID" >>"$TMP/.mockpids"
 	_i=0
 	while [ ! -s "$_pf" ]; do
 		_i=$((_i + 1))
-		if [ "$_i" -gt 200 ] || ! kill -0 "$MOCK_PID" 2>/dev/null; then
-			echo "mock server did not start:" >&2; cat "$PWD/mock.err" >&2
+		if [ "$_i" -gt 1000 ] || ! kill -0 "$MOCK_PID" 2>/dev/null; then
+			echo "mock server did not start:" >&2; cat "$PWD/$_m.err" >&2
 			return 1
 		fi
-		sleep 0.05
+		sleep 0.01
 	done
 	MOCK_PORT=$(cat "$_pf")
 	MOCK_URL=http://127.0.0.1:$MOCK_PORT
 	export MOCK_PORT MOCK_URL MOCK_LOG
 }
-mock_stop() { [ -n "${MOCK_PID:-}" ] && kill "$MOCK_PID" 2>/dev/null; wait "$MOCK_PID" 2>/dev/null || :; }
-_mock_reap() { [ -f "$TMP/.mockpids" ] && xargs kill <"$TMP/.mockpids" 2>/dev/null; }
+mock_stop() {
+	[ -n "${MOCK_PID:-}" ] || return 0
+	kill "$MOCK_PID" 2>/dev/null || :
+	wait "$MOCK_PID" 2>/dev/null || :
+}
+# mock_log [JQ-FILTER]: the filter (default .) on each logged request,
+# raw output: mock_log .path, mock_log '.headers["Accept"]'.
+mock_log() { jq -r "${1:-.}" "$MOCK_LOG"; }
+# mock_connections: how many TCP connections the logged requests came on.
+mock_connections() { jq -r .client_port "$MOCK_LOG" | sort -u | wc -l | tr -d ' '; }
+_mock_reap() {
+	[ -f "$TMP/.mockpids" ] || return 0
+	while read -r _p; do
+		# only a server still running: an old pid may be reused by now
+		grep -q mockhttp "/proc/$_p/cmdline" 2>/dev/null && kill "$_p"
+	done <"$TMP/.mockpids"
+}
 at_exit _mock_reap
