@@ -317,7 +317,7 @@ int	 integ_path_find(const struct integ_path *, struct integ_json_span,
  * name is the caller's to add). A UTF-8 byte-order mark at the very
  * start of an input is skipped. integ_json_stream_end() ends an input (a
  * text cut short is an error) and readies the stream for the next one,
- * from line 1.
+ * from line 1. After an error or a trailer the stream is done: free it.
  */
 struct integ_json_sink {
 	int	(*record)(void *, const char *, size_t);

@@ -176,6 +176,21 @@ t 'a closed stdout ends it quietly' '
 	expect_eq "" "$(cat err)"
 '
 
+t 'SIGTERM: what ended is written, then a trailer, exit 143' '
+	mkfifo fifo
+	integ-extract r <fifo >out 2>err &
+	pid=$!
+	exec 3>fifo
+	printf "{\"r\":[1,2]}\n{\"r\":[3," >&3
+	i=0; while [ $i -lt 20 ]; do sleep 0.02; i=$((i+1)); done
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	exec 3>&-
+	expect_eq 143 "$rc" "exit status"
+	printf "%s\n" 1 2 "integ-error: 143 stdin: interrupted by signal 15" >want
+	expect_same want out
+'
+
 t 'a full disk is 74' '
 	[ -w /dev/full ] || exit 0
 	set +e; echo "[1]" | integ-extract . >/dev/full 2>err; rc=$?; set -e

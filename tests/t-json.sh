@@ -232,4 +232,14 @@ t 'streaming errors: position across lines and chunks, not a trailer' '
 	expect_grep "column 3: expected a value, got byte 0xef" out
 '
 
+t 'streaming: a record past the cap is an error, in one chunk or many' '
+	printf "[\"abcdefgh\", \"abcdefghi\"]" >in
+	for n in 1 3 100; do
+		set +e; tt-json stream . $n 10 <in >out; rc=$?; set -e
+		expect_eq 65 "$rc"
+		printf "%s\n" "\"abcdefgh\"" "error 65: a record is larger than 10 bytes" >want
+		expect_same want out
+	done
+'
+
 done_testing
