@@ -90,7 +90,7 @@ out_rec(struct integ_extract *x, const char *p, size_t n)
 		if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
 			return ioerr(x);
 		if (n + 1 > x->ocap - x->olen) {
-			cap = x->ocap ? x->ocap : FLUSH_AT + 4096;
+			cap = x->ocap ? x->ocap : FLUSH_AT + HOLD_MAX + 65536;
 			while (cap < x->olen + n + 1)
 				cap *= 2;
 			x->obuf = integ_xreallocarray(x->obuf, cap, 1);

@@ -138,6 +138,9 @@ t 'equality: numbers by exact value, objects in any order' '
 	expect_eq 1 "$(tt-json equal "{\"a\":1,\"b\":[true,null]}" "{\"b\":[true,null],\"a\":1.0}")"
 	expect_eq 0 "$(tt-json equal "{\"a\":1}" "{\"a\":1,\"b\":2}")"
 	expect_eq 0 "$(tt-json equal "[1,2]" "[2,1]")"
+	expect_eq 1 "$(tt-json equal "{\"a\":1,\"a\":2}" "{\"a\":2}")"
+	expect_eq 0 "$(tt-json equal "{\"a\":1,\"a\":2}" "{\"a\":2,\"b\":1}")"
+	expect_eq 0 "$(tt-json equal "{\"a\":2,\"b\":1}" "{\"a\":1,\"a\":2}")"
 	expect_eq 0 "$(tt-json equal "1" "\"1\"")"
 	expect_eq 0 "$(tt-json equal true false)"
 '
