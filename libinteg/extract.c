@@ -120,8 +120,9 @@ on_text(void *arg, int found)
 	x->ntext++;
 	if (x->strict && !found) {
 		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
-		    "%s: text %llu: nothing at %s (--strict)", x->name,
-		    x->ntext, integ_path_text(x->path));
+		    "%s: line %llu: text %llu: nothing at %s (--strict)",
+		    x->name, integ_json_stream_line(x->stream), x->ntext,
+		    integ_path_text(x->path));
 		return x->rc;
 	}
 	x->committed = x->olen;

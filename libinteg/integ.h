@@ -335,6 +335,8 @@ void	 integ_json_stream_free(struct integ_json_stream *);
 int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
 	    size_t, struct integ_err *);
 int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
+/* The current line of the input (in a callback: where the text ended). */
+unsigned long long integ_json_stream_line(const struct integ_json_stream *);
 
 /* ==== extract (extract.c) ==== */
 

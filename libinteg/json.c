@@ -1044,3 +1044,9 @@ integ_json_stream_end(struct integ_json_stream *s, struct integ_err *e)
 		stream_restart(s);
 	return rc;
 }
+
+unsigned long long
+integ_json_stream_line(const struct integ_json_stream *s)
+{
+	return (unsigned long long)s->line;
+}

@@ -104,8 +104,8 @@ t '--strict: a missing or null path is an error' '
 	expect_eq 1 "$(cat out)"
 	set +e; printf "{\"r\":[1]}\n{\"r\":null}\n{\"r\":[2]}" | integ-extract --strict r >out 2>err; rc=$?; set -e
 	expect_eq 65 "$rc"
-	expect_grep "stdin: text 2: nothing at r (--strict)" err
-	expect_eq "$(printf "1\ninteg-error: 65 stdin: text 2: nothing at r (--strict)")" "$(cat out)"
+	expect_grep "stdin: line 2: text 2: nothing at r (--strict)" err
+	expect_eq "$(printf "1\ninteg-error: 65 stdin: line 2: text 2: nothing at r (--strict)")" "$(cat out)"
 '
 
 t '--jq runs a program on each text' '
