@@ -79,7 +79,7 @@ struct integ_json_stream {
 	uint64_t	 linestart;
 	uint64_t	 textstart, textend;
 	uint64_t	 ntexts;
-	uint64_t	 errline, errcol;	/* of a pending trailer */
+	uint64_t	 errline;	/* of a pending trailer */
 
 	/* the path */
 	const struct integ_path *path;	/* NULL: whole texts */
