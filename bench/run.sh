@@ -48,21 +48,24 @@ measure() {
 	fi
 	t=$(med 1 "$tmp/times")
 	m=$(med 2 "$tmp/times")
-	awk -v l="$label" -v r="$runs" -v t="$t" -v m="$m" -v b="$bytes" -v n="$recs" 'BEGIN {
-		printf "%-28s %4d %9.3f %9.1f %12.0f %8.1f\n", l, r, t, b / t / 1e6, n / t, m / 1024
+	u=$(med 4 "$tmp/times")
+	awk -v l="$label" -v r="$runs" -v t="$t" -v m="$m" -v u="$u" -v b="$bytes" -v n="$recs" 'BEGIN {
+		printf "%-28s %4d %9.3f %9.1f %12.0f %8.1f %8.3f\n", l, r, t, b / t / 1e6, n / t, m / 1024, u
 	}'
-	echo "$key $t" >>"$tmp/medians"
+	echo "$key $t $u" >>"$tmp/medians"
 }
 
 get() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/medians"; }
+cpu() { awk -v k="$1" '$1 == k { print $3 }' "$tmp/medians"; }
 
 header() {
-	printf "%-28s %4s %9s %9s %12s %8s\n" command runs "median s" MB/s records/s "RSS MiB"
+	printf "%-28s %4s %9s %9s %12s %8s %8s\n" command runs "median s" MB/s records/s "RSS MiB" "CPU s"
 }
 
 : >"$tmp/medians"
 date
 echo "machine: $(nproc) cores, $(uname -sr); $(jq --version); MB = 10^6 bytes"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (wall times suffer on a busy machine; CPU s less)"
 echo
 
 bytes=$(wc -c <"$pages" | tr -d ' ')
@@ -73,8 +76,8 @@ header
 measure x "integ-extract results" "$RUNS" "$bytes" "$recs" "$bin/integ-extract" results "$pages"
 measure j "jq -c '.results[]'" "$JQ_RUNS" "$bytes" "$recs" jq -c '.results[]' "$pages"
 measure c "cat" "$RUNS" "$bytes" "$recs" cat "$pages"
-awk -v x="$(get x)" -v j="$(get j)" -v c="$(get c)" 'BEGIN {
-	printf "integ-extract is %.1fx jq'"'"'s throughput (target >= 40x); cat is %.1fx integ-extract'"'"'s\n", j / x, x / c
+awk -v x="$(get x)" -v j="$(get j)" -v c="$(get c)" -v xu="$(cpu x)" -v ju="$(cpu j)" 'BEGIN {
+	printf "integ-extract is %.1fx jq'"'"'s throughput (target >= 40x; %.1fx in CPU time); cat is %.1fx integ-extract'"'"'s\n", j / x, ju / xu, x / c
 }'
 echo
 

@@ -1,6 +1,7 @@
 /*
  * rusage: run a command with stdout to /dev/null and print its wall
- * time in seconds and peak RSS in KiB: "SECONDS KIB STATUS".
+ * time in seconds, peak RSS in KiB, exit status and CPU seconds (user
+ * + system): "SECONDS KIB STATUS CPU".
  *   rusage [-i FILE] CMD [ARG...]     (-i: the command's stdin)
  */
 #include <err.h>
@@ -46,8 +47,10 @@ main(int argc, char *argv[])
 	if (wait4(pid, &st, 0, &ru) == -1)
 		err(1, "wait4");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.4f %ld %d\n", (double)(t1.tv_sec - t0.tv_sec) +
+	printf("%.4f %ld %d %.4f\n", (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, ru.ru_maxrss,
-	    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return 0;
 }
