@@ -1,94 +1,99 @@
 #!/bin/sh
-# bench/run.sh (make bench): integ-extract against jq 1.6 and cat on the
-# same input, in one run: MB/s, records/s and peak RSS, each the median
-# of several runs, and the ratios. Fixtures are generated on demand into
-# bench/data/ (git-ignored) by bench/gen.sh.
-#
-# Environment: RUNS (default 5) runs of integ-extract and cat; JQ_RUNS
-# (default 1: jq takes about 20 s a run on the pages); PAGES (default
-# 1000: about 330 MB); ARRAY_MIB (default 1024: the single-array document).
-set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-B=${B:-build}
-bin=$top/$B/bin
-data=$top/bench/data
-tmp=$top/$B/bench
-RUNS=${RUNS:-5}
-JQ_RUNS=${JQ_RUNS:-1}
-PAGES=${PAGES:-1000}
-ARRAY_MIB=${ARRAY_MIB:-1024}
-mkdir -p "$data" "$tmp"
-${CC:-cc} -O2 -Wall -o "$tmp/rusage" bench/rusage.c
+# bench/run.sh: integ's benchmarks. Each part measures medians of several
+# runs and ratios against baselines measured in the same run; results go
+# to bench/RESULTS.md by hand, with the date.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+BIN=${INTEG_BIN:-$PWD/build/bin}
+DATA=${BENCH_DATA:-$PWD/bench/data}
+RUNS=${BENCH_RUNS:-5}
+mkdir -p "$DATA"
 
-pages=$data/pages-$PAGES.json
-array=$data/array-$ARRAY_MIB.json
-[ -s "$pages" ] || { echo "generating $pages"; sh bench/gen.sh pages "$PAGES" "$pages"; }
-[ -s "$array" ] || { echo "generating $array"; sh bench/gen.sh array "$ARRAY_MIB" "$array"; }
-
-med() { # COLUMN FILE: the median of a column
-	sort -n -k"$1,$1" "$2" | awk -v c="$1" '{ v[NR] = $c }
-	    END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# measure KEY LABEL RUNS BYTES RECORDS CMD...: one row of medians; the
-# median time is kept under KEY for the ratios.
-measure() {
-	key=$1 label=$2 runs=$3 bytes=$4 recs=$5
-	shift 5
-	: >"$tmp/times"
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		"$tmp/rusage" "$@" >>"$tmp/times"
-		i=$((i + 1))
+# median_time CMD...: the median wall time of RUNS runs, in seconds.
+median_time() {
+	_i=0
+	: >"$DATA/.times"
+	while [ $_i -lt "$RUNS" ]; do
+		_s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		_e=$(date +%s.%N)
+		echo "$_s $_e" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$DATA/.times"
+		_i=$((_i + 1))
 	done
-	if awk '$3 != 0 { bad = 1 } END { exit !bad }' "$tmp/times"; then
-		echo "$label failed: $*" >&2
-		exit 1
+	sort -n "$DATA/.times" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
+}
+
+# ---- integ-emit (issue 5) ----------------------------------------------
+# integ-emit --airbyte and --singer (with a replication key) on the
+# 1M-record JSONL fixture, against integ-extract on the same bytes, jq
+# doing the same framing, and cat.
+
+# The fixture: the shared one when the generator has made it, else our
+# own deterministic 1M records (about 190 MB).
+emit_fixture() {
+	for f in "$DATA/records-1m.jsonl" "$DATA/1m.jsonl"; do
+		[ -s "$f" ] && { echo "$f"; return; }
+	done
+	f=$DATA/emit-1m.jsonl
+	if [ ! -s "$f" ]; then
+		awk 'BEGIN { for (i = 1; i <= 1000000; i++)
+		    printf "{\"id\":%d,\"name\":\"user %d\",\"email\":\"u%d@example.com\",\"active\":%s,\"score\":%d.%02d,\"tags\":[\"a\",\"b\"],\"address\":{\"city\":\"City %d\",\"zip\":\"%05d\"},\"updated_at\":\"2024-01-%02dT%02d:%02d:%02dZ\"}\n",
+		    i, i, i, (i % 2 ? "true" : "false"), i % 1000, i % 100, i % 50,
+		    i % 100000, 1 + int(i / 40000) % 28, int(i / 3600) % 24,
+		    int(i / 60) % 60, i % 60 }' >"$f"
 	fi
-	t=$(med 1 "$tmp/times")
-	m=$(med 2 "$tmp/times")
-	u=$(med 4 "$tmp/times")
-	awk -v l="$label" -v r="$runs" -v t="$t" -v m="$m" -v u="$u" -v b="$bytes" -v n="$recs" 'BEGIN {
-		printf "%-28s %4d %9.3f %9.1f %12.0f %8.1f %8.3f\n", l, r, t, b / t / 1e6, n / t, m / 1024, u
-	}'
-	echo "$key $t $u" >>"$tmp/medians"
+	echo "$f"
 }
 
-get() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/medians"; }
-cpu() { awk -v k="$1" '$1 == k { print $3 }' "$tmp/medians"; }
-
-header() {
-	printf "%-28s %4s %9s %9s %12s %8s %8s\n" command runs "median s" MB/s records/s "RSS MiB" "CPU s"
+bench_emit() {
+	fx=$(emit_fixture)
+	n=$(wc -l <"$fx" | tr -d ' ')
+	mb=$(wc -c <"$fx" | awk '{ printf "%.1f", $1 / 1048576 }')
+	# jq 1.6 is slow: it gets the first 100k records, compared per record
+	small=$DATA/emit-100k.jsonl
+	head -n 100000 "$fx" >"$small"
+	echo "# integ-emit on $fx: $n records, $mb MiB, median of $RUNS runs"
+	t_cat=$(median_time sh -c "cat '$fx'")
+	t_ab=$(median_time sh -c "'$BIN/integ-emit' --airbyte <'$fx'")
+	t_sg=$(median_time sh -c "'$BIN/integ-emit' --singer --replication-key updated_at <'$fx'")
+	t_ex=
+	if [ -x "$BIN/integ-extract" ]; then
+		t_ex=$(median_time sh -c "'$BIN/integ-extract' . <'$fx'")
+	fi
+	t_jq=
+	if command -v jq >/dev/null 2>&1; then
+		t_jq=$(median_time sh -c "jq -c '{type:\"RECORD\",stream:\"records\",record:.,time_extracted:\"2024-01-01T00:00:00.000Z\"}' <'$small'")
+	fi
+	printf '%-44s %9s %10s %12s\n' tool seconds MiB/s records/s
+	row() {	# row NAME SECONDS RECORDS
+		awk -v name="$1" -v t="$2" -v n="$3" -v mb="$mb" -v all="$n" 'BEGIN {
+		    printf "%-44s %9.3f %10.1f %12.0f\n", name, t, mb * n / all / t, n / t }'
+	}
+	row cat "$t_cat" "$n"
+	[ -n "$t_ex" ] && row "integ-extract ." "$t_ex" "$n"
+	row "integ-emit --airbyte" "$t_ab" "$n"
+	row "integ-emit --singer --replication-key" "$t_sg" "$n"
+	[ -n "$t_jq" ] && row "jq -c '{type:\"RECORD\",...}' (100k)" "$t_jq" 100000
+	if [ -n "$t_ex" ]; then
+		awk -v a="$t_ab" -v s="$t_sg" -v x="$t_ex" 'BEGIN {
+		    printf "vs integ-extract (target >= 0.8x): airbyte %.2fx, singer %.2fx\n", x / a, x / s }'
+	fi
+	if [ -n "$t_jq" ]; then
+		awk -v a="$t_ab" -v s="$t_sg" -v j="$t_jq" -v n="$n" 'BEGIN {
+		    printf "vs jq per record (target >= 50x): airbyte %.1fx, singer %.1fx\n",
+		    (j / 100000) / (a / n), (j / 100000) / (s / n) }'
+	fi
 }
 
-: >"$tmp/medians"
-date
-echo "machine: $(nproc) cores, $(uname -sr); $(jq --version); MB = 10^6 bytes"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (wall times suffer on a busy machine; CPU s less)"
-echo
+# ---- integ-extract (issue 3) -------------------------------------------
+# integ-extract vs jq -c '.results[]' vs cat on 1000 pages (about 330 MB)
+# and a 1 GiB single array: bench/extract.sh, fixtures by bench/gen.sh.
+bench_extract() { sh bench/extract.sh; }
 
-bytes=$(wc -c <"$pages" | tr -d ' ')
-recs=$("$bin/integ-extract" results "$pages" | wc -l | tr -d ' ')
-echo "== $PAGES pages in one stream: $pages ($bytes bytes, $recs records)"
-echo "   jq runs $JQ_RUNS time(s) (about 20 s each), the others $RUNS times"
-header
-measure x "integ-extract results" "$RUNS" "$bytes" "$recs" "$bin/integ-extract" results "$pages"
-measure j "jq -c '.results[]'" "$JQ_RUNS" "$bytes" "$recs" jq -c '.results[]' "$pages"
-measure c "cat" "$RUNS" "$bytes" "$recs" cat "$pages"
-awk -v x="$(get x)" -v j="$(get j)" -v c="$(get c)" -v xu="$(cpu x)" -v ju="$(cpu j)" 'BEGIN {
-	printf "integ-extract is %.1fx jq'"'"'s throughput (target >= 40x; %.1fx in CPU time); cat is %.1fx integ-extract'"'"'s\n", j / x, ju / xu, x / c
-}'
-echo
-
-bytes=$(wc -c <"$array" | tr -d ' ')
-recs=$("$bin/integ-extract" . "$array" | wc -l | tr -d ' ')
-echo "== one array document: $array ($bytes bytes, $recs records)"
-echo "   jq is not run on it: it needs about ten times the document in memory"
-header
-measure xa "integ-extract ." "$RUNS" "$bytes" "$recs" "$bin/integ-extract" . "$array"
-rss=$(med 2 "$tmp/times")
-measure ca "cat" "$RUNS" "$bytes" "$recs" cat "$array"
-awk -v r="$rss" -v x="$(get xa)" -v c="$(get ca)" 'BEGIN {
-	printf "integ-extract peak RSS %.1f MiB (target < 16 MiB); cat is %.1fx integ-extract'"'"'s throughput\n", r / 1024, x / c
-}'
+# ---- run ---------------------------------------------------------------
+case "${1:-all}" in
+extract) bench_extract ;;
+emit)	bench_emit ;;
+all)	bench_extract && bench_emit ;;
+*)	echo "usage: bench/run.sh [all|extract|emit]" >&2; exit 64 ;;
+esac
