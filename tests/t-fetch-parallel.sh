@@ -49,4 +49,22 @@ t 'a missing --urls-from file is 66; a bad URL in it is 64' '
 	expect_exit 64 integ-fetch --urls-from list >out 2>err
 '
 
+t '--urls-from: an upstream trailer ends the list and is passed on' '
+	mock_start fetch-parallel
+	{ urls 3; echo "integ-error: 75 GET x: gave up"; urls 4; } >list
+	expect_exit 75 integ-fetch --urls-from list >out 2>err
+	expect_eq 2 "$(wc -l <out | tr -d " ")"
+	expect_eq 3 "$(head -n 1 out | jq -r .u)"
+	expect_eq "integ-error: 75 GET x: gave up" "$(sed -n 2p out)"
+	expect_eq 1 "$(mock_log .path | wc -l | tr -d " ")"
+	test ! -s err
+'
+
+t '--urls-from: an empty list is nothing to do' '
+	: | integ-fetch --urls-from - >out 2>err
+	test ! -s out
+	test ! -s err
+	expect_exit 64 integ-fetch >out 2>err
+'
+
 done_testing
