@@ -34,7 +34,7 @@ fault() { curl -sS -f -X POST --data-binary "$1" "$MOCK_URL/_mock/fault" >/dev/n
 # run NAME SCRIPT: run examples/SCRIPT, output in NAME.out, NAME.err
 run() { sh "$EX/$2" >"$1.out" 2>"$1.err"; }
 # types FILE: the message types, counted, one line
-types() { echo $(jq -r .type "$1" | sort | uniq -c); }
+types() { jq -r .type "$1" | sort | uniq -c | xargs; }
 # records FILE FIELD: FIELD of each record, one a line (Singer or Airbyte)
 records() { jq -r "select(.type == \"RECORD\") | (.record.data // .record).$2" "$1"; }
 # requests FROM: the logged requests from number FROM on, as path?query
