@@ -48,6 +48,87 @@ no_secret() {
 }
 nlog() { wc -l <"$MOCK_LOG" | tr -d ' '; }
 
+# --- the datasets --------------------------------------------------------
+
+# gh PATH [curl options]: GET $MOCK_URL/PATH with the GitHub token; headers
+# in ./hdr, body in ./body, the status code on stdout
+gh() {
+	_p=$1; shift
+	curl -sS -D hdr -o body -w '%{http_code}' \
+	    -H "Authorization: Bearer $GITHUB_TOKEN" "$@" "$MOCK_URL/$_p"
+}
+st() {
+	_p=$1; shift
+	curl -sS -D hdr -o body -w '%{http_code}' \
+	    -H "Authorization: Bearer $STRIPE_API_KEY" "$@" "$MOCK_URL/$_p"
+}
+# link REL: the URL of the Link with rel=REL in ./hdr
+link() {
+	grep -i '^Link:' hdr | sed 's/^[^:]*: *//' | tr -d '\r' | tr ',' '\n' |
+	    sed -n "s/^ *<\\([^>]*\\)>; rel=\"$1\"\$/\\1/p"
+}
+
+t 'datasets: the committed data files are what the generator makes' '
+	python3 "$TESTS/mock/datasets_examples.py" gen
+	diff -r gen/github "$TESTS/data/github"
+	diff -r gen/stripe "$TESTS/data/stripe"
+'
+
+t 'github dataset: token, Link pages, since, sort, issues and comments' '
+	start
+	expect_eq 401 "$(curl -sS -o body -w "%{http_code}" "$MOCK_URL/repos/integ-test/widgets/issues")"
+	expect_eq "Bad credentials" "$(jq -r .message body)"
+	expect_eq 200 "$(curl -sS -o body -w "%{http_code}" -H "Authorization: token $GITHUB_TOKEN" \
+	    "$MOCK_URL/repos/integ-test/widgets/issues")"
+	expect_eq "12 11 9 8 7 6 4 3 2 1" "$(echo $(jq ".[].number" body))" "open, newest created first"
+	expect_eq 200 "$(gh "repos/integ-test/widgets/issues?per_page=5&state=all&sort=updated&direction=asc")"
+	expect_eq "1 2 3 4 5" "$(echo $(jq ".[].number" body))"
+	expect_eq "$MOCK_URL/repos/integ-test/widgets/issues?per_page=5&state=all&sort=updated&direction=asc&page=2" "$(link next)"
+	expect_eq "$MOCK_URL/repos/integ-test/widgets/issues?per_page=5&state=all&sort=updated&direction=asc&page=3" "$(link last)"
+	test -z "$(link prev)"
+	expect_eq 200 "$(gh "repos/integ-test/widgets/issues?per_page=5&state=all&sort=updated&direction=asc&page=3")"
+	expect_eq "11 12" "$(echo $(jq ".[].number" body))"
+	test -z "$(link next)"
+	expect_grep "page=2>; rel=\"prev\"" hdr
+	expect_grep "X-RateLimit-Remaining: " hdr
+	expect_eq 200 "$(gh "repos/integ-test/widgets/issues?state=all&since=2024-11-09T00:00:00Z")"
+	expect_eq "12 11 10 9" "$(echo $(jq ".[].number" body))"
+	expect_eq 422 "$(gh "repos/integ-test/widgets/issues?since=yesterday")"
+	expect_eq 404 "$(gh repos/other/repo/issues)"
+	expect_eq 200 "$(gh repos/integ-test/widgets/issues/7)"
+	expect_eq "$MOCK_URL/repos/integ-test/widgets/issues/7/comments" "$(jq -r .comments_url body)"
+	expect_eq 200 "$(gh repos/integ-test/widgets/issues/8/comments)"
+	expect_eq "Comment 1 on #8. Comment 2 on #8." "$(echo $(jq -r ".[].body" body))"
+	expect_eq 404 "$(gh repos/integ-test/widgets/issues/99)"
+'
+
+t 'stripe dataset: key, list objects newest first, cursors, created filters' '
+	start
+	expect_eq 401 "$(curl -sS -o body -w "%{http_code}" "$MOCK_URL/v1/customers")"
+	expect_eq invalid_request_error "$(jq -r .error.type body)"
+	expect_eq 200 "$(st "v1/customers?limit=3")"
+	expect_eq "list true 3" "$(jq -r "[.object, .has_more, (.data | length)] | join(\" \")" body)"
+	expect_eq "25 24 23" "$(echo $(jq -r ".data[].metadata.n" body))"
+	last=$(jq -r ".data[-1].id" body)
+	expect_eq 200 "$(st "v1/customers?limit=3&starting_after=$last")"
+	expect_eq "22 21 20" "$(echo $(jq -r ".data[].metadata.n" body))"
+	expect_eq 200 "$(st "v1/customers?limit=2&ending_before=$last")"
+	expect_eq "25 24" "$(echo $(jq -r ".data[].metadata.n" body))"
+	expect_eq 200 "$(st "v1/customers?limit=100&created%5Bgte%5D=1730462484")"
+	expect_eq "25 24 23 22 21 20 19 18 17 16 15 14 13 12 false" \
+	    "$(echo $(jq -r ".data[].metadata.n, .has_more" body))" "12 and 13 share a second"
+	expect_eq 200 "$(st "v1/customers?created%5Bgt%5D=1730462484&created%5Blte%5D=1730473305")"
+	expect_eq "15 14" "$(echo $(jq -r ".data[].metadata.n" body))"
+	expect_eq 400 "$(st "v1/customers?limit=0")"
+	expect_eq 400 "$(st "v1/customers?starting_after=cus_nope")"
+	expect_eq 400 "$(st "v1/customers?created%5Bgte%5D=today")"
+	expect_eq 200 "$(st "v1/customers/$last")"
+	expect_eq "$last" "$(jq -r .id body)"
+	expect_eq 404 "$(st v1/customers/cus_nope)"
+	expect_eq 200 "$(st "v1/charges?limit=100")"
+	expect_eq 13 "$(jq ".data | length" body)"
+'
+
 # --- github-issues.sh ----------------------------------------------------
 
 t 'github-issues: everything, then only what changed since the bookmark' '

@@ -10,8 +10,15 @@
              ending_before, created[gt|gte|lt|lte] on epoch seconds
 
 Registered in datasets.KINDS by datasets.py. Data files:
-tests/data/github/github.json, tests/data/stripe/stripe.json (written by
-`python3 tests/mock/datasets_examples.py`, deterministically).
+tests/data/github/github.json, tests/data/stripe/stripe.json, written
+deterministically by `python3 tests/mock/datasets_examples.py [DIR]`
+(t-examples.sh checks the committed files are what it makes).
+
+github.json: the repository integ-test/widgets, its token, 12 issues
+(#1..#12, updated_at ascending with the number from 2024-11-06T00:11:00Z
+to 2024-11-10T02:12:00Z, #5 and #10 closed) and 12 comments (n % 3 on
+issue n). stripe.json: the key, 25 customers created an hour apart from
+2024-11-01 (two in the same second: the 12th and 13th), 13 charges.
 """
 
 import datetime
@@ -336,8 +343,10 @@ def stripe_data():
 
 
 def main():
-    data = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        os.pardir, "data")
+    """Writes DIR/github/github.json and DIR/stripe/stripe.json; DIR is
+    the first argument, else tests/data."""
+    data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), os.pardir, "data")
     for name, make in (("github", github_data), ("stripe", stripe_data)):
         os.makedirs(os.path.join(data, name), exist_ok=True)
         with open(os.path.join(data, name, name + ".json"), "w",
