@@ -10,8 +10,12 @@
 # a mirror, GitHub Enterprise's https://HOST/api/v3, or a mock),
 # STATE_FILE (default github-issues.state.json), START (the first run's
 # bookmark, default 2000-01-01T00:00:00Z), PER_PAGE (default 100).
-# Every run asks for the issues updated since the bookmark; the state file
-# then holds the newest updated_at delivered.
+# Every run asks for the issues updated since the bookmark, most recently
+# updated first; the state file then holds the newest updated_at delivered.
+# Newest first because the pages are numbered: an issue updated during the
+# run moves to page 1, already read, and the next run asks for it (oldest
+# first, the issues after it would move up a place, and one could fall
+# onto a page already read, older than the new bookmark: lost).
 set -eu
 
 api=${GITHUB_API_URL:-https://api.github.com}
@@ -32,7 +36,7 @@ since=$(integ-state get "$state" issues updated_at \
 integ-fetch --link \
     -H 'Authorization: Bearer ${GITHUB_TOKEN}' \
     -H 'Accept: application/vnd.github+json' \
-    -q state=all -q sort=updated -q direction=asc \
+    -q state=all -q sort=updated -q direction=desc \
     -q "per_page=${PER_PAGE:-100}" -q "since=$since" \
     "$api/repos/$repo/issues" |
     integ-extract . |

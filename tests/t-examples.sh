@@ -147,7 +147,7 @@ t 'github-issues: everything, then only what changed since the bookmark' '
 	cp state.json state.1
 	run 2 github-issues.sh
 	expect_eq 2024-11-10T02:12:00Z "$(mock_log "select(.n == 4) | .args.since[0]")" since
-	expect_eq "12 4 13" "$(echo $(records 2.out number))" "records of run 2"
+	expect_eq "13 4 12" "$(echo $(records 2.out number))" "records of run 2, newest first"
 	expect_eq 1 "$(requests 4 | wc -l | tr -d " ")"
 	expect_eq 2024-11-12T09:00:00Z \
 	    "$(integ-state get state.json issues updated_at)"
