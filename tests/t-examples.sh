@@ -295,6 +295,28 @@ t 'github-comments: a failure listing the issues leaves the state as it was' '
 	expect_no_grep "\"STATE\"" 2.out
 '
 
+t 'github-comments: nothing changed since the bookmark: no fan-out, exit 0' '
+	start
+	integ-state set state.json comments updated_at 2030-01-01T00:00:00Z
+	run 1 github-comments.sh
+	expect_eq "1 SCHEMA 1 STATE" "$(types 1.out)"
+	expect_eq 1 "$(nlog)" "the list alone"
+	expect_eq 2030-01-01T00:00:00Z "$(integ-state get state.json comments updated_at)"
+	test ! -s 1.err
+'
+
+t 'an unset token is 78 before any request, and no state is made' '
+	start
+	unset GITHUB_TOKEN STRIPE_API_KEY
+	expect_exit 78 run 1 github-issues.sh
+	expect_exit 78 run 2 stripe-customers.sh
+	expect_exit 78 run 3 github-comments.sh
+	expect_grep GITHUB_TOKEN 1.err
+	expect_grep STRIPE_API_KEY 2.err
+	test ! -e state.json
+	test ! -s "$MOCK_LOG"
+'
+
 t 'github-comments: a comments_url at another origin is not fetched' '
 	start
 	add issues "$(jq -c ".streams.issues[2] | .comments = 1 |
