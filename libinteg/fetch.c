@@ -184,6 +184,16 @@ read_urls(const char *path, char ***urls, size_t *n, char **up,
 	return 0;
 }
 
+/*
+ * A bad URL: on the command line, a usage error; read from --urls-from,
+ * malformed input (with a trailer, as the list often comes down a pipe).
+ */
+static int
+bad_url(const struct integ_fetch_opts *o, size_t i)
+{
+	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
+}
+
 static int
 run(const struct integ_fetch_opts *o, struct out *w, char **up,
     struct integ_err *e)
@@ -208,8 +218,10 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 		goto out;
 	}
 	/* -H and -q once, on a template every request copies */
-	if ((rc = integ_request_new(urls[0], &tmpl, e)) != 0)
+	if ((rc = integ_request_new(urls[0], &tmpl, e)) != 0) {
+		rc = e->code = bad_url(o, 0);
 		goto out;
+	}
 	for (i = 0; i < o->nheaders; i++)
 		if ((rc = integ_request_header_arg(tmpl, o->headers[i], e)) != 0)
 			goto out;
@@ -222,7 +234,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	for (i = 0; i < n; i++) {
 		rqs[i] = integ_request_dup(tmpl);
 		if ((rc = integ_request_set_url(rqs[i], urls[i], e)) != 0) {
-			rc = e->code = INTEG_EXIT_USAGE;
+			rc = e->code = bad_url(o, i);
 			goto out;
 		}
 		if ((rc = integ_http_trust(w->h, urls[i], e)) != 0)
