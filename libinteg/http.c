@@ -315,6 +315,14 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		vl--;
 	if (integ_response_add_header(rs, p, (size_t)(colon - p), v, vl) == -1)
 		return 0;
+	/* room for the whole body at once (not when it is compressed) */
+	if ((size_t)(colon - p) == 14 && strncasecmp(p, "Content-Length", 14) == 0 &&
+	    x->h->o.stream == NULL) {
+		unsigned long long cl = strtoull(v, NULL, 10);
+
+		if (cl > 0 && cl <= x->h->o.max_body && cl < (1ULL << 30))
+			integ_buf_reserve(&rs->body, (size_t)cl);
+	}
 	return len;
 }
 
