@@ -2,7 +2,8 @@
 # bench/fetch.sh: integ-fetch following "next" through 1000 pages of 1000
 # records served by a local nginx (keep-alive) vs one curl process fetching
 # the same 1000 URLs over one connection vs a shell loop of curl + jq.
-# Medians of RUNS runs (default 5; the shell loop: LOOP_RUNS, default 3).
+# Medians of RUNS runs (default 5; the shell loop, a minute a run:
+# LOOP_RUNS, default 1).
 # Prints a Markdown table; counts requests and TCP connections of an
 # integ-fetch run from nginx's access log ($connection).
 set -eu
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 TOP=$PWD
 BIN=${INTEG_BIN:-$TOP/build/bin}
 RUNS=${RUNS:-5}
-LOOP_RUNS=${LOOP_RUNS:-3}
+LOOP_RUNS=${LOOP_RUNS:-1}
 PAGES=${PAGES:-1000}
 RECORDS=${RECORDS:-1000}
 PATH=$PATH:/usr/sbin
@@ -64,7 +65,7 @@ now() { date +%s.%N; }
 # median SECONDS...
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 # timed CMD...: seconds of one run, output to /dev/null
-timed() { _t0=$(now); "$@" >/dev/null; _t1=$(now); echo "$_t1 - $_t0" | bc -l; }
+timed() { _t0=$(now); "$@" >/dev/null; _t1=$(now); awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", b - a }'; }
 
 run_integ() { "$BIN/integ-fetch" -s --next next "$base/$first"; }
 run_curl() { xargs curl -s --fail <"$urls"; }
@@ -82,7 +83,7 @@ run_curl >/dev/null
 run_integ >"$work/out"
 reqs=$(wc -l <"$work/access.log" | tr -d ' ')
 conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
-outpages=$(wc -l <"$work/out" | tr -d ' ')
+outpages=$(grep -c '^{' "$work/out")
 : >"$work/access.log"
 run_curl >/dev/null
 curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
@@ -101,11 +102,11 @@ while [ $k -lt "$LOOP_RUNS" ]; do
 done
 # shellcheck disable=SC2086
 mi=$(median $ti) mc=$(median $tc) ml=$(median $tl)
-rate() { echo "scale=1; $n / $1" | bc -l; }
-mbs() { echo "scale=1; $bytes / 1000000 / $1" | bc -l; }
-ratio() { echo "scale=2; $2 / $1" | bc -l; }
+rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
+mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
 
-echo "### integ-fetch --next: $n pages x $RECORDS records ($(echo "scale=1; $bytes / 1000000" | bc) MB), nginx keep-alive on 127.0.0.1"
+echo "### integ-fetch --next: $n pages x $RECORDS records ($(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB), nginx keep-alive on 127.0.0.1"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; medians of $RUNS runs ($LOOP_RUNS for the shell loop)"
 echo
@@ -115,4 +116,6 @@ echo "| curl, all $n URLs in one process (one connection: $curl_conns) | $mc | $
 echo "| integ-fetch --next next | $mi | $(rate "$mi") | $(mbs "$mi") | $(ratio "$mi" "$mc")x |"
 echo "| shell loop: curl + jq -r .next | $ml | $(rate "$ml") | $(mbs "$ml") | $(ratio "$ml" "$mc")x |"
 echo
-echo "integ-fetch run: $reqs requests for $outpages pages written, $conns TCP connection(s)."
+echo "integ-fetch run: $reqs requests for $outpages pages written, $conns TCP connection(s) (nginx access log, \$connection)."
+echo "Runs: integ-fetch$ti; curl$tc; shell loop$tl (seconds)."
+

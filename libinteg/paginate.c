@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -171,7 +172,10 @@ struct walk {
 	long long		 value;		/* offset or page number */
 	char			**seen;		/* URLs or cursors followed */
 	size_t			 nseen;
+	size_t			 cap;
 };
+
+static int	seen(struct walk *, const char *);
 
 static void
 walk_init(struct walk *w, struct integ_pager *pg,
@@ -192,8 +196,7 @@ walk_init(struct walk *w, struct integ_pager *pg,
 		integ_request_query(w->first, pg->o.param, num, 0);
 	}
 	/* the first URL itself counts as followed */
-	w->seen = integ_xcalloc(1, sizeof(*w->seen));
-	w->seen[w->nseen++] = integ_xstrdup(integ_request_full_url(w->first));
+	seen(w, integ_request_full_url(w->first));
 }
 
 static void
@@ -201,23 +204,43 @@ walk_free(struct walk *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->nseen; i++)
+	for (i = 0; i < w->cap; i++)
 		free(w->seen[i]);
 	free(w->seen);
 	integ_request_free(w->first);
 }
 
-/* 1 when s was seen before; else remember it. */
+/* 1 when s was seen before; else remember it (a hash set, grown at half). */
 static int
 seen(struct walk *w, const char *s)
 {
-	size_t i;
+	uint64_t hv = 1469598103934665603ULL;
+	const unsigned char *p;
+	size_t i, j, cap;
+	char **old;
 
-	for (i = 0; i < w->nseen; i++)
-		if (strcmp(w->seen[i], s) == 0)
+	if (w->nseen * 2 >= w->cap) {
+		old = w->seen;
+		cap = w->cap;
+		w->cap = cap ? cap * 2 : 64;
+		w->seen = integ_xcalloc(w->cap, sizeof(*w->seen));
+		w->nseen = 0;
+		for (i = 0; i < cap; i++) {
+			if (old[i] == NULL)
+				continue;
+			seen(w, old[i]);
+			free(old[i]);
+		}
+		free(old);
+	}
+	for (p = (const unsigned char *)s; *p; p++)
+		hv = (hv ^ *p) * 1099511628211ULL;
+	for (j = (size_t)hv & (w->cap - 1); w->seen[j] != NULL;
+	    j = (j + 1) & (w->cap - 1))
+		if (strcmp(w->seen[j], s) == 0)
 			return 1;
-	w->seen = integ_xreallocarray(w->seen, w->nseen + 1, sizeof(*w->seen));
-	w->seen[w->nseen++] = integ_xstrdup(s);
+	w->seen[j] = integ_xstrdup(s);
+	w->nseen++;
 	return 0;
 }
 
