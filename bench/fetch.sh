@@ -36,7 +36,10 @@ if [ "$(cat "$data/.base" 2>/dev/null)" != "$base" ] || [ ! -f "$data/page-$PAGE
 	$gen "$data" "$base" "$PAGES" "$RECORDS"
 	printf '%s\n' "$base" >"$data/.base"
 fi
-first=$(ls "$data" | grep -m1 -E '^(page-)?0*1\.json$' || echo page-1.json)
+first=page-1.json
+for f in "$data"/1.json "$data"/page-001.json "$data"/page-0001.json; do
+	[ -f "$f" ] && first=${f##*/}
+done
 
 user=
 [ "$(id -u)" -ne 0 ] || user='user root;'
@@ -88,7 +91,7 @@ outpages=$(grep -c '^{' "$work/out")
 run_curl >/dev/null
 curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
 
-ti= tc= tl=
+ti='' tc='' tl=''
 k=0
 while [ $k -lt "$RUNS" ]; do
 	ti="$ti $(timed run_integ)"
