@@ -107,7 +107,7 @@ done
 mi=$(median $ti) mc=$(median $tc) ml=$(median $tl)
 rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", b / a }'; }
 
 echo "### integ-fetch --next: $n pages x $RECORDS records ($(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB), nginx keep-alive on 127.0.0.1"
 echo
