@@ -23,6 +23,7 @@
 #include "integ.h"
 
 static integ_http_doer_fn tt_record, tt_sign;
+static void	fail(int, struct integ_err *) __attribute__((noreturn));
 
 static void
 fail(int code, struct integ_err *e)
