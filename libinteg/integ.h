@@ -635,7 +635,308 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
 
 /* ==== emit (emit.c, format_*.c, schema.c) ==== */
 
+/*
+ * Framing records as protocol messages. An emitter writes one protocol
+ * (Singer, Airbyte, JSON Lines, a jq-shaped custom format) to a FILE it
+ * was handed, for any number of streams in one process. A record's bytes
+ * go into its message as they came: records are validated, never
+ * re-printed.
+ *
+ *	struct integ_emitter *em;
+ *	struct integ_emit_stream *st;
+ *	struct integ_stream_spec spec = { .name = "users", .keys = keys,
+ *	    .nkeys = 1, .cursor = "updated_at" };
+ *
+ *	integ_emitter_new("airbyte", stdout, &em, &e);
+ *	integ_emitter_set_state(em, state);	(bookmarks in, and out)
+ *	integ_emit_stream_begin(em, &spec, &st, &e);
+ *	integ_emit_record(st, line, len, &e);	(each record)
+ *	integ_emit_checkpoint(st, &e);		(STATE, when records are sorted)
+ *	integ_emit_stream_end(st, 0, &e);	(STATE, COMPLETE)
+ *	integ_emitter_free(em);
+ *
+ * On failure: integ_emit_fail(st, code, msg, &e) frames what is held,
+ * writes TRACE ERROR and INCOMPLETE (Airbyte; nothing in Singer) and no
+ * STATE; the stream is then ended.
+ */
+
+/* Airbyte's failure_type; integ_failure_of(code) maps an exit status. */
+enum integ_failure {
+	INTEG_FAILURE_SYSTEM = 0,	/* system_error */
+	INTEG_FAILURE_CONFIG,		/* config_error */
+	INTEG_FAILURE_TRANSIENT		/* transient_error */
+};
+const char	*integ_failure_name(enum integ_failure);
+enum integ_failure integ_failure_of(int);
+
+/* What a format is asked to write. */
+enum integ_msg_kind {
+	INTEG_MSG_SCHEMA = 1,	/* the stream's schema (again when widened) */
+	INTEG_MSG_RECORD,
+	INTEG_MSG_STATE,
+	INTEG_MSG_STATUS,	/* STARTED, RUNNING, COMPLETE, INCOMPLETE */
+	INTEG_MSG_ERROR,
+	INTEG_MSG_LOG
+};
+
+/*
+ * One message, in the terms of every protocol; a format picks what it
+ * needs. Strings are NUL-terminated; spans are JSON text.
+ */
+struct integ_msg {
+	enum integ_msg_kind	 kind;
+	const char		*stream;	/* NULL for a LOG or a global ERROR */
+	struct integ_json_span	 stream_json;	/* the name as a JSON string */
+	const char		*ns;		/* Airbyte namespace or NULL */
+	int64_t			 now_ms;	/* epoch milliseconds */
+	const char		*now;		/* the same, RFC 3339 UTC with ms */
+	/* SCHEMA */
+	struct integ_json_span	 schema;
+	const char *const	*keys;
+	size_t			 nkeys;
+	const char		*cursor;	/* replication key or NULL */
+	/* RECORD */
+	struct integ_json_span	 record;
+	/* STATE */
+	struct integ_json_span	 value;		/* Singer: the whole state */
+	struct integ_json_span	 stream_state;	/* Airbyte: this stream's */
+	uint64_t		 count;		/* records since the last STATE */
+	/* STATUS */
+	const char		*status;
+	/* ERROR and LOG */
+	enum integ_failure	 failure;
+	enum integ_level	 level;
+	const char		*message;
+	const char		*internal;	/* may be NULL */
+};
+
+/*
+ * A format: adding a protocol is one file defining one of these and one
+ * line in format.c's table. open (may be NULL) gets the argument of
+ * --format NAME=ARG style formats (jq's filter); write appends zero or
+ * more lines to out.
+ */
+struct integ_format {
+	const char	*name;
+	const char	*summary;
+	int		 needs_arg;
+	int		 needs_schema;	/* SCHEMA messages: infer, hold, widen */
+	int		(*open)(void **, const char *, struct integ_err *);
+	void		(*close)(void *);
+	int		(*write)(void *, const struct integ_msg *,
+			    struct integ_buf *, struct integ_err *);
+};
+
+extern const struct integ_format integ_format_singer;
+extern const struct integ_format integ_format_airbyte;
+extern const struct integ_format integ_format_jsonl;
+extern const struct integ_format integ_format_jq;
+
+/* The registered formats, NULL-terminated; one by name, or NULL. */
+const struct integ_format *const *integ_formats(void);
+const struct integ_format *integ_format_find(const char *);
+
+/* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
+int64_t	 integ_now_ms(void);
+void	 integ_time_rfc3339(int64_t, char [32]);
+
+/*
+ * RFC 3339 date-times. parse: 0 and the instant (seconds since the epoch
+ * and nanoseconds, the offset applied), or -1. strict requires 'T' and an
+ * offset and checks ranges (format: date-time); lenient also takes a
+ * space for 'T' and no offset (UTC).
+ */
+int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
+
+/*
+ * Compare two cursor values (JSON spans): as numbers when both are
+ * numbers (or numeric strings against numbers), as instants when both
+ * are RFC 3339 strings, else as decoded strings. <0, 0, >0.
+ */
+int	 integ_cursor_cmp(struct integ_json_span, struct integ_json_span);
+
+/*
+ * Schemas inferred from records and widened by later ones. A schema
+ * accepts every record it was built from: types (null, boolean, integer,
+ * number, string, object, array), nested properties and array items,
+ * format date-time when every string seen was an RFC 3339 instant.
+ */
+struct integ_schema;
+struct integ_schema *integ_schema_new(void);
+void	 integ_schema_free(struct integ_schema *);
+/* Widen to accept a validated value; 1 if the schema changed, else 0. */
+int	 integ_schema_add(struct integ_schema *, struct integ_json_span);
+/* Have a top-level property of this name (keys, cursor), any type. */
+void	 integ_schema_ensure(struct integ_schema *, const char *);
+/* Would the schema accept the value unchanged (no new property either)? */
+int	 integ_schema_fits(const struct integ_schema *, struct integ_json_span);
+/*
+ * The same, picking up on the way the top-level member whose name is the
+ * JSON string key (with quotes): *found 1 (and *value), 0 absent, or -1
+ * unknown (the value did not fit, or a member name has an escape).
+ */
+int	 integ_schema_fits_grab(const struct integ_schema *,
+	    struct integ_json_span, struct integ_json_span,
+	    struct integ_json_span *, int *);
+/* Append the JSON Schema text. */
+int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
+
+struct integ_state;
+struct integ_emitter;
+struct integ_emit_stream;
+
+/* A stream as the emitter needs it. Pointers are copied at begin. */
+struct integ_stream_spec {
+	const char		*name;
+	const char		*ns;		/* Airbyte namespace or NULL */
+	const char		*schema;	/* JSON Schema text, or NULL: infer */
+	const char *const	*keys;
+	size_t			 nkeys;
+	const char		*cursor;	/* replication key path, or NULL */
+	size_t			 infer;		/* records to infer from; 0: 1000 */
+};
+
+/*
+ * New emitter writing format NAME (or "NAME=ARG", e.g. "jq=.record") to
+ * fp. Unknown format: INTEG_EXIT_USAGE; a bad argument: its error.
+ */
+int	 integ_emitter_new(const char *, FILE *, struct integ_emitter **,
+	    struct integ_err *);
+void	 integ_emitter_free(struct integ_emitter *);
+const struct integ_format *integ_emitter_format(const struct integ_emitter *);
+/*
+ * Bookmarks are read from this state and recorded in it (it is borrowed,
+ * not owned; NULL: no previous state).
+ */
+void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
+/* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
+int	 integ_emit_log(struct integ_emitter *, enum integ_level, const char *,
+	    struct integ_err *);
+/*
+ * A log sink (integ_log_set_sink(integ_emit_log_sink, em)) that writes
+ * every log line as an Airbyte LOG message through the emitter.
+ */
+void	 integ_emit_log_sink(enum integ_level, const char *, void *);
+/* A TRACE ERROR not tied to a stream. */
+int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
+	    const char *, const char *, struct integ_err *);
+/* Flush the output; a write error is INTEG_EXIT_IO. */
+int	 integ_emitter_flush(struct integ_emitter *, struct integ_err *);
+/*
+ * Keep inferred schemas up to date for integ_emitter_catalog() even when
+ * the format writes no schema (Airbyte). Call before the streams begin.
+ */
+void	 integ_emitter_keep_schemas(struct integ_emitter *);
+/*
+ * Write an Airbyte catalog {"streams":[...]} of every stream begun, with
+ * its final schema, keys, cursor and sync modes.
+ */
+int	 integ_emitter_catalog(struct integ_emitter *, struct integ_buf *);
+
+int	 integ_emit_stream_begin(struct integ_emitter *,
+	    const struct integ_stream_spec *, struct integ_emit_stream **,
+	    struct integ_err *);
+/*
+ * One record: a JSON object (surrounding whitespace allowed). Anything
+ * else is INTEG_EXIT_DATA ("not a JSON object"). A record older than the
+ * bookmark is dropped; one without the cursor is written and warned
+ * about once per stream.
+ */
+int	 integ_emit_record(struct integ_emit_stream *, const char *, size_t,
+	    struct integ_err *);
+/* The same for a record already validated (from the JSON scanner). */
+int	 integ_emit_record_valid(struct integ_emit_stream *, const char *,
+	    size_t, struct integ_err *);
+/* Write the stream's STATE now (records so far are all delivered). */
+int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
+/* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
+int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
+/*
+ * Failed end: frame what is held, TRACE ERROR with the failure type of
+ * code, INCOMPLETE; no STATE. Output flushed.
+ */
+int	 integ_emit_stream_fail(struct integ_emit_stream *, int, const char *,
+	    struct integ_err *);
+/*
+ * integ-emit's loop: JSON Lines from fd (named name in messages) onto
+ * stream st, a STATE every state_every records (0: only at the end). An
+ * "integ-error:" line, a line that is not a JSON object or SIGTERM/SIGINT
+ * end the stream as failed after the records before it and write the
+ * trailer last. Returns the exit status (e says why when not 0).
+ */
+int	 integ_emit_run(struct integ_emit_stream *, int, const char *,
+	    uint64_t, struct integ_err *);
+/* Counters of a stream: records written, dropped by the bookmark. */
+uint64_t integ_emit_stream_written(const struct integ_emit_stream *);
+uint64_t integ_emit_stream_dropped(const struct integ_emit_stream *);
+
 /* ==== state (state.c) ==== */
+
+/*
+ * State: every stream's bookmarks, read in any shape users have (Singer
+ * classic {"bookmarks":{"S":{"K":V}}}, singer-sdk {"bookmarks":{"S":
+ * {"replication_key":"K","replication_key_value":V}}}, an Airbyte
+ * read --state array of STREAM/GLOBAL/LEGACY states, one Airbyte state or
+ * STATE message, a Singer STATE message) and written in either
+ * protocol's shape. Streams not touched keep their bytes.
+ */
+enum integ_protocol {
+	INTEG_PROTO_SINGER = 1,
+	INTEG_PROTO_AIRBYTE
+};
+
+struct integ_state *integ_state_new(void);
+void	 integ_state_free(struct integ_state *);
+/* Read a file; a missing file is an empty state. 66, 65 on errors. */
+int	 integ_state_load(struct integ_state *, const char *,
+	    struct integ_err *);
+int	 integ_state_parse(struct integ_state *, const char *, size_t,
+	    struct integ_err *);
+/* The shape a state was read in (0: empty). */
+enum integ_protocol integ_state_shape(const struct integ_state *);
+/* The bookmark KEY of stream S (namespace may be NULL): 1 found, 0 not. */
+int	 integ_state_get(const struct integ_state *, const char *,
+	    const char *, const char *, struct integ_json_span *);
+/* Set (replace) bookmark KEY of stream S to a JSON value text. */
+int	 integ_state_set(struct integ_state *, const char *, const char *,
+	    const char *, const char *, size_t);
+/* Write the whole state in a protocol's shape. */
+int	 integ_state_write(const struct integ_state *, enum integ_protocol,
+	    struct integ_buf *);
+/* Airbyte: one stream's stream_state object ({} when none). */
+int	 integ_state_write_stream(const struct integ_state *, const char *,
+	    const char *, struct integ_buf *);
+/*
+ * Merge one protocol message line into the state (integ-state save): an
+ * Airbyte STATE replaces its stream's entry (kept verbatim), a Singer
+ * STATE's bookmarks replace those of the streams it names. Returns 1 and
+ * the protocol when the line was a STATE, 0 for any other message.
+ */
+int	 integ_state_merge_message(struct integ_state *, struct integ_json_span,
+	    enum integ_protocol *);
+/* Write the state to a file atomically, in a protocol's shape. */
+int	 integ_state_save(const struct integ_state *, enum integ_protocol,
+	    const char *, struct integ_err *);
+
+/*
+ * integ-state save: copy protocol messages from fd to out unchanged and,
+ * after each STATE went out, save the merged state to path atomically.
+ * An "integ-error:" line is passed on and nothing more is saved; its
+ * code is returned.
+ */
+int	 integ_state_save_run(struct integ_state *, const char *, int, FILE *,
+	    struct integ_err *);
+
+/* Read a whole file, at most max bytes, into b (initialised here). */
+int	 integ_file_read(const char *, size_t, struct integ_buf *,
+	    struct integ_err *);
+
+/*
+ * Write a file atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync the directory. 0 or INTEG_EXIT_IO.
+ */
+int	 integ_atomic_write(const char *, const void *, size_t,
+	    struct integ_err *);
 
 /* ==== connectors (source.c, config.c) ==== */
 

@@ -122,15 +122,22 @@ check_singer() { "$(conformance_python)" "$SHARED/conformance/singer/check-singe
 # The mock HTTP server (tests/mock/mockhttp.py; scenario files are
 # described in tests/mock/README.md).
 # mock_start SCENARIO [extra mockhttp options]: SCENARIO is a file, or the
-# name of one in tests/scenarios (with or without .scn). Sets MOCK_PORT,
+# name of one in tests/scenarios (with or without .scn); it may be left
+# out when the first argument is an option: mock_start --dataset pokeapi,
+# mock_start --dataset 'shopify leak=0' (datasets: tests/mock/README.md).
+# Sets MOCK_PORT,
 # MOCK_URL, MOCK_LOG (one JSON object per request received) and MOCK_PID.
 # Another mock_start in the same test starts one more server, with files
 # mock-2.log, mock-2.port, mock-2.err (save the first one's MOCK_* before).
 # A server stops when the shell that started it ends (so a test's servers
 # end with the test), and at exit; mock_stop stops the latest one now.
 mock_start() {
-	_scen=$1; shift
-	if [ ! -f "$_scen" ]; then
+	_scen=
+	case ${1:-} in
+	-*) ;;
+	*) _scen=$1; shift ;;
+	esac
+	if [ -n "$_scen" ] && [ ! -f "$_scen" ]; then
 		for _s in "$TESTS/scenarios/$_scen" "$TESTS/scenarios/$_scen.scn"; do
 			if [ -f "$_s" ]; then _scen=$_s; break; fi
 		done
@@ -145,7 +152,7 @@ mock_start() {
 	_py=python3
 	[ -x /usr/bin/python3 ] && _py=/usr/bin/python3
 	"$_py" "$TESTS/mock/mockhttp.py" --exit-with-parent \
-	    --port-file "$_pf" --log "$MOCK_LOG" "$@" "$_scen" \
+	    --port-file "$_pf" --log "$MOCK_LOG" "$@" ${_scen:+"$_scen"} \
 	    >"$PWD/$_m.err" 2>&1 &
 	MOCK_PID=$!
 	echo "$MOCK_PID" >>"$TMP/.mockpids"

@@ -2,7 +2,8 @@
 """mockhttp.py: the scripted mock HTTP server of integ's test suite.
 
     mockhttp.py [--port-file FILE] [--log FILE] [--port N]
-                [--exit-with-parent] SCENARIO
+                [--exit-with-parent] [--dataset 'NAME [KEY=VALUE...]']...
+                [SCENARIO]
 
 Serves HTTP/1.1 (keep-alive, one thread per connection) on 127.0.0.1 and
 answers each request from SCENARIO, a small declarative file described in
@@ -17,7 +18,8 @@ Shape of the code, so that new kinds of replies are easy to add:
             writes replies, whoever built them
   handlers  objects with respond(req) -> (Reply, step) or None, asked
             in order; the scenario's reply list is one (Replies), a
-            stateful dataset handler can be another
+            stateful dataset handler (DatasetHandler, over the
+            datasets of datasets.py) is another
   Mock      owns the handlers, the request log and the /_mock/ control
             endpoints; Connection is the per-connection HTTP plumbing
 """
@@ -36,6 +38,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import datasets
 
 HOST = "127.0.0.1"
 CRLF = b"\r\n"
@@ -251,6 +255,47 @@ class Replies(Handler):
         return None
 
 
+class DatasetHandler(Handler):
+    """The handler for `dataset` lines: records served the way an API
+    serves them (datasets.py), changed between reads through /_mock/."""
+
+    def __init__(self):
+        self.sets = datasets.Datasets()
+
+    @staticmethod
+    def reply(out, delay=0.0):
+        status, headers, body = out
+        return Reply(status=status, headers=headers, body=body, delay=delay)
+
+    def respond(self, req):
+        got = self.sets.respond(req)
+        if got is None:
+            return None
+        out, name, delay = got
+        return self.reply(out, delay), name
+
+    def control(self, req):
+        out = self.sets.control(req)
+        return self.reply(out) if out else None
+
+
+def add_dataset(sc, line, port, basedir):
+    """Adds the dataset of a `dataset NAME [KEY=VALUE...]` line to sc.
+    Raises datasets.DatasetError."""
+    words = line.split()
+    if not words:
+        raise datasets.DatasetError("dataset: which one? (known: %s)"
+                                    % " ".join(sorted(datasets.KINDS)))
+    handler = next((h for h in sc.handlers
+                    if isinstance(h, DatasetHandler)), None)
+    if handler is None:
+        handler = DatasetHandler()
+        sc.handlers.append(handler)
+    handler.sets.add(datasets.make(words[0],
+                                   datasets.parse_options(words[1:]),
+                                   "http://%s:%d" % (HOST, port), basedir))
+
+
 @dataclass
 class Scenario:
     handlers: list
@@ -329,6 +374,13 @@ class Parser:
             if word == "reply":
                 replies.rules.append(
                     self.reply_block(arg or len(replies.rules) + 1))
+            elif word == "dataset":
+                # its replies come after every reply block, wherever the
+                # line is: a scripted fault is served first
+                try:
+                    add_dataset(sc, arg, self.port, self.dir)
+                except datasets.DatasetError as e:
+                    self.fail(str(e))
             elif word == "exhausted":
                 if arg == "repeat-last":
                     replies.repeat_last = True
@@ -337,7 +389,7 @@ class Parser:
                 else:
                     self.fail("exhausted: repeat-last or a status code")
             else:
-                self.fail("expected `reply`, got %r" % word)
+                self.fail("expected `reply` or `dataset`, got %r" % word)
         return sc
 
     def reply_block(self, id):
@@ -443,8 +495,17 @@ class Parser:
         return self.subst(arg.encode("utf-8", "surrogateescape"))
 
 
-def load_scenario(path, port):
-    return Parser(path, port).parse()
+def load_scenario(path, port, dataset_lines=()):
+    """The scenario of the file at path (None: no file), then the datasets
+    of the command line's --dataset options."""
+    sc = Parser(path, port).parse() if path else \
+        Scenario(handlers=[Replies([], False)])
+    for line in dataset_lines:
+        try:
+            add_dataset(sc, line, port, os.getcwd())
+        except datasets.DatasetError as e:
+            raise ScenarioError("--dataset %s: %s" % (line, e))
+    return sc
 
 
 # ---------------------------------------------------------------------------
@@ -482,12 +543,17 @@ class RequestLog:
 class Mock:
     """Chooses the reply to each request and logs it."""
 
-    def __init__(self, scenario_path, port, log):
+    def __init__(self, scenario_path, port, log, dataset_lines=()):
         self.scenario_path = scenario_path
+        self.dataset_lines = list(dataset_lines)
         self.port = port
         self.log = log
         self.lock = threading.Lock()    # the handlers and the log
-        self.scenario = load_scenario(scenario_path, port)
+        self.scenario = self.load()
+
+    def load(self):
+        return load_scenario(self.scenario_path, self.port,
+                             self.dataset_lines)
 
     def respond(self, req):
         if req.path.startswith("/_mock/"):
@@ -502,7 +568,8 @@ class Mock:
                 reply, step = text_reply(
                     self.scenario.exhausted_status,
                     "mockhttp: no reply left for %s %s in %s\n"
-                    % (req.method, req.target, self.scenario_path)), None
+                    % (req.method, req.target,
+                       self.scenario_path or "the scenario")), None
             # logged under the lock: n follows the order replies are chosen
             self.log.add(req, step)
         return reply
@@ -521,9 +588,10 @@ class Mock:
                          headers=[b"Content-Type: application/x-ndjson"])
         if req.path == "/_mock/reset" and req.method == "POST":
             # reread the scenario file: every reply is unused again, and
-            # an edited file takes effect; the log is kept
+            # an edited file takes effect; the log is kept. Datasets are
+            # loaded again from their files, in their initial state.
             try:
-                scenario = load_scenario(self.scenario_path, self.port)
+                scenario = self.load()
             except ScenarioError as e:
                 return text_reply(500, "mockhttp: %s\n" % e)
             with self.lock:
@@ -620,7 +688,11 @@ def watch_parent():
 def main():
     ap = argparse.ArgumentParser(
         description="Scripted mock HTTP server for integ's tests.")
-    ap.add_argument("scenario", help="the scenario file")
+    ap.add_argument("scenario", nargs="?",
+                    help="the scenario file (optional with --dataset)")
+    ap.add_argument("--dataset", action="append", default=[],
+                    metavar="'NAME [KEY=VALUE...]'",
+                    help="serve a dataset, as a scenario's dataset line")
     ap.add_argument("--port", type=int, default=0,
                     help="port to listen on (default: a free one)")
     ap.add_argument("--port-file", metavar="FILE",
@@ -630,11 +702,14 @@ def main():
     ap.add_argument("--exit-with-parent", action="store_true",
                     help="exit when the parent process exits")
     opts = ap.parse_args()
+    if opts.scenario is None and not opts.dataset:
+        ap.error("a scenario file or --dataset is needed")
 
     server = Server((HOST, opts.port), Connection)
     port = server.server_address[1]
     try:
-        server.mock = Mock(opts.scenario, port, RequestLog(opts.log))
+        server.mock = Mock(opts.scenario, port, RequestLog(opts.log),
+                           opts.dataset)
     except ScenarioError as e:
         sys.exit("mockhttp: %s" % e)
 

@@ -1,0 +1,932 @@
+/*
+ * emit.c: the emitter. It keeps, per stream, the schema (given or
+ * inferred), keys, cursor, bookmark and counters, and asks its format to
+ * write each message. Records are validated and framed as the bytes they
+ * came in. Output is gathered in a buffer and written in large pieces;
+ * it is flushed at every STATE, so a STATE never reaches the reader
+ * before the records it covers.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "integ.h"
+
+#define OUT_FLUSH	(64 * 1024)
+#define INFER_DEFAULT	1000
+#define HELD_MAX	((size_t)256 << 20)
+
+struct integ_emit_stream {
+	struct integ_emitter	*em;
+	char			*name;
+	struct integ_buf	 name_json;
+	char			*ns;
+	char			**keys;
+	size_t			 nkeys;
+	char			*cursor;	/* field name (path text) */
+	struct integ_path	*cpath;
+	struct integ_buf	 ckey;		/* a plain top-level cursor, as JSON */
+	char			*given;		/* schema text given */
+	struct integ_schema	*schema;	/* inferred (or NULL) */
+	size_t			 infer;
+	int			 schema_sent;
+	int			 running;
+	int			 ended;
+	/* records held back until the schema is inferred */
+	int			 holding;
+	struct integ_buf	 held;
+	size_t			*heldend;
+	size_t			 nheld;
+	/* incremental */
+	struct integ_buf	 bookmark;	/* at the start; empty: none */
+	struct integ_buf	 newest;	/* newest cursor seen */
+	uint64_t		 since_state;
+	uint64_t		 written;
+	uint64_t		 dropped;
+	uint64_t		 nocursor;
+};
+
+struct integ_emitter {
+	const struct integ_format *fmt;
+	void			*fmtarg;
+	FILE			*fp;
+	struct integ_buf	 out;
+	struct integ_buf	 scratch;
+	struct integ_buf	 scratch2;
+	struct integ_state	*state;
+	struct integ_state	*own;
+	struct integ_emit_stream **streams;
+	size_t			 nstreams;
+	int64_t			 now_ms;
+	char			 now[32];
+	int			 failed_io;
+	int			 keep;		/* schemas kept up to date */
+};
+
+/* The clock, read for every message: the coarse one is cheap enough. */
+static void
+tick(struct integ_emitter *em)
+{
+	struct timespec ts;
+	int64_t ms;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+	if (ms != em->now_ms) {
+		em->now_ms = ms;
+		integ_time_rfc3339(ms, em->now);
+	}
+}
+
+int
+integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
+    struct integ_err *e)
+{
+	const struct integ_format *fmt;
+	struct integ_emitter *em;
+	const char *arg = NULL, *eq;
+	char name[64];
+	int code;
+
+	if ((eq = strchr(spec, '=')) != NULL) {
+		arg = eq + 1;
+		if ((size_t)(eq - spec) >= sizeof(name))
+			return integ_errf(e, INTEG_EXIT_USAGE,
+			    "unknown format: %.64s", spec);
+		memcpy(name, spec, (size_t)(eq - spec));
+		name[eq - spec] = '\0';
+	} else
+		strlcpy(name, spec, sizeof(name));
+	if ((fmt = integ_format_find(name)) == NULL)
+		return integ_errf(e, INTEG_EXIT_USAGE, "unknown format: %s",
+		    name);
+	if (fmt->needs_arg && arg == NULL)
+		return integ_errf(e, INTEG_EXIT_USAGE, "format %s needs an "
+		    "argument: %s=ARG", name, name);
+	em = integ_xcalloc(1, sizeof(*em));
+	em->fmt = fmt;
+	em->fp = fp;
+	if (fmt->open != NULL && (code = fmt->open(&em->fmtarg, arg, e)) != 0) {
+		free(em);
+		return code;
+	}
+	integ_buf_init(&em->out, 0);
+	integ_buf_init(&em->scratch, 0);
+	integ_buf_init(&em->scratch2, 0);
+	em->keep = fmt->needs_schema;
+	em->own = integ_state_new();
+	em->state = em->own;
+	*out = em;
+	return 0;
+}
+
+static void
+stream_free(struct integ_emit_stream *st)
+{
+	size_t i;
+
+	free(st->name);
+	integ_buf_free(&st->name_json);
+	free(st->ns);
+	for (i = 0; i < st->nkeys; i++)
+		free(st->keys[i]);
+	free(st->keys);
+	free(st->cursor);
+	integ_path_free(st->cpath);
+	integ_buf_free(&st->ckey);
+	free(st->given);
+	integ_schema_free(st->schema);
+	integ_buf_free(&st->held);
+	free(st->heldend);
+	integ_buf_free(&st->bookmark);
+	integ_buf_free(&st->newest);
+	free(st);
+}
+
+void
+integ_emitter_free(struct integ_emitter *em)
+{
+	size_t i;
+
+	if (em == NULL)
+		return;
+	for (i = 0; i < em->nstreams; i++)
+		stream_free(em->streams[i]);
+	free(em->streams);
+	if (em->fmt->close != NULL)
+		em->fmt->close(em->fmtarg);
+	integ_buf_free(&em->out);
+	integ_buf_free(&em->scratch);
+	integ_buf_free(&em->scratch2);
+	integ_state_free(em->own);
+	free(em);
+}
+
+void
+integ_emitter_keep_schemas(struct integ_emitter *em)
+{
+	em->keep = 1;
+}
+
+const struct integ_format *
+integ_emitter_format(const struct integ_emitter *em)
+{
+	return em->fmt;
+}
+
+void
+integ_emitter_set_state(struct integ_emitter *em, struct integ_state *s)
+{
+	em->state = s != NULL ? s : em->own;
+}
+
+/* Write the buffered output; flush the FILE too when asked. */
+static int
+drain(struct integ_emitter *em, int flush, struct integ_err *e)
+{
+	if (em->out.len > 0) {
+		if (fwrite(em->out.data, 1, em->out.len, em->fp) !=
+		    em->out.len)
+			em->failed_io = errno ? errno : EIO;
+		integ_buf_reset(&em->out);
+	}
+	if (flush && fflush(em->fp) != 0)
+		em->failed_io = errno ? errno : EIO;
+	if (em->failed_io || ferror(em->fp))
+		return integ_errf(e, INTEG_EXIT_IO, "write error: %s",
+		    strerror(em->failed_io ? em->failed_io : EIO));
+	return 0;
+}
+
+int
+integ_emitter_flush(struct integ_emitter *em, struct integ_err *e)
+{
+	return drain(em, 1, e);
+}
+
+static void
+msg_init(struct integ_msg *m, struct integ_emitter *em,
+    const struct integ_emit_stream *st, enum integ_msg_kind kind)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->now_ms = em->now_ms;
+	m->now = em->now;
+	if (st != NULL) {
+		m->stream = st->name;
+		m->stream_json.p = st->name_json.data;
+		m->stream_json.len = st->name_json.len;
+		m->ns = st->ns;
+		m->keys = (const char *const *)st->keys;
+		m->nkeys = st->nkeys;
+		m->cursor = st->cursor;
+	}
+}
+
+static int
+put(struct integ_emitter *em, const struct integ_msg *m, struct integ_err *e)
+{
+	int code;
+
+	if ((code = em->fmt->write(em->fmtarg, m, &em->out, e)) != 0)
+		return code;
+	if (em->out.len >= OUT_FLUSH)
+		return drain(em, 0, e);
+	return 0;
+}
+
+static int
+status(struct integ_emit_stream *st, const char *s, struct integ_err *e)
+{
+	struct integ_msg m;
+
+	tick(st->em);
+	msg_init(&m, st->em, st, INTEG_MSG_STATUS);
+	m.status = s;
+	return put(st->em, &m, e);
+}
+
+int
+integ_emit_log(struct integ_emitter *em, enum integ_level lv,
+    const char *text, struct integ_err *e)
+{
+	struct integ_msg m;
+	int code;
+
+	tick(em);
+	msg_init(&m, em, NULL, INTEG_MSG_LOG);
+	m.level = lv;
+	m.message = text;
+	if ((code = put(em, &m, e)) != 0)
+		return code;
+	return drain(em, 1, e);
+}
+
+void
+integ_emit_log_sink(enum integ_level lv, const char *line, void *arg)
+{
+	struct integ_emitter *em = arg;
+
+	/* a log line that cannot be written has nowhere else to go */
+	integ_emit_log(em, lv, line, NULL);
+}
+
+static int
+error_msg(struct integ_emitter *em, const struct integ_emit_stream *st,
+    enum integ_failure f, const char *text, const char *internal,
+    struct integ_err *e)
+{
+	struct integ_msg m;
+
+	tick(em);
+	msg_init(&m, em, st, INTEG_MSG_ERROR);
+	m.failure = f;
+	m.message = text;
+	m.internal = internal;
+	return put(em, &m, e);
+}
+
+int
+integ_emit_error(struct integ_emitter *em, enum integ_failure f,
+    const char *text, const char *internal, struct integ_err *e)
+{
+	int code;
+
+	if ((code = error_msg(em, NULL, f, text, internal, e)) != 0)
+		return code;
+	return drain(em, 1, e);
+}
+
+/* The schema text of a stream, into b. */
+static int
+schema_text(const struct integ_emit_stream *st, struct integ_buf *b)
+{
+	integ_buf_reset(b);
+	if (st->schema != NULL)
+		return integ_schema_write(st->schema, b);
+	return integ_buf_adds(b, st->given);
+}
+
+static int
+send_schema(struct integ_emit_stream *st, struct integ_err *e)
+{
+	struct integ_emitter *em = st->em;
+	struct integ_msg m;
+
+	if (schema_text(st, &em->scratch) == -1)
+		return integ_errf(e, INTEG_EXIT_DATA, "%s: schema too large",
+		    st->name);
+	tick(em);
+	msg_init(&m, em, st, INTEG_MSG_SCHEMA);
+	m.schema.p = em->scratch.data;
+	m.schema.len = em->scratch.len;
+	st->schema_sent = 1;
+	return put(em, &m, e);
+}
+
+/* The property name of a path: ".a" is "a". */
+static const char *
+field(const char *path)
+{
+	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
+}
+
+/* A name a path means as itself: letters, digits, underscores. */
+static int
+plain_name(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* Is this an object schema? */
+static int
+object_schema(struct integ_json_span s)
+{
+	struct integ_json_iter it;
+	struct integ_json_span t, v;
+
+	if (integ_json_type(s) != INTEG_JSON_OBJECT ||
+	    !integ_json_member(s, "type", &t))
+		return 0;
+	if (integ_json_type(t) == INTEG_JSON_STRING)
+		return integ_json_str_eq(t, "object", 6);
+	if (integ_json_type(t) != INTEG_JSON_ARRAY)
+		return 0;
+	integ_json_iter_init(&it, t);
+	while (integ_json_iter_next(&it, NULL, &v))
+		if (integ_json_type(v) == INTEG_JSON_STRING &&
+		    integ_json_str_eq(v, "object", 6))
+			return 1;
+	return 0;
+}
+
+int
+integ_emit_stream_begin(struct integ_emitter *em,
+    const struct integ_stream_spec *spec, struct integ_emit_stream **out,
+    struct integ_err *e)
+{
+	struct integ_emit_stream *st;
+	struct integ_json_span sv, bm;
+	size_t i;
+	int code;
+
+	if (spec->name == NULL || spec->name[0] == '\0')
+		return integ_errf(e, INTEG_EXIT_USAGE, "a stream needs a name");
+	st = integ_xcalloc(1, sizeof(*st));
+	st->em = em;
+	integ_buf_init(&st->held, HELD_MAX);
+	integ_buf_init(&st->bookmark, 1 << 20);
+	integ_buf_init(&st->newest, 1 << 20);
+	st->name = integ_xstrdup(spec->name);
+	integ_buf_init(&st->name_json, 0);
+	integ_json_str_encode(&st->name_json, st->name, strlen(st->name));
+	st->ns = spec->ns != NULL ? integ_xstrdup(spec->ns) : NULL;
+	if (spec->nkeys > 0)
+		st->keys = integ_xreallocarray(NULL, spec->nkeys,
+		    sizeof(*st->keys));
+	for (i = 0; i < spec->nkeys; i++)
+		st->keys[i] = integ_xstrdup(spec->keys[i]);
+	st->nkeys = spec->nkeys;
+	if (spec->cursor != NULL) {
+		if ((code = integ_path_compile(spec->cursor, &st->cpath, e))
+		    != 0) {
+			stream_free(st);
+			return code;
+		}
+		st->cursor = integ_xstrdup(spec->cursor[0] == '.' &&
+		    spec->cursor[1] != '\0' ? spec->cursor + 1 : spec->cursor);
+		integ_buf_init(&st->ckey, 0);
+		if (plain_name(st->cursor))
+			integ_json_str_encode(&st->ckey, st->cursor,
+			    strlen(st->cursor));
+		if (integ_state_get(em->state, st->name, st->ns, st->cursor,
+		    &bm))
+			integ_buf_add(&st->bookmark, bm.p, bm.len);
+	}
+	if (spec->schema != NULL) {
+		if (integ_json_validate(spec->schema, strlen(spec->schema),
+		    &sv, e) != 0 || !object_schema(sv)) {
+			stream_free(st);
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: the schema "
+			    "is not a JSON object schema", spec->name);
+		}
+		st->given = integ_xstrndup(sv.p, sv.len);
+	} else {
+		st->schema = integ_schema_new();
+		/* Singer wants keys and bookmarks among the properties */
+		for (i = 0; i < st->nkeys; i++)
+			integ_schema_ensure(st->schema, field(st->keys[i]));
+		if (st->cursor != NULL && strchr(st->cursor, '.') == NULL &&
+		    strchr(st->cursor, '[') == NULL)
+			integ_schema_ensure(st->schema, st->cursor);
+		st->infer = spec->infer ? spec->infer : INFER_DEFAULT;
+		/* records wait for their SCHEMA only where one is written */
+		st->holding = em->fmt->needs_schema;
+	}
+	em->streams = integ_xreallocarray(em->streams, em->nstreams + 1,
+	    sizeof(*em->streams));
+	em->streams[em->nstreams++] = st;
+	if (st->given != NULL && (code = send_schema(st, e)) != 0)
+		return code;
+	if ((code = status(st, "STARTED", e)) != 0)
+		return code;
+	*out = st;
+	return 0;
+}
+
+/* fits: 1 or 0 when already known, -1 to check here. */
+static int
+frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
+    struct integ_err *e)
+{
+	struct integ_emitter *em = st->em;
+	struct integ_msg m;
+	int code;
+
+	if (!st->running) {
+		st->running = 1;
+		if ((code = status(st, "RUNNING", e)) != 0)
+			return code;
+	}
+	if (st->schema != NULL && em->keep) {
+		if (!em->fmt->needs_schema)
+			integ_schema_add(st->schema, v);
+		else if (fits == 0 || (fits == -1 &&
+		    !integ_schema_fits(st->schema, v))) {
+			integ_schema_add(st->schema, v);
+			if ((code = send_schema(st, e)) != 0)
+				return code;
+		}
+	}
+	tick(em);
+	msg_init(&m, em, st, INTEG_MSG_RECORD);
+	m.record = v;
+	st->since_state++;
+	st->written++;
+	return put(em, &m, e);
+}
+
+/* The schema is known: SCHEMA, then the records held back. */
+static int
+release(struct integ_emit_stream *st, struct integ_err *e)
+{
+	struct integ_json_span v;
+	size_t i, start = 0;
+	int code = 0;
+
+	if (!st->holding)
+		return 0;
+	st->holding = 0;
+	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
+		return code;
+	for (i = 0; i < st->nheld && code == 0; i++) {
+		v.p = st->held.data + start;
+		v.len = st->heldend[i] - start;
+		start = st->heldend[i];
+		code = frame(st, v, -1, e);
+	}
+	integ_buf_free(&st->held);
+	free(st->heldend);
+	st->heldend = NULL;
+	st->nheld = 0;
+	return code;
+}
+
+/* A validated record. */
+static int
+record(struct integ_emit_stream *st, struct integ_json_span v,
+    struct integ_err *e)
+{
+	struct integ_json_span c, k;
+	int fits = -1, found = -1;
+
+	if (st->ended)
+		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
+		    "the stream ended", st->name);
+	if (integ_json_type(v) != INTEG_JSON_OBJECT)
+		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
+		    "object, not %s", integ_json_type_name(integ_json_type(v)));
+	/*
+	 * Where every record is checked against the schema anyway, a plain
+	 * cursor is picked up in the same pass.
+	 */
+	if (st->cpath != NULL && st->ckey.len > 0 && st->schema != NULL &&
+	    !st->holding && st->em->keep && st->em->fmt->needs_schema) {
+		k.p = st->ckey.data;
+		k.len = st->ckey.len;
+		fits = integ_schema_fits_grab(st->schema, v, k, &c, &found);
+	}
+	if (st->cpath != NULL) {
+		if (found == -1)
+			found = integ_path_find(st->cpath, v, &c);
+		if (!found || integ_json_type(c) == INTEG_JSON_NULL) {
+			if (st->nocursor++ == 0)
+				integ_log(INTEG_LOG_WARN, "%s: a record without "
+				    "the cursor %s: written, the bookmark not "
+				    "moved (warned once)", st->name,
+				    st->cursor);
+		} else {
+			if (st->bookmark.len > 0) {
+				struct integ_json_span bm = { st->bookmark.data,
+				    st->bookmark.len };
+
+				if (integ_cursor_cmp(c, bm) < 0) {
+					st->dropped++;
+					return 0;
+				}
+			}
+			if (st->newest.len == 0 || integ_cursor_cmp(c,
+			    (struct integ_json_span){ st->newest.data,
+			    st->newest.len }) > 0) {
+				integ_buf_reset(&st->newest);
+				if (integ_buf_add(&st->newest, c.p, c.len) == -1)
+					return integ_errf(e, INTEG_EXIT_DATA,
+					    "%s: cursor value too large",
+					    st->name);
+			}
+		}
+	}
+	if (st->holding) {
+		if (integ_buf_add(&st->held, v.p, v.len) == -1)
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: records "
+			    "held for inference pass %zu bytes", st->name,
+			    HELD_MAX);
+		st->heldend = integ_xreallocarray(st->heldend, st->nheld + 1,
+		    sizeof(*st->heldend));
+		st->heldend[st->nheld++] = st->held.len;
+		integ_schema_add(st->schema, v);
+		if (st->nheld >= st->infer)
+			return release(st, e);
+		return 0;
+	}
+	return frame(st, v, fits, e);
+}
+
+int
+integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
+    struct integ_err *e)
+{
+	struct integ_json_span v;
+	int code;
+
+	if ((code = integ_json_validate(p, len, &v, e)) != 0)
+		return code;
+	return record(st, v, e);
+}
+
+int
+integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
+    size_t len, struct integ_err *e)
+{
+	struct integ_json_span v = { p, len };
+
+	return record(st, v, e);
+}
+
+int
+integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
+{
+	struct integ_emitter *em = st->em;
+	struct integ_msg m;
+	int code;
+
+	if ((code = release(st, e)) != 0)
+		return code;
+	if (st->cursor != NULL && st->newest.len > 0) {
+		/*
+		 * The bookmark the stream began with stays the filter: a
+		 * checkpoint does not drop later records of this sync.
+		 */
+		integ_state_set(em->state, st->name, st->ns, st->cursor,
+		    st->newest.data, st->newest.len);
+	}
+	integ_buf_reset(&em->scratch);
+	integ_buf_reset(&em->scratch2);
+	if (integ_state_write(em->state, INTEG_PROTO_SINGER, &em->scratch) ==
+	    -1 || integ_state_write_stream(em->state, st->name, st->ns,
+	    &em->scratch2) == -1)
+		return integ_errf(e, INTEG_EXIT_DATA, "state too large");
+	tick(em);
+	msg_init(&m, em, st, INTEG_MSG_STATE);
+	m.value.p = em->scratch.data;
+	m.value.len = em->scratch.len;
+	m.stream_state.p = em->scratch2.data;
+	m.stream_state.len = em->scratch2.len;
+	m.count = st->since_state;
+	st->since_state = 0;
+	if ((code = put(em, &m, e)) != 0)
+		return code;
+	return drain(em, 1, e);
+}
+
+int
+integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
+{
+	int code;
+
+	if (st->ended)
+		return 0;
+	st->ended = 1;
+	if ((code = release(st, e)) != 0)
+		return code;
+	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
+		return code;
+	if ((code = integ_emit_checkpoint(st, e)) != 0)
+		return code;
+	if (st->nocursor > 1)
+		integ_log(INTEG_LOG_WARN, "%s: %llu records without the "
+		    "cursor %s", st->name, (unsigned long long)st->nocursor,
+		    st->cursor);
+	if ((code = status(st, "COMPLETE", e)) != 0)
+		return code;
+	return drain(st->em, 1, e);
+}
+
+int
+integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
+    const char *why, struct integ_err *e)
+{
+	char internal[64];
+	int code;
+
+	if (st->ended)
+		return 0;
+	st->ended = 1;
+	/* the records read before the failure are delivered, no STATE */
+	if ((code = release(st, e)) != 0)
+		return code;
+	snprintf(internal, sizeof(internal), "exit status %d (%s)", failure,
+	    integ_exit_name(failure));
+	if ((code = error_msg(st->em, st, integ_failure_of(failure), why,
+	    internal, e)) != 0)
+		return code;
+	if ((code = status(st, "INCOMPLETE", e)) != 0)
+		return code;
+	return drain(st->em, 1, e);
+}
+
+uint64_t
+integ_emit_stream_written(const struct integ_emit_stream *st)
+{
+	return st->written;
+}
+
+uint64_t
+integ_emit_stream_dropped(const struct integ_emit_stream *st)
+{
+	return st->dropped;
+}
+
+int
+integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
+{
+	struct integ_emit_stream *st;
+	const char *p, *dot;
+	size_t i, k;
+	int r = 0;
+
+	r |= integ_buf_adds(b, "{\"streams\":[");
+	for (i = 0; i < em->nstreams; i++) {
+		st = em->streams[i];
+		r |= integ_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+		r |= integ_json_str_encode(b, st->name, strlen(st->name));
+		if (st->ns != NULL) {
+			r |= integ_buf_adds(b, ",\"namespace\":");
+			r |= integ_json_str_encode(b, st->ns, strlen(st->ns));
+		}
+		r |= integ_buf_adds(b, ",\"json_schema\":");
+		if (st->schema != NULL)
+			r |= integ_schema_write(st->schema, b);
+		else
+			r |= integ_buf_adds(b, st->given);
+		r |= integ_buf_adds(b, st->cursor != NULL ?
+		    ",\"supported_sync_modes\":[\"full_refresh\",\"incremental\"]" :
+		    ",\"supported_sync_modes\":[\"full_refresh\"]");
+		if (st->cursor != NULL) {
+			r |= integ_buf_adds(b, ",\"source_defined_cursor\":true,"
+			    "\"default_cursor_field\":[");
+			for (p = st->cursor; ; p = dot + 1) {
+				dot = strchr(p, '.');
+				if (p != st->cursor)
+					r |= integ_buf_addc(b, ',');
+				r |= integ_json_str_encode(b, p, dot != NULL ?
+				    (size_t)(dot - p) : strlen(p));
+				if (dot == NULL)
+					break;
+			}
+			r |= integ_buf_addc(b, ']');
+		}
+		if (st->nkeys > 0) {
+			r |= integ_buf_adds(b, ",\"source_defined_primary_key\":[");
+			for (k = 0; k < st->nkeys; k++) {
+				p = st->keys[k][0] == '.' ? st->keys[k] + 1 :
+				    st->keys[k];
+				r |= integ_buf_adds(b, k ? ",[" : "[");
+				r |= integ_json_str_encode(b, p, strlen(p));
+				r |= integ_buf_addc(b, ']');
+			}
+			r |= integ_buf_addc(b, ']');
+		}
+		r |= integ_buf_addc(b, '}');
+	}
+	r |= integ_buf_adds(b, "]}\n");
+	return r ? -1 : 0;
+}
+
+/* The last line: a trailer, after everything already framed. */
+static void
+trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
+    size_t rawlen)
+{
+	struct integ_err fe;
+
+	drain(em, 0, &fe);
+	if (raw != NULL) {
+		fwrite(raw, 1, rawlen, em->fp);
+		fputc('\n', em->fp);
+		fflush(em->fp);
+	} else
+		integ_trailer_write(em->fp, code, msg);
+}
+
+/* integ-emit's input: a JSON scanner kept across lines. */
+struct run {
+	struct integ_emit_stream *st;
+	struct integ_json_stream *js;
+	struct integ_err	 *e;
+	const char		 *name;
+	uint64_t		  every;
+	struct integ_err	  cbe;		/* what the callback said */
+	int			  cbfail;
+};
+
+static int
+on_text(void *arg, const char *p, size_t len)
+{
+	struct run *r = arg;
+	int code;
+
+	if ((code = integ_emit_record_valid(r->st, p, len, &r->cbe)) != 0)
+		r->cbfail = 1;
+	return code;
+}
+
+/* One input line of integ-emit; a failure is framed here. */
+static int
+line(struct run *r, const char *p, size_t len, size_t lineno)
+{
+	struct integ_emit_stream *st = r->st;
+	struct integ_emitter *em = st->em;
+	struct integ_err fe, *e = r->e;
+	const char *tmsg, *why;
+	char msg[sizeof(e->msg)];
+	int code, tcode;
+
+	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
+	    &tmsg)) {
+		integ_errf(e, tcode, "upstream failed: %.*s",
+		    (int)(len - (size_t)(tmsg - p)), tmsg);
+		integ_emit_stream_fail(st, tcode, e->msg, &fe);
+		/* the trailer goes on as it came, after our messages */
+		trailer(em, tcode, NULL, p, len);
+		return tcode;
+	}
+	/* each line is its own input: a text may not run on to the next */
+	r->cbfail = 0;
+	if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+		code = integ_json_stream_end(r->js, e);
+	if (code != 0 && r->cbfail && e != NULL)
+		*e = r->cbe;
+	if (code != 0) {
+		if (code == INTEG_EXIT_IO)
+			return code;
+		/* the scanner counts lines of this line: one */
+		why = e->msg;
+		if (strncmp(why, "line 1, ", 8) == 0)
+			snprintf(msg, sizeof(msg), "%s: line %zu, %.900s",
+			    r->name, lineno, why + 8);
+		else
+			snprintf(msg, sizeof(msg), "%s: line %zu: %.900s",
+			    r->name, lineno, why);
+		integ_errf(e, code, "%s", msg);
+		integ_emit_stream_fail(st, code, msg, &fe);
+		trailer(em, code, msg, NULL, 0);
+		return code;
+	}
+	if (r->every > 0 && st->since_state + st->nheld >= r->every)
+		return integ_emit_checkpoint(st, e);
+	return 0;
+}
+
+/*
+ * integ-emit's loop: read JSON Lines from fd and emit them on stream st.
+ * A trailer line, a bad line or a signal ends the stream as failed,
+ * after the records before it; the trailer (the one read, or our own) is
+ * the last line written. Returns the exit status.
+ */
+int
+integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
+    uint64_t state_every, struct integ_err *e)
+{
+	struct integ_emitter *em = st->em;
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL };
+	struct integ_buf in;
+	struct integ_err fe;
+	struct run r;
+	char msg[sizeof(e->msg)];
+	const char *nl, *p;
+	size_t off = 0, len, lineno = 0;
+	ssize_t n;
+	int code = 0, sig;
+
+	r.st = st;
+	r.e = e;
+	r.name = name;
+	r.every = state_every;
+	sink.arg = &r;
+	r.js = integ_json_stream_new(NULL, 0, &sink);
+	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
+	for (;;) {
+		if (integ_buf_reserve(&in, 1 << 16) == -1) {
+			code = integ_errf(e, INTEG_EXIT_DATA, "%s: line %zu: "
+			    "longer than %zu bytes", name, lineno + 1,
+			    in.max);
+			goto fail;
+		}
+		n = read(fd, in.data + in.len, in.cap - in.len - 1);
+		if ((sig = integ_signal_caught()) != 0) {
+			if (n > 0)
+				in.len += (size_t)n;
+			code = integ_errf(e, INTEG_EXIT_SIGNAL + sig,
+			    "interrupted by signal %d", sig);
+			goto fail_partial;
+		}
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			code = integ_errf(e, INTEG_EXIT_IO, "%s: %s", name,
+			    strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		in.len += (size_t)n;
+		off = 0;
+		while ((nl = memchr(in.data + off, '\n', in.len - off)) !=
+		    NULL) {
+			p = in.data + off;
+			len = (size_t)(nl - p);
+			off += len + 1;
+			lineno++;
+			if ((code = line(&r, p, len, lineno)) != 0)
+				goto done;
+		}
+		integ_buf_consume(&in, off);
+		off = 0;
+	}
+	/* the last line may lack its newline */
+	if (in.len > 0) {
+		lineno++;
+		if ((code = line(&r, in.data, in.len, lineno)) != 0)
+			goto done;
+	}
+	if ((code = integ_emit_stream_end(st, e)) != 0 &&
+	    code != INTEG_EXIT_IO)
+		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
+	goto done;
+fail_partial:
+	/* frame the complete lines read before the signal */
+	off = 0;
+	strlcpy(msg, e->msg, sizeof(msg));
+	r.e = &fe;
+	r.every = 0;
+	while ((nl = memchr(in.data + off, '\n', in.len - off)) != NULL) {
+		p = in.data + off;
+		len = (size_t)(nl - p);
+		off += len + 1;
+		lineno++;
+		if (line(&r, p, len, lineno) != 0)
+			goto done;
+	}
+	integ_errf(e, code, "%s", msg);
+fail:
+	strlcpy(msg, e->msg, sizeof(msg));
+	integ_emit_stream_fail(st, code, msg, &fe);
+	trailer(em, code, msg, NULL, 0);
+done:
+	integ_json_stream_free(r.js);
+	integ_buf_free(&in);
+	return code;
+}

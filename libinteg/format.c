@@ -1,0 +1,58 @@
+/*
+ * format.c: the registry of output formats. A protocol is one file
+ * defining a struct integ_format and one line in this table.
+ */
+#include <string.h>
+
+#include "integ.h"
+
+static const struct integ_format *const formats[] = {
+	&integ_format_singer,
+	&integ_format_airbyte,
+	&integ_format_jsonl,
+	&integ_format_jq,
+	NULL
+};
+
+const struct integ_format *const *
+integ_formats(void)
+{
+	return formats;
+}
+
+const struct integ_format *
+integ_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; formats[i] != NULL; i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return formats[i];
+	return NULL;
+}
+
+const char *
+integ_failure_name(enum integ_failure f)
+{
+	switch (f) {
+	case INTEG_FAILURE_CONFIG:	return "config_error";
+	case INTEG_FAILURE_TRANSIENT:	return "transient_error";
+	default:			return "system_error";
+	}
+}
+
+/* The Airbyte failure type an exit status stands for. */
+enum integ_failure
+integ_failure_of(int code)
+{
+	switch (code) {
+	case INTEG_EXIT_USAGE:
+	case INTEG_EXIT_AUTH:
+	case INTEG_EXIT_CONFIG:
+		return INTEG_FAILURE_CONFIG;
+	case INTEG_EXIT_TEMPFAIL:
+		return INTEG_FAILURE_TRANSIENT;
+	default:
+		return INTEG_FAILURE_SYSTEM;
+	}
+}

@@ -1,0 +1,114 @@
+/*
+ * format_singer.c: Singer messages (spec v0.3, as singer-python and
+ * singer-sdk read them): SCHEMA with key_properties always present and
+ * bookmark_properties with a replication key, RECORD with time_extracted,
+ * STATE with its value. Singer has no status, error or log messages.
+ */
+#include <string.h>
+
+#include "integ.h"
+
+static int
+str(struct integ_buf *b, const char *s)
+{
+	return integ_json_str_encode(b, s, strlen(s));
+}
+
+/* The property name of a path: ".a" is "a". */
+static const char *
+field(const char *path)
+{
+	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
+}
+
+/* The message every record is: one reservation, then copies. */
+static int
+record_fast(struct integ_buf *b, const struct integ_msg *m,
+    struct integ_err *e)
+{
+	static const char pre[] = "{\"type\":\"RECORD\",\"stream\":";
+	static const char mid[] = ",\"record\":";
+	static const char post[] = ",\"time_extracted\":\"";
+	size_t nt = strlen(m->now), n;
+	char *o;
+
+	n = sizeof(pre) - 1 + m->stream_json.len + sizeof(mid) - 1 +
+	    m->record.len + sizeof(post) - 1 + nt + 3;
+	if (integ_buf_reserve(b, n) == -1)
+		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
+	o = b->data + b->len;
+	memcpy(o, pre, sizeof(pre) - 1);
+	o += sizeof(pre) - 1;
+	memcpy(o, m->stream_json.p, m->stream_json.len);
+	o += m->stream_json.len;
+	memcpy(o, mid, sizeof(mid) - 1);
+	o += sizeof(mid) - 1;
+	memcpy(o, m->record.p, m->record.len);
+	o += m->record.len;
+	memcpy(o, post, sizeof(post) - 1);
+	o += sizeof(post) - 1;
+	memcpy(o, m->now, nt);
+	o += nt;
+	memcpy(o, "\"}\n", 3);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int
+singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
+    struct integ_err *e)
+{
+	size_t i;
+	int r = 0;
+
+	switch (m->kind) {
+	case INTEG_MSG_SCHEMA:
+		r |= integ_buf_adds(b, "{\"type\":\"SCHEMA\",\"stream\":");
+		r |= str(b, m->stream);
+		r |= integ_buf_adds(b, ",\"schema\":");
+		r |= integ_buf_add(b, m->schema.p, m->schema.len);
+		r |= integ_buf_adds(b, ",\"key_properties\":[");
+		for (i = 0; i < m->nkeys; i++) {
+			if (i > 0)
+				r |= integ_buf_addc(b, ',');
+			r |= str(b, field(m->keys[i]));
+		}
+		r |= integ_buf_addc(b, ']');
+		if (m->cursor != NULL) {
+			r |= integ_buf_adds(b, ",\"bookmark_properties\":[");
+			r |= str(b, field(m->cursor));
+			r |= integ_buf_addc(b, ']');
+		}
+		r |= integ_buf_adds(b, "}\n");
+		break;
+	case INTEG_MSG_RECORD:
+		if (m->stream_json.p != NULL)
+			return record_fast(b, m, e);
+		r |= integ_buf_adds(b, "{\"type\":\"RECORD\",\"stream\":");
+		r |= str(b, m->stream);
+		r |= integ_buf_adds(b, ",\"record\":");
+		r |= integ_buf_add(b, m->record.p, m->record.len);
+		r |= integ_buf_adds(b, ",\"time_extracted\":\"");
+		r |= integ_buf_adds(b, m->now);
+		r |= integ_buf_adds(b, "\"}\n");
+		break;
+	case INTEG_MSG_STATE:
+		r |= integ_buf_adds(b, "{\"type\":\"STATE\",\"value\":");
+		r |= integ_buf_add(b, m->value.p, m->value.len);
+		r |= integ_buf_adds(b, "}\n");
+		break;
+	default:
+		break;
+	}
+	if (r)
+		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
+	return 0;
+}
+
+const struct integ_format integ_format_singer = {
+	.name = "singer",
+	.summary = "Singer SCHEMA, RECORD and STATE messages",
+	.needs_schema = 1,
+	.write = singer_write,
+};

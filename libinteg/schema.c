@@ -1,0 +1,423 @@
+/*
+ * schema.c: JSON Schemas inferred from records. Each node keeps the set
+ * of types seen and, for objects and arrays, the nodes of their members
+ * and elements; widening only ever adds, so a schema accepts every value
+ * it was built from. Property names are kept as their JSON text and in
+ * the order first seen, so the schema text is stable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+
+enum {
+	T_NULL = 1 << 0,
+	T_BOOL = 1 << 1,
+	T_INT = 1 << 2,
+	T_NUM = 1 << 3,
+	T_STR = 1 << 4,
+	T_OBJ = 1 << 5,
+	T_ARR = 1 << 6
+};
+
+struct node;
+
+struct prop {
+	char		*key;	/* JSON string text, with quotes */
+	size_t		 keylen;
+	struct node	*node;
+};
+
+struct node {
+	unsigned	 types;
+	int		 notdate;	/* a string that is not a date-time seen */
+	struct prop	*props;
+	size_t		 nprops;
+	struct node	*items;		/* NULL until an element is seen */
+};
+
+struct integ_schema {
+	struct node	*root;
+};
+
+static struct node *
+node_new(void)
+{
+	return integ_xcalloc(1, sizeof(struct node));
+}
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nprops; i++) {
+		free(n->props[i].key);
+		node_free(n->props[i].node);
+	}
+	free(n->props);
+	node_free(n->items);
+	free(n);
+}
+
+struct integ_schema *
+integ_schema_new(void)
+{
+	struct integ_schema *s = integ_xcalloc(1, sizeof(*s));
+
+	s->root = node_new();
+	return s;
+}
+
+void
+integ_schema_free(struct integ_schema *s)
+{
+	if (s == NULL)
+		return;
+	node_free(s->root);
+	free(s);
+}
+
+static int
+is_integer(struct integ_json_span v)
+{
+	size_t i;
+
+	for (i = 0; i < v.len; i++)
+		if (v.p[i] == '.' || v.p[i] == 'e' || v.p[i] == 'E')
+			return 0;
+	return 1;
+}
+
+static int
+is_datetime(struct integ_json_span v)
+{
+	int64_t secs;
+	long ns;
+
+	/* RFC 3339 has no escapes: a string with one is not a date-time */
+	if (v.len < 22 || v.len > 64 || memchr(v.p, '\\', v.len) != NULL)
+		return 0;
+	return integ_rfc3339_parse(v.p + 1, v.len - 2, 1, &secs, &ns) == 0;
+}
+
+/* The property of key, looked up first where it was last time. */
+static struct prop *
+prop_find(const struct node *n, struct integ_json_span k, size_t hint)
+{
+	size_t i;
+
+	if (hint < n->nprops && n->props[hint].keylen == k.len &&
+	    memcmp(n->props[hint].key, k.p, k.len) == 0)
+		return &n->props[hint];
+	for (i = 0; i < n->nprops; i++)
+		if (n->props[i].keylen == k.len &&
+		    memcmp(n->props[i].key, k.p, k.len) == 0)
+			return &n->props[i];
+	return NULL;
+}
+
+static unsigned
+type_of(struct integ_json_span v)
+{
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:	return T_NULL;
+	case INTEG_JSON_FALSE:
+	case INTEG_JSON_TRUE:	return T_BOOL;
+	case INTEG_JSON_NUMBER:	return is_integer(v) ? T_INT : T_NUM;
+	case INTEG_JSON_STRING:	return T_STR;
+	case INTEG_JSON_ARRAY:	return T_ARR;
+	case INTEG_JSON_OBJECT:	return T_OBJ;
+	default:		return 0;
+	}
+}
+
+static int
+node_add(struct node *n, struct integ_json_span v)
+{
+	struct integ_json_iter it;
+	struct integ_json_span k, c;
+	struct prop *p;
+	unsigned t = type_of(v);
+	size_t i = 0;
+	int changed = 0;
+
+	if ((n->types & t) == 0) {
+		n->types |= t;
+		changed = 1;
+	}
+	if (t == T_STR && !n->notdate && !is_datetime(v)) {
+		n->notdate = 1;
+		changed = 1;
+	} else if (t == T_OBJ) {
+		integ_json_iter_init(&it, v);
+		for (i = 0; integ_json_iter_next(&it, &k, &c); i++) {
+			if ((p = prop_find(n, k, i)) == NULL) {
+				n->props = integ_xreallocarray(n->props,
+				    n->nprops + 1, sizeof(*n->props));
+				p = &n->props[n->nprops++];
+				p->key = integ_xstrndup(k.p, k.len);
+				p->keylen = k.len;
+				p->node = node_new();
+				changed = 1;
+			}
+			changed |= node_add(p->node, c);
+		}
+	} else if (t == T_ARR) {
+		integ_json_iter_init(&it, v);
+		while (integ_json_iter_next(&it, NULL, &c)) {
+			if (n->items == NULL) {
+				n->items = node_new();
+				changed = 1;
+			}
+			changed |= node_add(n->items, c);
+		}
+	}
+	return changed;
+}
+
+void
+integ_schema_ensure(struct integ_schema *s, const char *name)
+{
+	struct integ_buf key;
+	struct integ_json_span k;
+	struct node *n = s->root;
+	struct prop *p;
+
+	integ_buf_init(&key, 0);
+	integ_json_str_encode(&key, name, strlen(name));
+	k.p = key.data;
+	k.len = key.len;
+	if (prop_find(n, k, 0) == NULL) {
+		n->types |= T_OBJ;
+		n->props = integ_xreallocarray(n->props, n->nprops + 1,
+		    sizeof(*n->props));
+		p = &n->props[n->nprops++];
+		p->keylen = key.len;
+		p->key = integ_buf_take(&key);
+		p->node = node_new();
+	}
+	integ_buf_free(&key);
+}
+
+int
+integ_schema_add(struct integ_schema *s, struct integ_json_span v)
+{
+	return node_add(s->root, v);
+}
+
+/*
+ * Does a node accept the value at p? One pass over text already
+ * validated (so no checks of its grammar): the end of the value, or NULL
+ * at the first thing the schema does not accept. This runs for every
+ * record with Singer; it never steps over the same bytes twice.
+ */
+static const char *
+ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The end of the string starting at p (its opening quote). */
+static const char *
+str_end(const char *p, const char *end)
+{
+	/* record strings are short: a plain loop beats memchr's setup */
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\')
+			p++;
+	}
+	return end;
+}
+
+/* Bytes of a number. */
+static int
+numchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	    c == 'e' || c == 'E';
+}
+
+/* A top-level member picked up on the way (the cursor). */
+struct grab {
+	const char		*key;	/* JSON text, with quotes */
+	size_t			 keylen;
+	struct integ_json_span	 value;
+	int			 found;
+	int			 escaped;	/* a key with an escape seen */
+};
+
+static const char *
+walk(const struct node *n, const char *p, const char *end, struct grab *g)
+{
+	const struct prop *pr;
+	struct integ_json_span k, v;
+	const char *q;
+	size_t i;
+	int integer;
+
+	p = ws(p, end);
+	switch (*p) {
+	case '{':
+		if ((n->types & T_OBJ) == 0)
+			return NULL;
+		p = ws(p + 1, end);
+		for (i = 0; *p != '}'; i++) {
+			k.p = p;
+			p = str_end(p, end);
+			k.len = (size_t)(p - k.p);
+			if ((pr = prop_find(n, k, i)) == NULL)
+				return NULL;
+			p = ws(ws(p, end) + 1, end);	/* ':' */
+			q = p;
+			if ((p = walk(pr->node, p, end, NULL)) == NULL)
+				return NULL;
+			if (g != NULL) {
+				if (memchr(k.p, '\\', k.len) != NULL)
+					g->escaped = 1;
+				else if (k.len == g->keylen &&
+				    memcmp(k.p, g->key, k.len) == 0) {
+					/* the last of repeated names, as jq */
+					g->value.p = q;
+					g->value.len = (size_t)(p - q);
+					g->found = 1;
+				}
+			}
+			p = ws(p, end);
+			if (*p == ',')
+				p = ws(p + 1, end);
+		}
+		return p + 1;
+	case '[':
+		if ((n->types & T_ARR) == 0)
+			return NULL;
+		p = ws(p + 1, end);
+		while (*p != ']') {
+			if (n->items == NULL ||
+			    (p = walk(n->items, p, end, NULL)) == NULL)
+				return NULL;
+			p = ws(p, end);
+			if (*p == ',')
+				p = ws(p + 1, end);
+		}
+		return p + 1;
+	case '"':
+		if ((n->types & T_STR) == 0)
+			return NULL;
+		q = str_end(p, end);
+		if (!n->notdate) {
+			v.p = p;
+			v.len = (size_t)(q - p);
+			if (!is_datetime(v))
+				return NULL;
+		}
+		return q;
+	case 't':
+		return (n->types & T_BOOL) ? p + 4 : NULL;
+	case 'f':
+		return (n->types & T_BOOL) ? p + 5 : NULL;
+	case 'n':
+		return (n->types & T_NULL) ? p + 4 : NULL;
+	default:
+		integer = 1;
+		for (q = p; q < end && numchar((unsigned char)*q); q++)
+			if (*q == '.' || *q == 'e' || *q == 'E')
+				integer = 0;
+		if ((n->types & T_NUM) || (integer && (n->types & T_INT)))
+			return q;
+		return NULL;
+	}
+}
+
+int
+integ_schema_fits(const struct integ_schema *s, struct integ_json_span v)
+{
+	return walk(s->root, v.p, v.p + v.len, NULL) != NULL;
+}
+
+int
+integ_schema_fits_grab(const struct integ_schema *s, struct integ_json_span v,
+    struct integ_json_span key, struct integ_json_span *value, int *found)
+{
+	struct grab g;
+	int fits;
+
+	memset(&g, 0, sizeof(g));
+	g.key = key.p;
+	g.keylen = key.len;
+	fits = walk(s->root, v.p, v.p + v.len, &g) != NULL;
+	if (!fits || g.escaped)
+		*found = -1;
+	else if ((*found = g.found) != 0)
+		*value = g.value;
+	return fits;
+}
+
+static int
+node_write(const struct node *n, struct integ_buf *b)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ T_NULL, "null" }, { T_BOOL, "boolean" },
+		{ T_INT, "integer" }, { T_NUM, "number" },
+		{ T_STR, "string" }, { T_OBJ, "object" }, { T_ARR, "array" }
+	};
+	unsigned types = n->types;
+	size_t i, count = 0;
+	int r = 0;
+
+	if (types & T_NUM)
+		types &= ~T_INT;	/* every integer is a number */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (types & names[i].bit)
+			count++;
+	r |= integ_buf_adds(b, "{");
+	if (count > 0) {
+		r |= integ_buf_adds(b, "\"type\":");
+		if (count > 1)
+			r |= integ_buf_adds(b, "[");
+		for (i = 0, count = 0; i < sizeof(names) / sizeof(names[0]);
+		    i++) {
+			if ((types & names[i].bit) == 0)
+				continue;
+			r |= integ_buf_printf(b, "%s\"%s\"", count++ ? "," : "",
+			    names[i].name);
+		}
+		if (count > 1)
+			r |= integ_buf_adds(b, "]");
+	}
+	if ((types & T_STR) && !n->notdate)
+		r |= integ_buf_adds(b, ",\"format\":\"date-time\"");
+	if (types & T_OBJ) {
+		r |= integ_buf_adds(b, ",\"properties\":{");
+		for (i = 0; i < n->nprops; i++) {
+			if (i > 0)
+				r |= integ_buf_adds(b, ",");
+			r |= integ_buf_add(b, n->props[i].key,
+			    n->props[i].keylen);
+			r |= integ_buf_adds(b, ":");
+			r |= node_write(n->props[i].node, b);
+		}
+		r |= integ_buf_adds(b, "}");
+	}
+	if ((types & T_ARR) && n->items != NULL) {
+		r |= integ_buf_adds(b, ",\"items\":");
+		r |= node_write(n->items, b);
+	}
+	r |= integ_buf_adds(b, "}");
+	return r ? -1 : 0;
+}
+
+int
+integ_schema_write(const struct integ_schema *s, struct integ_buf *b)
+{
+	/* a stream's schema is an object schema, even before any record */
+	if (s->root->types == 0)
+		return integ_buf_adds(b, "{\"type\":\"object\",\"properties\":{}}");
+	return node_write(s->root, b);
+}

@@ -1,0 +1,51 @@
+/*
+ * tt-state: state.c and atomic.c, driven from tests/t-state*.sh.
+ *
+ *   tt-state write singer|airbyte   stdin (a state in any shape) out in
+ *                                   a protocol's shape
+ *   tt-state atomic FILE            stdin written to FILE atomically
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct integ_state *s;
+	struct integ_buf in, out;
+	struct integ_err e;
+	char chunk[4096];
+	size_t n;
+	int code = 0;
+
+	integ_log_init("tt-state", INTEG_LOG_WARN);
+	if (argc != 3)
+		return 64;
+	integ_buf_init(&in, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		integ_buf_add(&in, chunk, n);
+	integ_buf_reserve(&in, 0);
+	if (strcmp(argv[1], "write") == 0) {
+		s = integ_state_new();
+		if ((code = integ_state_parse(s, in.data, in.len, &e)) != 0) {
+			fprintf(stderr, "tt-state: %s\n", e.msg);
+		} else {
+			integ_buf_init(&out, 0);
+			integ_state_write(s, strcmp(argv[2], "airbyte") == 0 ?
+			    INTEG_PROTO_AIRBYTE : INTEG_PROTO_SINGER, &out);
+			printf("%s\n", out.data);
+			integ_buf_free(&out);
+		}
+		integ_state_free(s);
+	} else if (strcmp(argv[1], "atomic") == 0) {
+		if ((code = integ_atomic_write(argv[2], in.data, in.len, &e))
+		    != 0)
+			fprintf(stderr, "tt-state: %s\n", e.msg);
+	} else
+		code = 64;
+	integ_buf_free(&in);
+	return code;
+}

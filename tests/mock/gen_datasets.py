@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""gen_datasets.py: writes the bundled datasets of mockhttp's dataset mode.
+
+    gen_datasets.py [OUTDIR]     (default: tests/data beside this file)
+
+Writes OUTDIR/pokeapi/pokeapi.json and OUTDIR/shopify/shopify.json. The
+output is deterministic (no clock, no randomness: numbers come from a hash
+of the record's name), so running it again gives the same bytes; the files
+are committed and t-mock-dataset.sh checks they are up to date.
+
+Strings holding %URL are served with the server's own http://127.0.0.1:PORT
+in its place (see tests/mock/README.md).
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import sys
+
+# ---------------------------------------------------------------------------
+# PokeAPI
+
+
+def num(seed, lo, hi):
+    """A number in [lo, hi], the same for the same seed every time."""
+    h = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:4], "big")
+    return lo + h % (hi - lo + 1)
+
+
+# The first 60 of the national dex: name, types, abilities (the last one
+# the hidden ability, after a "/").
+POKEMON = """\
+bulbasaur grass,poison overgrow/chlorophyll
+ivysaur grass,poison overgrow/chlorophyll
+venusaur grass,poison overgrow/chlorophyll
+charmander fire blaze/solar-power
+charmeleon fire blaze/solar-power
+charizard fire,flying blaze/solar-power
+squirtle water torrent/rain-dish
+wartortle water torrent/rain-dish
+blastoise water torrent/rain-dish
+caterpie bug shield-dust/run-away
+metapod bug shed-skin
+butterfree bug,flying compound-eyes/tinted-lens
+weedle bug,poison shield-dust/run-away
+kakuna bug,poison shed-skin
+beedrill bug,poison swarm/sniper
+pidgey normal,flying keen-eye,tangled-feet/big-pecks
+pidgeotto normal,flying keen-eye,tangled-feet/big-pecks
+pidgeot normal,flying keen-eye,tangled-feet/big-pecks
+rattata normal run-away,guts/hustle
+raticate normal run-away,guts/hustle
+spearow normal,flying keen-eye/sniper
+fearow normal,flying keen-eye/sniper
+ekans poison intimidate,shed-skin/unnerve
+arbok poison intimidate,shed-skin/unnerve
+pikachu electric static/lightning-rod
+raichu electric static/lightning-rod
+sandshrew ground sand-veil/sand-rush
+sandslash ground sand-veil/sand-rush
+nidoran-f poison poison-point,rivalry/hustle
+nidorina poison poison-point,rivalry/hustle
+nidoqueen poison,ground poison-point,rivalry/sand-force
+nidoran-m poison poison-point,rivalry/hustle
+nidorino poison poison-point,rivalry/hustle
+nidoking poison,ground poison-point,rivalry/sand-force
+clefairy fairy cute-charm,magic-guard/friend-guard
+clefable fairy cute-charm,magic-guard/unaware
+vulpix fire flash-fire/drought
+ninetales fire flash-fire/drought
+jigglypuff normal,fairy cute-charm,competitive/friend-guard
+wigglytuff normal,fairy cute-charm,competitive/frisk
+zubat poison,flying inner-focus/infiltrator
+golbat poison,flying inner-focus/infiltrator
+oddish grass,poison chlorophyll/run-away
+gloom grass,poison chlorophyll/stench
+vileplume grass,poison chlorophyll/effect-spore
+paras bug,grass effect-spore,dry-skin/damp
+parasect bug,grass effect-spore,dry-skin/damp
+venonat bug,poison compound-eyes,tinted-lens/run-away
+venomoth bug,poison shield-dust,tinted-lens/wonder-skin
+diglett ground sand-veil,arena-trap/sand-force
+dugtrio ground sand-veil,arena-trap/sand-force
+meowth normal pickup,technician/unnerve
+persian normal limber,technician/unnerve
+psyduck water damp,cloud-nine/swift-swim
+golduck water damp,cloud-nine/swift-swim
+mankey fighting vital-spirit,anger-point/defiant
+primeape fighting vital-spirit,anger-point/defiant
+growlithe fire intimidate,flash-fire/justified
+arcanine fire intimidate,flash-fire/justified
+poliwag water water-absorb,damp/swift-swim
+"""
+
+ABILITY_IDS = {
+    "stench": 1, "damp": 6, "limber": 7, "sand-veil": 8, "static": 9,
+    "water-absorb": 11, "cloud-nine": 13, "compound-eyes": 14,
+    "flash-fire": 18, "shield-dust": 19, "intimidate": 22,
+    "effect-spore": 27, "lightning-rod": 31, "swift-swim": 33,
+    "chlorophyll": 34, "poison-point": 38, "inner-focus": 39,
+    "rain-dish": 44, "run-away": 50, "keen-eye": 51, "pickup": 53,
+    "hustle": 55, "cute-charm": 56, "shed-skin": 61, "guts": 62,
+    "overgrow": 65, "blaze": 66, "torrent": 67, "swarm": 68, "drought": 70,
+    "arena-trap": 71, "vital-spirit": 72, "tangled-feet": 77, "rivalry": 79,
+    "anger-point": 83, "dry-skin": 87, "solar-power": 94, "sniper": 97,
+    "magic-guard": 98, "technician": 101, "unaware": 109,
+    "tinted-lens": 110, "frisk": 119, "unnerve": 127, "defiant": 128,
+    "friend-guard": 132, "big-pecks": 145, "sand-rush": 146,
+    "wonder-skin": 147, "infiltrator": 151, "justified": 154,
+    "sand-force": 159, "competitive": 172,
+}
+
+# The types the 60 pokemon have, with their real ids (not contiguous).
+TYPES = [("normal", 1), ("fighting", 2), ("flying", 3), ("poison", 4),
+         ("ground", 5), ("bug", 7), ("fire", 10), ("water", 11),
+         ("grass", 12), ("electric", 13), ("fairy", 18)]
+TYPE_ID = dict(TYPES)
+WEAK = {  # double damage from
+    "normal": ["fighting"], "fighting": ["flying", "fairy"],
+    "flying": ["electric"], "poison": ["ground"],
+    "ground": ["water", "grass"], "bug": ["flying", "fire"],
+    "fire": ["water", "ground"], "water": ["grass", "electric"],
+    "grass": ["flying", "poison", "bug", "fire"], "electric": ["ground"],
+    "fairy": ["poison"],
+}
+
+STATS = ["hp", "attack", "defense", "special-attack", "special-defense",
+         "speed"]
+
+# Real values for two well-known ones; the others are made up, stable.
+KNOWN = {
+    "bulbasaur": dict(height=7, weight=69, base_experience=64,
+                      stats=[45, 49, 49, 65, 65, 45]),
+    "pikachu": dict(height=4, weight=60, base_experience=112,
+                    stats=[35, 55, 40, 50, 50, 90]),
+}
+
+BERRIES = ["cheri", "chesto", "pecha", "rawst", "aspear", "leppa", "oran",
+           "persim", "lum", "sitrus", "figy", "wiki", "mago", "aguav",
+           "iapapa"]
+FIRMNESS = [("very-soft", 1), ("soft", 2), ("hard", 3), ("very-hard", 4),
+            ("super-hard", 5)]
+FLAVORS = [("spicy", 1), ("dry", 2), ("sweet", 3), ("bitter", 4),
+           ("sour", 5)]
+GIFT_TYPES = ["fire", "water", "electric", "grass", "ice", "fighting",
+              "poison", "ground", "flying", "psychic", "bug", "rock",
+              "ghost", "dragon", "dark"]
+GIFT_TYPE_IDS = {"fire": 10, "water": 11, "electric": 13, "grass": 12,
+                 "ice": 15, "fighting": 2, "poison": 4, "ground": 5,
+                 "flying": 3, "psychic": 14, "bug": 7, "rock": 6,
+                 "ghost": 8, "dragon": 16, "dark": 17}
+
+API = "%URL/api/v2"
+
+
+def ref(kind, name, id):
+    return {"name": name, "url": "%s/%s/%d/" % (API, kind, id)}
+
+
+def pokemon_records():
+    out = []
+    for i, line in enumerate(POKEMON.splitlines(), 1):
+        name, types, abilities = line.split()
+        shown, _, hidden = abilities.partition("/")
+        abil = [{"ability": ref("ability", a, ABILITY_IDS[a]),
+                 "is_hidden": False, "slot": k}
+                for k, a in enumerate(shown.split(","), 1)]
+        if hidden:
+            abil.append({"ability": ref("ability", hidden,
+                                        ABILITY_IDS[hidden]),
+                         "is_hidden": True, "slot": 3})
+        k = KNOWN.get(name, {})
+        base = [num(name + s, 30, 110) for s in STATS]
+        stats = k.get("stats", base)
+        out.append({
+            "id": i,
+            "name": name,
+            "base_experience": k.get("base_experience",
+                                     num(name + "xp", 50, 240)),
+            "height": k.get("height", num(name + "h", 3, 20)),
+            "weight": k.get("weight", num(name + "w", 20, 1200)),
+            "order": i,
+            "is_default": True,
+            "species": ref("pokemon-species", name, i),
+            "abilities": abil,
+            "forms": [ref("pokemon-form", name, i)],
+            "types": [{"slot": k, "type": ref("type", t, TYPE_ID[t])}
+                      for k, t in enumerate(types.split(","), 1)],
+            "stats": [{"base_stat": v, "effort": 1 if v == max(stats) else 0,
+                       "stat": ref("stat", s, j)}
+                      for j, (s, v) in enumerate(zip(STATS, stats), 1)],
+            "location_area_encounters": "%s/pokemon/%d/encounters" % (API, i),
+        })
+    return out
+
+
+def berry_records():
+    out = []
+    for i, name in enumerate(BERRIES, 1):
+        firm = FIRMNESS[num(name + "firm", 0, len(FIRMNESS) - 1)]
+        gift = GIFT_TYPES[i - 1]
+        out.append({
+            "id": i,
+            "name": name,
+            "growth_time": num(name + "g", 2, 24),
+            "max_harvest": num(name + "m", 5, 15),
+            "natural_gift_power": 60 if i <= 10 else 70,
+            "size": num(name + "s", 20, 300),
+            "smoothness": num(name + "sm", 20, 60),
+            "soil_dryness": num(name + "d", 4, 35),
+            "firmness": ref("berry-firmness", *firm),
+            "flavors": [{"potency": (10 if k == (i - 1) % 5 else 0),
+                         "flavor": ref("berry-flavor", f, fid)}
+                        for k, (f, fid) in enumerate(FLAVORS)],
+            "item": ref("item", name + "-berry", 125 + i),
+            "natural_gift_type": ref("type", gift, GIFT_TYPE_IDS[gift]),
+        })
+    return out
+
+
+def type_records(pokemon):
+    out = []
+    for name, id in TYPES:
+        members = [{"slot": t["slot"],
+                    "pokemon": ref("pokemon", p["name"], p["id"])}
+                   for p in pokemon for t in p["types"]
+                   if t["type"]["name"] == name]
+        out.append({
+            "id": id,
+            "name": name,
+            "damage_relations": {
+                "double_damage_from": [ref("type", w, TYPE_ID[w])
+                                       for w in WEAK[name]],
+                "double_damage_to": [ref("type", t, TYPE_ID[t])
+                                     for t, _ in TYPES
+                                     if name in WEAK[t]],
+                "half_damage_from": [], "half_damage_to": [],
+                "no_damage_from": [], "no_damage_to": [],
+            },
+            "generation": ref("generation", "generation-vi"
+                              if name == "fairy" else "generation-i",
+                              6 if name == "fairy" else 1),
+            "move_damage_class": (None if name == "fairy" else
+                                  ref("move-damage-class", "physical", 2)),
+            "names": [{"language": ref("language", "en", 9),
+                       "name": name.capitalize()}],
+            "pokemon": members,
+        })
+    return out
+
+
+def pokeapi():
+    pokemon = pokemon_records()
+    return {"dataset": "pokeapi",
+            "streams": {"pokemon": pokemon, "berry": berry_records(),
+                        "type": type_records(pokemon)}}
+
+
+# ---------------------------------------------------------------------------
+# Shopify: a shop in America/New_York, whose clocks went back at
+# 2024-11-03 06:00 UTC (01:59:59-04:00 is followed by 01:00:00-05:00).
+
+UTC = datetime.timezone.utc
+DST_END = datetime.datetime(2024, 11, 3, 6, 0, tzinfo=UTC)
+
+
+def local(t):
+    """A UTC datetime as the shop writes it: New York time, its offset."""
+    off = -4 if t < DST_END else -5
+    tz = datetime.timezone(datetime.timedelta(hours=off))
+    return t.astimezone(tz).isoformat()
+
+
+def utc(s):
+    return datetime.datetime.fromisoformat(s).astimezone(UTC)
+
+
+FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances",
+         "Ken", "Dennis", "Margaret", "Niklaus", "Radia", "Tony", "Leslie",
+         "Sophie", "John", "Hedy", "Linus", "Karen", "Bjarne", "Guido",
+         "Shafi", "Whitfield", "Adele", "Butler", "Jean", "Fran", "Dana",
+         "Ivan", "Mary"]
+LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth",
+        "Allen", "Thompson", "Ritchie", "Hamilton", "Wirth", "Perlman",
+        "Hoare", "Lamport", "Wilson", "McCarthy", "Lamarr", "Torvalds",
+        "Spärck Jones", "Stroustrup", "van Rossum", "Goldwasser", "Diffie",
+        "Goldberg", "Lampson", "Sammet", "Bilas", "Scott", "Sutherland",
+        "Shaw"]
+PRODUCTS = ["Canvas Tote", "Enamel Mug", "Wool Beanie", "Linen Apron",
+            "Cast Iron Skillet", "Chef Knife", "Cutting Board",
+            "French Press", "Pour-Over Kettle", "Ceramic Bowl",
+            "Bamboo Utensils", "Glass Jar Set", "Tea Towel", "Olive Oil",
+            "Sea Salt Flakes", "Pepper Mill", "Bread Tin", "Butter Dish",
+            "Salad Spinner", "Herb Scissors", "Spice Rack", "Stock Pot",
+            "Dutch Oven", "Rolling Pin", "Whisk", "Mixing Bowls",
+            "Oven Mitts", "Trivet", "Wine Opener", "Cheese Grater"]
+
+ORDER_ID = 5234567890123456789      # beyond 2^53: doubles cannot hold it
+CUSTOMER_ID = 7234567890123456001
+PRODUCT_ID = 8234567890123456001
+VARIANT_ID = 4234567890123456001
+LINE_ID = 1334567890123456001
+
+
+def money(cents):
+    return "%d.%02d" % divmod(cents, 100)
+
+
+def times(start, n, step_min, special):
+    """n instants from start, step_min apart, special ones (index ->
+    datetime) put in their place."""
+    out = [start + datetime.timedelta(minutes=step_min * i)
+           for i in range(n)]
+    for i, t in special.items():
+        out[i] = t
+    return out
+
+
+def customers():
+    out = []
+    ts = times(datetime.datetime(2024, 11, 2, 14, 0, tzinfo=UTC), 30, 117, {
+        # across the change, a pair that sorts the wrong way as strings
+        12: utc("2024-11-03T01:40:00-04:00"),
+        13: utc("2024-11-03T01:05:00-05:00"),
+    })
+    for i in range(30):
+        first, last = FIRST[i], LAST[i]
+        email = "%s.%s@example.com" % (first.lower(),
+                                       last.lower().replace(" ", "")
+                                       .replace("ä", "a"))
+        created = ts[i] - datetime.timedelta(days=30 + num(first, 0, 300))
+        out.append({
+            "id": CUSTOMER_ID + i,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "phone": "+1613555%04d" % (num(email, 0, 9999)),
+            "state": "enabled",
+            "verified_email": i % 6 != 5,
+            "accepts_marketing": i % 3 == 0,
+            "orders_count": 0,
+            "total_spent": "0.00",
+            "currency": "USD",
+            "tags": "vip" if i % 7 == 0 else "",
+            "note": None,
+            "created_at": local(created),
+            "updated_at": local(ts[i]),
+            "admin_graphql_api_id": "gid://shopify/Customer/%d"
+                                    % (CUSTOMER_ID + i),
+        })
+    return out
+
+
+def products():
+    out = []
+    ts = times(datetime.datetime(2024, 11, 1, 9, 0, tzinfo=UTC), 30, 181, {
+        16: utc("2024-11-03T01:20:00-04:00"),
+        17: utc("2024-11-03T01:15:00-05:00"),
+    })
+    for i, title in enumerate(PRODUCTS):
+        pid = PRODUCT_ID + i
+        created = ts[i] - datetime.timedelta(days=60 + num(title, 0, 200))
+        handle = title.lower().replace(" ", "-")
+        price = num(title + "p", 500, 15000)
+        variants = []
+        for k, size in enumerate(["Small", "Large"] if i % 3 == 0
+                                 else ["Default Title"]):
+            variants.append({
+                "id": VARIANT_ID + 10 * i + k,
+                "product_id": pid,
+                "title": size,
+                "price": money(price + 500 * k),
+                "compare_at_price": None,
+                "sku": "%s-%d" % (handle[:8].upper(), k + 1),
+                "position": k + 1,
+                "inventory_quantity": num(title + size, 0, 120),
+                "taxable": True,
+                "grams": num(title + "g", 50, 4000),
+                "created_at": local(created),
+                "updated_at": local(ts[i]),
+                "admin_graphql_api_id": "gid://shopify/ProductVariant/%d"
+                                        % (VARIANT_ID + 10 * i + k),
+            })
+        out.append({
+            "id": pid,
+            "title": title,
+            "body_html": "<p>%s, made to last.</p>" % title,
+            "vendor": "Integ Goods",
+            "product_type": "Kitchen" if i % 2 else "Home",
+            "handle": handle,
+            "status": "active" if i % 10 != 9 else "draft",
+            "tags": "",
+            "created_at": local(created),
+            "updated_at": local(ts[i]),
+            "published_at": local(created) if i % 10 != 9 else None,
+            "variants": variants,
+            "admin_graphql_api_id": "gid://shopify/Product/%d" % pid,
+        })
+    return out
+
+
+def orders(custs, prods):
+    out = []
+    ts = times(datetime.datetime(2024, 11, 2, 10, 0, tzinfo=UTC), 30, 97, {
+        # THE pair: 01:10-05:00 is 40 minutes after 01:30-04:00, though it
+        # sorts before it as a string
+        14: utc("2024-11-03T01:30:00-04:00"),
+        15: utc("2024-11-03T01:10:00-05:00"),
+        # two orders updated at the same instant (ties go by id)
+        20: utc("2024-11-03T09:00:00-05:00"),
+        21: utc("2024-11-03T09:00:00-05:00"),
+    })
+    for i in range(30):
+        oid = ORDER_ID + i
+        cust = custs[(i * 7) % 30]
+        created = ts[i] - datetime.timedelta(hours=2 + num(str(oid), 0, 70))
+        items = []
+        total = 0
+        for k in range(1 + i % 3):
+            p = prods[(i * 11 + k * 5) % 30]
+            v = p["variants"][0]
+            qty = 1 + (i + k) % 3
+            cents = int(v["price"].replace(".", ""))
+            total += qty * cents
+            items.append({
+                "id": LINE_ID + 10 * i + k,
+                "product_id": p["id"],
+                "variant_id": v["id"],
+                "title": p["title"],
+                "variant_title": v["title"],
+                "sku": v["sku"],
+                "quantity": qty,
+                "price": v["price"],
+                "total_discount": "0.00",
+                "taxable": True,
+                "fulfillment_status": None,
+                "admin_graphql_api_id": "gid://shopify/LineItem/%d"
+                                        % (LINE_ID + 10 * i + k),
+            })
+        tax = total * 13 // 100
+        cancelled = i % 9 == 4
+        closed = not cancelled and i % 5 == 3
+        out.append({
+            "id": oid,
+            "admin_graphql_api_id": "gid://shopify/Order/%d" % oid,
+            "name": "#%d" % (1001 + i),
+            "order_number": 1001 + i,
+            "email": cust["email"],
+            "created_at": local(created),
+            "updated_at": local(ts[i]),
+            "processed_at": local(created),
+            "closed_at": local(ts[i]) if closed else None,
+            "cancelled_at": local(ts[i]) if cancelled else None,
+            "cancel_reason": "customer" if cancelled else None,
+            "currency": "USD",
+            "financial_status": "refunded" if cancelled else "paid",
+            "fulfillment_status": "fulfilled" if closed else None,
+            "subtotal_price": money(total),
+            "total_tax": money(tax),
+            "total_discounts": "0.00",
+            "total_price": money(total + tax),
+            "test": False,
+            "tags": "",
+            "note": None,
+            "line_items": items,
+            "customer": {k: cust[k] for k in
+                         ("id", "email", "first_name", "last_name",
+                          "state", "currency", "admin_graphql_api_id")},
+        })
+    return out
+
+
+def shopify():
+    c = customers()
+    p = products()
+    o = orders(c, p)
+    return {"dataset": "shopify",
+            "access_token": "shpat_mock_0123456789abcdef0123456789abcdef",
+            "streams": {"orders": o, "products": p, "customers": c}}
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..",
+                                                              "data")
+    write(os.path.join(out, "pokeapi", "pokeapi.json"), pokeapi())
+    write(os.path.join(out, "shopify", "shopify.json"), shopify())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+#!/bin/sh
+# integ-emit schemas: --schema, inference from the first N records,
+# widening, --catalog-out.
+. "$(dirname "$0")/lib.sh"
+
+t 'inference: types, nullability, nested objects and arrays, integer vs number, date-time' '
+	printf "%s\n" \
+	    "{\"a\":1,\"b\":\"2024-01-01T00:00:00Z\",\"c\":[1,2.5],\"d\":{\"e\":null},\"s\":\"x\"}" \
+	    "{\"a\":2,\"b\":\"2024-01-01T00:00:00.5+02:00\",\"c\":[],\"d\":{\"e\":true},\"f\":null,\"s\":\"2024-13-01T00:00:00Z\"}" |
+	    tt-emit infer 2 >out
+	expect_eq "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"string\",\"format\":\"date-time\"},\"c\":{\"type\":\"array\",\"items\":{\"type\":\"number\"}},\"d\":{\"type\":\"object\",\"properties\":{\"e\":{\"type\":[\"null\",\"boolean\"]}}},\"s\":{\"type\":\"string\"},\"f\":{\"type\":\"null\"}}}" "$(cat out)"
+'
+
+t 'inference: 1.0 is a number, 1e2 is a number, 10 an integer' '
+	printf "%s\n" "{\"x\":1.0,\"y\":1e2,\"z\":10}" | tt-emit infer 1 >out
+	expect_eq "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"number\"},\"y\":{\"type\":\"number\"},\"z\":{\"type\":\"integer\"}}}" "$(cat out)"
+'
+
+t 'widening: a later record that does not fit widens; one that fits does not' '
+	printf "%s\n" "{\"a\":1,\"b\":\"2024-01-01T00:00:00Z\"}" "{\"a\":3}" "{\"a\":3.5}" \
+	    "{\"b\":\"yesterday\"}" "{\"g\":[1]}" "{\"b\":\"2024-01-01T00:00:00Z\"}" | tt-emit infer 1 >out
+	expect_eq "fits" "$(sed -n 2p out)"
+	sed -n 3p out | grep -q "^widened .*\"a\":{\"type\":\"number\"}"
+	sed -n 4p out | grep -q "^widened .*\"b\":{\"type\":\"string\"}"
+	sed -n 5p out | grep -q "^widened .*\"g\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"
+	expect_eq "fits" "$(sed -n 6p out)"
+'
+
+t 'Singer: the inferred schema accepts every record; a widened SCHEMA precedes the misfit' '
+	{ i=0; while [ $i -lt 5 ]; do echo "{\"id\":$i,\"v\":\"s\"}"; i=$((i+1)); done
+	  echo "{\"id\":9,\"v\":12}"; echo "{\"id\":10,\"v\":\"t\"}"; } >in
+	integ-emit --singer --key id --infer 3 <in >out
+	expect_eq 2 "$(grep -c "\"type\":\"SCHEMA\"" out)"
+	expect_eq 7 "$(grep -c "\"type\":\"RECORD\"" out)"
+	n=$(grep -nF "\"v\":{\"type\":[\"integer\",\"string\"]" out | cut -d: -f1)
+	m=$(grep -n "\"record\":{\"id\":9" out | cut -d: -f1)
+	expect_eq $((m - 1)) "$n" "widened SCHEMA right before the record"
+	have_conformance && check_singer --strict out
+	:
+'
+
+t 'Singer: the first SCHEMA is written before any RECORD, even with inference' '
+	printf "%s\n" "{\"a\":1}" "{\"a\":2}" | integ-emit --singer --infer 1000 >out
+	expect_eq SCHEMA "$(head -n 1 out | sed "s/^{\"type\":\"\\([A-Z]*\\)\".*/\\1/")"
+'
+
+t 'inference: keys and the replication key are properties even if no record has them' '
+	: | integ-emit --singer --key id --replication-key updated_at >out
+	expect_grep "\"properties\":{\"id\":{},\"updated_at\":{}}" out
+	have_conformance && check_singer --strict out
+	:
+'
+
+t '--schema FILE is written as given and not inferred' '
+	echo "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}, \"additionalProperties\": true}" >s.json
+	printf "%s\n" "{\"id\":1}" | integ-emit --singer --schema s.json --key id >out
+	expect_grep "\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}, \"additionalProperties\": true}" out
+'
+
+t '--schema: not an object schema is 65; a missing file is 66' '
+	echo "{\"type\":\"array\"}" >s.json
+	expect_exit 65 integ-emit --singer --schema s.json </dev/null >out 2>err
+	expect_grep "not a JSON object schema" err
+	echo "[1" >s.json
+	expect_exit 65 integ-emit --singer --schema s.json </dev/null >out 2>err
+	expect_exit 66 integ-emit --singer --schema nosuch.json </dev/null >out 2>err
+	expect_grep "nosuch.json" err
+'
+
+t '--catalog-out writes an Airbyte catalog with the final schema, keys, cursor, sync modes' '
+	printf "%s\n" "{\"id\":1,\"u\":\"2024-01-01T00:00:00Z\"}" "{\"id\":2,\"u\":\"2024-01-02T00:00:00Z\",\"x\":true}" |
+	    integ-emit --airbyte --stream users --key id --replication-key u --infer 1 --catalog-out cat.json >out
+	expect_eq "{\"streams\":[{\"name\":\"users\",\"json_schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"u\":{\"type\":\"string\",\"format\":\"date-time\"},\"x\":{\"type\":\"boolean\"}}},\"supported_sync_modes\":[\"full_refresh\",\"incremental\"],\"source_defined_cursor\":true,\"default_cursor_field\":[\"u\"],\"source_defined_primary_key\":[[\"id\"]]}]}" "$(cat cat.json)"
+	have_conformance && validate_airbyte --document --definition AirbyteCatalog cat.json
+	:
+'
+
+t 'Airbyte records pass the catalog they came with' '
+	have_conformance || exit 0
+	printf "%s\n" "{\"id\":1,\"n\":null}" "{\"id\":2,\"n\":2.5,\"t\":[\"a\"]}" |
+	    integ-emit --airbyte --stream s --infer 1 --catalog-out cat.json >out
+	sed "s/^{\"streams\":\\[\\(.*\\)\\]}\$/{\"streams\":[{\"stream\":\\1,\"sync_mode\":\"full_refresh\",\"destination_sync_mode\":\"append\"}]}/" cat.json >configured.json
+	validate_airbyte --strict --catalog configured.json out
+'
+
+done_testing
