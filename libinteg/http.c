@@ -1,8 +1,12 @@
 /*
- * http.c: the client. One libcurl share (connections, DNS, TLS sessions)
- * under every easy handle, so the whole run uses one keep-alive pool;
- * easy handles are kept on a free list and reused. integ_http_get() is
- * the policy: request budget, the doer, retries, redirects, credentials.
+ * http.c: the client. Its pool is a free list of libcurl easy handles,
+ * each keeping its own keep-alive connections: a transfer takes the
+ * handle used last (so one transfer at a time runs on one connection for
+ * the whole run) and gives it back. The handles share DNS and TLS
+ * sessions through one libcurl share; not connections, which libcurl does
+ * not support sharing between threads that run transfers concurrently.
+ * integ_http_get() is the policy: request budget, the doer, retries,
+ * redirects, credentials.
  */
 #include <errno.h>
 #include <math.h>
@@ -91,7 +95,6 @@ integ_http_new(const struct integ_http_opts *o, struct integ_http **out,
 	curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, sh_lock);
 	curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, sh_unlock);
 	curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
-	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	if (h->o.insecure)
