@@ -24,20 +24,21 @@ data=$TOP/bench/data/fetch-pages
 mkdir -p "$work/tmp"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
-# pages with absolute next URLs: the JSON engineer's generator when it is
-# there, else ours
-if [ -x "$TOP/bench/gen-pages.sh" ] || [ -f "$TOP/bench/gen-pages.sh" ]; then
-	gen="sh $TOP/bench/gen-pages.sh"
-else
-	gen="sh $TOP/bench/fetch-gen.sh"
-fi
-if [ "$(cat "$data/.base" 2>/dev/null)" != "$base" ] || [ ! -f "$data/page-$PAGES.json" ]; then
+# pages with absolute next URLs: the shared generator (bench/gen.sh
+# pagedir) when it is there, else bench/fetch-gen.sh
+if [ "$(cat "$data/.base" 2>/dev/null)" != "$base" ] ||
+    [ -z "$(ls "$data" 2>/dev/null)" ]; then
 	rm -rf "$data"
-	$gen "$data" "$base" "$PAGES" "$RECORDS"
+	mkdir -p "$data"
+	if [ -f "$TOP/bench/gen.sh" ]; then
+		sh "$TOP/bench/gen.sh" -r "$RECORDS" -u "$base" pagedir "$PAGES" "$data"
+	else
+		sh "$TOP/bench/fetch-gen.sh" "$data" "$base" "$PAGES" "$RECORDS"
+	fi
 	printf '%s\n' "$base" >"$data/.base"
 fi
 first=page-1.json
-for f in "$data"/1.json "$data"/page-001.json "$data"/page-0001.json; do
+for f in "$data"/page-0001.json "$data"/page-00001.json; do
 	[ -f "$f" ] && first=${f##*/}
 done
 

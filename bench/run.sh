@@ -85,6 +85,11 @@ bench_emit() {
 	fi
 }
 
+# ---- integ-extract (issue 3) -------------------------------------------
+# integ-extract vs jq -c '.results[]' vs cat on 1000 pages (about 330 MB)
+# and a 1 GiB single array: bench/extract.sh, fixtures by bench/gen.sh.
+bench_extract() { sh bench/extract.sh; }
+
 # ---- integ-fetch (issue 4) ---------------------------------------------
 # integ-fetch --next through 1000 pages of 1000 records on a local nginx
 # (keep-alive) vs one curl process over one connection vs a curl + jq
@@ -95,8 +100,9 @@ bench_fetch() {
 
 # ---- run ---------------------------------------------------------------
 case "${1:-all}" in
+extract) bench_extract ;;
 emit)	bench_emit ;;
 fetch)	bench_fetch ;;
-all)	bench_emit; bench_fetch ;;
-*)	echo "usage: bench/run.sh [all|emit|fetch]" >&2; exit 64 ;;
+all)	bench_extract && bench_emit; bench_fetch ;;
+*)	echo "usage: bench/run.sh [all|extract|emit|fetch]" >&2; exit 64 ;;
 esac
