@@ -60,6 +60,9 @@ struct integ_err {
 /* Fill e (which may be NULL) and return code, for `return integ_errf(...)`. */
 int	 integ_errf(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Put "what: " before e's message (what from the format); return code. */
+int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
 
 /*
@@ -944,5 +947,108 @@ int	 integ_atomic_write(const char *, const void *, size_t,
 	    struct integ_err *);
 
 /* ==== connectors (source.c, config.c) ==== */
+
+/*
+ * A config checked against a spec's connectionSpecification (the JSON
+ * Schema subset of DESIGN.md). 0, or INTEG_EXIT_CONFIG with the field
+ * named in e ("auth.kind: required field missing").
+ */
+int	 integ_config_validate(struct integ_json_span, struct integ_json_span,
+	    struct integ_err *);
+/* Register every airbyte_secret field's value as a secret; how many. */
+int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
+
+/*
+ * Connectors. A source is a table of streams; integ_main() gives it the
+ * Airbyte command line (spec, check, discover, read) and the Singer one
+ * (--config, --discover, --catalog/--properties, --state). A stream's run
+ * function says only what is particular to its API:
+ *
+ *	static int
+ *	orders(struct integ_ctx *ctx)
+ *	{
+ *		struct integ_request *rq = integ_ctx_request(ctx, "orders.json");
+ *
+ *		integ_request_query(rq, "status", "any", 0);
+ *		integ_request_query(rq, "updated_at_min",
+ *		    integ_bookmark(ctx, integ_config(ctx, "start_date")), 0);
+ *		return integ_emit_pages(ctx, rq, INTEG_LINK, "orders");
+ *	}
+ *
+ * Paging, retries, rate limits, state, framing, logging and both command
+ * lines come from the library. Run functions return 0 or an exit status
+ * (the library's errors already say why; integ_ctx_fail says it for the
+ * connector's own).
+ */
+struct integ_ctx;
+typedef int	integ_run_fn(struct integ_ctx *);
+
+struct integ_stream {
+	const char	*name;
+	const char	*schema;	/* JSON Schema text, compiled in */
+	const char	*key;		/* primary key field, or NULL */
+	const char	*cursor;	/* replication key; NULL: full refresh */
+	int		 sorted;	/* ascending by cursor: STATE every page */
+	integ_run_fn	*run;
+};
+
+struct integ_source {
+	const char	*name;		/* the binary is source-NAME */
+	const char	*version;
+	const char	*docs;		/* documentationUrl */
+	const char	*spec;		/* connectionSpecification, JSON text */
+	const struct integ_stream *streams;	/* ends with { 0 } */
+	/* NULL: check reads the first page of the first stream */
+	integ_run_fn	*check;
+	/* NULL, or once before any request (install a doer, say) */
+	integ_run_fn	*init;
+};
+
+int	 integ_main(const struct integ_source *, int, char *[]);
+
+/* A config value as text (a string decoded), the spec's default, or NULL. */
+const char *integ_config(struct integ_ctx *, const char *);
+long long integ_config_int(struct integ_ctx *, const char *, long long);
+/* The stream's bookmark as text (a string decoded), or dflt. */
+const char *integ_bookmark(struct integ_ctx *, const char *);
+const struct integ_stream *integ_ctx_stream(struct integ_ctx *);
+struct integ_http *integ_ctx_http(struct integ_ctx *);
+/* Is this run a check (one page is enough, nothing is emitted)? */
+int	 integ_ctx_checking(struct integ_ctx *);
+/* Config "url" + "/" + path; owned by the context, freed after the run. */
+struct integ_request *integ_ctx_request(struct integ_ctx *, const char *);
+/* The same for an absolute URL (a child of a listed record, say). */
+struct integ_request *integ_ctx_request_url(struct integ_ctx *, const char *);
+/* Fail the stream with code and a message; returns code. */
+int	 integ_ctx_fail(struct integ_ctx *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Paging modes for the calls below. */
+#define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
+#define INTEG_NEXT(p)	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NEXT, .path = (p), .json = 1 })
+#define INTEG_LINK	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_LINK, .json = 1 })
+
+/*
+ * Fetch every page of the request(s) and emit the records found at path
+ * in each (an array's elements, or the value itself; "." for the whole
+ * body). With the stream's cursor and sorted, a STATE follows each page.
+ * Several requests run up to "parallel" at once (the pager's, else the
+ * config's "concurrency", else 4), records still in request order.
+ */
+int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
+	    const struct integ_pager_opts *, const char *);
+int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
+	    size_t, const struct integ_pager_opts *, const char *);
+/* The same for absolute URLs (the children of a list, say). */
+int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
+	    const struct integ_pager_opts *, const char *);
+/*
+ * Parent-child: the strings at field (a path) of every record at path on
+ * every page, in order. *out is an array of n strings, freed with the
+ * context.
+ */
+int	 integ_collect(struct integ_ctx *, struct integ_request *,
+	    const struct integ_pager_opts *, const char *, const char *,
+	    char ***, size_t *);
 
 #endif /* INTEG_H */
