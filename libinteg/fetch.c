@@ -127,9 +127,13 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		fwrite(rs->body.data, 1, rs->body.len, w->fp);
 	}
 	putc('\n', w->fp);
-	if (ferror(w->fp))
+	if (ferror(w->fp)) {
+		if (integ_signal_caught())	/* a write cut short by it */
+			return integ_errf(e, INTEG_EXIT_SIGNAL +
+			    integ_signal_caught(), "interrupted");
 		return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
 		    strerror(errno));
+	}
 	w->pages++;
 	if (pg->records >= 0)
 		w->records = (w->records < 0 ? 0 : w->records) + pg->records;

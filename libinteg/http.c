@@ -1,8 +1,12 @@
 /*
- * http.c: the client. One libcurl share (connections, DNS, TLS sessions)
- * under every easy handle, so the whole run uses one keep-alive pool;
- * easy handles are kept on a free list and reused. integ_http_get() is
- * the policy: request budget, the doer, retries, redirects, credentials.
+ * http.c: the client. Its pool is a free list of libcurl easy handles,
+ * each keeping its own keep-alive connections: a transfer takes the
+ * handle used last (so one transfer at a time runs on one connection for
+ * the whole run) and gives it back. The handles share DNS and TLS
+ * sessions through one libcurl share; not connections, which libcurl does
+ * not support sharing between threads that run transfers concurrently.
+ * integ_http_get() is the policy: request budget, the doer, retries,
+ * redirects, credentials.
  */
 #include <errno.h>
 #include <math.h>
@@ -91,7 +95,6 @@ integ_http_new(const struct integ_http_opts *o, struct integ_http **out,
 	curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, sh_lock);
 	curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, sh_unlock);
 	curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
-	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	if (h->o.insecure)
@@ -315,6 +318,14 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		vl--;
 	if (integ_response_add_header(rs, p, (size_t)(colon - p), v, vl) == -1)
 		return 0;
+	/* room for the whole body at once (not when it is compressed) */
+	if ((size_t)(colon - p) == 14 && strncasecmp(p, "Content-Length", 14) == 0 &&
+	    x->h->o.stream == NULL) {
+		unsigned long long cl = strtoull(v, NULL, 10);
+
+		if (cl > 0 && cl <= x->h->o.max_body && cl < (1ULL << 30))
+			integ_buf_reserve(&rs->body, (size_t)cl);
+	}
 	return len;
 }
 

@@ -589,7 +589,8 @@ struct integ_pager_opts {
 	const char	*total;		/* OFFSET, NUMBER: total records */
 	long long	 max_pages;	/* per request; 0: no bound */
 	int		 parallel;	/* requests or pages at once (4) */
-	int		 json;		/* every body must be JSON */
+	int		 json;		/* validate every body whole (else --next
+					   with plain names reads only what it needs) */
 };
 
 struct integ_pager;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +34,8 @@ struct integ_pager {
 	struct integ_path	*records;
 	struct integ_path	*total;
 	int			 json;
+	char			**names;	/* --next as plain names, or NULL */
+	size_t			 nnames;
 };
 
 static int
@@ -49,6 +52,39 @@ compile(const char *text, const char *opt, struct integ_path **p,
 		strlcpy(e->msg, msg, sizeof(e->msg));
 	}
 	return rc;
+}
+
+/*
+ * A --next path made of plain names (next, links.next) can be looked up
+ * before the body is validated: see speculate().
+ */
+static void
+plain_names(struct integ_pager *pg, const char *path)
+{
+	const char *p = path, *q;
+	size_t n;
+
+	if (*p == '.')
+		p++;
+	for (;;) {
+		for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= '0' && *q <= '9') || *q == '_'; q++)
+			;
+		n = (size_t)(q - p);
+		if (n == 0 || (*q != '.' && *q != '\0'))
+			goto no;
+		pg->names = integ_xreallocarray(pg->names, pg->nnames + 1,
+		    sizeof(*pg->names));
+		pg->names[pg->nnames++] = integ_xstrndup(p, n);
+		if (*q == '\0')
+			return;
+		p = q + 1;
+	}
+no:
+	while (pg->nnames > 0)
+		free(pg->names[--pg->nnames]);
+	free(pg->names);
+	pg->names = NULL;
 }
 
 int
@@ -102,6 +138,8 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 		goto bad;
 	pg->json = o->json || pg->path || pg->has_more || pg->records ||
 	    pg->total;
+	if (o->mode == INTEG_PAGE_NEXT && o->records == NULL && !o->json)
+		plain_names(pg, o->path);
 	*out = pg;
 	return 0;
 bad:
@@ -112,8 +150,13 @@ bad:
 void
 integ_pager_free(struct integ_pager *pg)
 {
+	size_t i;
+
 	if (pg == NULL)
 		return;
+	for (i = 0; i < pg->nnames; i++)
+		free(pg->names[i]);
+	free(pg->names);
 	integ_path_free(pg->path);
 	integ_path_free(pg->has_more);
 	integ_path_free(pg->records);
@@ -129,7 +172,10 @@ struct walk {
 	long long		 value;		/* offset or page number */
 	char			**seen;		/* URLs or cursors followed */
 	size_t			 nseen;
+	size_t			 cap;
 };
+
+static int	seen(struct walk *, const char *);
 
 static void
 walk_init(struct walk *w, struct integ_pager *pg,
@@ -150,8 +196,7 @@ walk_init(struct walk *w, struct integ_pager *pg,
 		integ_request_query(w->first, pg->o.param, num, 0);
 	}
 	/* the first URL itself counts as followed */
-	w->seen = integ_xcalloc(1, sizeof(*w->seen));
-	w->seen[w->nseen++] = integ_xstrdup(integ_request_full_url(w->first));
+	seen(w, integ_request_full_url(w->first));
 }
 
 static void
@@ -159,23 +204,43 @@ walk_free(struct walk *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->nseen; i++)
+	for (i = 0; i < w->cap; i++)
 		free(w->seen[i]);
 	free(w->seen);
 	integ_request_free(w->first);
 }
 
-/* 1 when s was seen before; else remember it. */
+/* 1 when s was seen before; else remember it (a hash set, grown at half). */
 static int
 seen(struct walk *w, const char *s)
 {
-	size_t i;
+	uint64_t hv = 1469598103934665603ULL;
+	const unsigned char *p;
+	size_t i, j, cap;
+	char **old;
 
-	for (i = 0; i < w->nseen; i++)
-		if (strcmp(w->seen[i], s) == 0)
+	if (w->nseen * 2 >= w->cap) {
+		old = w->seen;
+		cap = w->cap;
+		w->cap = cap ? cap * 2 : 64;
+		w->seen = integ_xcalloc(w->cap, sizeof(*w->seen));
+		w->nseen = 0;
+		for (i = 0; i < cap; i++) {
+			if (old[i] == NULL)
+				continue;
+			seen(w, old[i]);
+			free(old[i]);
+		}
+		free(old);
+	}
+	for (p = (const unsigned char *)s; *p; p++)
+		hv = (hv ^ *p) * 1099511628211ULL;
+	for (j = (size_t)hv & (w->cap - 1); w->seen[j] != NULL;
+	    j = (j + 1) & (w->cap - 1))
+		if (strcmp(w->seen[j], s) == 0)
 			return 1;
-	w->seen = integ_xreallocarray(w->seen, w->nseen + 1, sizeof(*w->seen));
-	w->seen[w->nseen++] = integ_xstrdup(s);
+	w->seen[j] = integ_xstrdup(s);
+	w->nseen++;
 	return 0;
 }
 
@@ -365,6 +430,82 @@ inspect(struct integ_pager *pg, const struct integ_response *rs,
 	return 0;
 }
 
+/* ---- speculation for --next ---- */
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/*
+ * --next with a path of plain names (next, links.next): the lookup reads
+ * only what it needs of the body, an object and the names on the path
+ * (the first of a name that appears twice), without validating the rest
+ * of the page. Validating every byte costs more than fetching it
+ * (bench/RESULTS.md), and the records are validated where they are used:
+ * integ-extract downstream, or the connector's own extraction. The lookup
+ * only skips bytes inside the body, so text that is not JSON can give a
+ * wrong answer but never a read out of bounds. A body that is not an
+ * object, or a key or URL with escapes, is not taken this way: it is
+ * validated whole, as every page of the other modes is.
+ *
+ * 1 with *val the raw value (p NULL when absent), 0 when this way does
+ * not apply.
+ */
+static int
+speculate(const struct integ_pager *pg, const struct integ_response *rs,
+    struct integ_json_span *val)
+{
+	struct integ_json_span v, k, c;
+	struct integ_json_iter it;
+	const char *p = rs->body.data, *end;
+	size_t i;
+	int hit;
+
+	val->p = NULL;
+	val->len = 0;
+	if (p == NULL)
+		return 0;
+	end = p + rs->body.len;
+	while (p < end && is_ws((unsigned char)*p))
+		p++;
+	while (end > p && is_ws((unsigned char)end[-1]))
+		end--;
+	v.p = p;
+	v.len = (size_t)(end - p);
+	for (i = 0; i < pg->nnames; i++) {
+		if (integ_json_type(v) != INTEG_JSON_OBJECT ||
+		    v.p[v.len - 1] != '}' || integ_json_iter_init(&it, v) == -1)
+			return 0;
+		hit = 0;
+		while (integ_json_iter_next(&it, &k, &c)) {
+			if (memchr(k.p, '\\', k.len) != NULL)
+				return 0;
+			if (integ_json_str_eq(k, pg->names[i],
+			    strlen(pg->names[i]))) {
+				v = c;
+				hit = 1;
+				break;
+			}
+		}
+		if (!hit)
+			return 1;
+	}
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:
+		return 1;
+	case INTEG_JSON_STRING:
+		if (v.len < 2 || v.p[v.len - 1] != '"' ||
+		    memchr(v.p, '\\', v.len) != NULL)
+			return 0;
+		*val = v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* ---- the runner: jobs on threads, pages in order ---- */
 
 struct slot {
@@ -547,6 +688,7 @@ run_job(struct run *r, size_t j)
 	struct walk w;
 	struct slot *s;
 	struct integ_err nerr;
+	struct integ_json_span sv;
 	long long n, pages = 0, k;
 	int stop, nrc;
 
@@ -555,17 +697,32 @@ run_job(struct run *r, size_t j)
 	for (n = 0; ; n++) {
 		next = NULL;
 		s = slot_new(r->h);
-		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
-			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
-		/* a page that came whole is written even if what follows fails */
 		nrc = 0;
 		integ_err_clear(&nerr);
+		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0 &&
+		    pg->names != NULL && speculate(pg, &s->rs, &sv)) {
+			if (sv.p != NULL && sv.len > 2 && (pg->o.max_pages == 0 ||
+			    n + 1 < pg->o.max_pages)) {
+				char *url = integ_xstrndup(sv.p + 1, sv.len - 2);
+				char esc[300];
+
+				integ_escape(esc, sizeof(esc), s->rs.url,
+				    strlen(s->rs.url));
+				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
+				free(url);
+			}
+			goto spec;
+		}
+		if (s->rc == 0)
+			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
+		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
 			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
 		else if (s->rc == 0 && pg->total == NULL &&
 		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
 			nrc = walk_next(&w, rq, &s->rs, doc, s->records,
 			    &next, &nerr);
+spec:
 		stop = s->rc != 0;
 		if (nrc != 0) {
 			if (publish(r, j, (size_t)n, s) == 0) {

@@ -143,6 +143,11 @@ integ_url_resolve(const char *base, const char *ref, char **out,
 	*out = NULL;
 	if ((rc = parse(&u, base, ref, e)) != 0)
 		return rc;
+	/* a password in the URL (user:password@host) is a secret too */
+	if (curl_url_get(u, CURLUPART_PASSWORD, &s, 0) == CURLUE_OK) {
+		integ_secret_add(s);
+		curl_free(s);
+	}
 	if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "bad URL");

@@ -116,4 +116,19 @@ t 'a repeated cursor and a Link to the same page are loops too' '
 	expect_grep "pagination loop" err
 '
 
+t '--next: a cut page is 76, unwritten; escaped URLs are decoded' '
+	mock_start fetch-page
+	expect_exit 76 integ-fetch --next next "$MOCK_URL/cut" >out 2>err
+	expect_grep "not JSON" err
+	expect_eq 1 "$(wc -l <out | tr -d " ")"
+	integ-fetch --next next "$MOCK_URL/escaped" >out
+	expect_eq "1 [3] " "$(jq -c ".n // .results" out | tr "\n" " ")"
+'
+
+t '--next: of a name given twice, the first is followed' '
+	mock_start fetch-page
+	integ-fetch --next next "$MOCK_URL/twice" >out
+	expect_eq "/twice /abs/3 " "$(mock_log .path | tr "\n" " ")"
+'
+
 done_testing

@@ -13,9 +13,13 @@ at_least() {
 	awk -v x="$1" -v y="$2" "BEGIN { exit !(x >= y) }" && return 0
 	echo "expected $1 >= $2" >&2; return 1
 }
-RA_DATE=$(date -u -d "+30 sec" "+%a, %d %b %Y %H:%M:%S GMT")
-RESET_EPOCH=$(( $(date +%s) + 20 ))
-export RA_DATE RESET_EPOCH
+# the mock reads these when it starts: each test sets them just before
+stamp() {
+	RA_DATE=$(date -u -d "+30 sec" "+%a, %d %b %Y %H:%M:%S GMT")
+	RESET_EPOCH=$(( $(date +%s) + 20 ))
+	export RA_DATE RESET_EPOCH
+}
+stamp
 
 t '408, 425, 429, 500, 502, 503, 504 are retried' '
 	mock_start fetch-retry
@@ -36,6 +40,7 @@ t 'a connection dropped mid-body, then one hung up: retried from the start' '
 '
 
 t 'Retry-After: seconds, fractional seconds, HTTP-date set the wait' '
+	stamp
 	mock_start fetch-retry
 	integ-fetch -v "$MOCK_URL/ra/secs" >out 2>err
 	expect_grep "retry 1/5 in 2.00s" err
@@ -47,6 +52,7 @@ t 'Retry-After: seconds, fractional seconds, HTTP-date set the wait' '
 '
 
 t 'rate-limit reset on a 429: epoch X-RateLimit-Reset, delta RateLimit-Reset' '
+	stamp
 	mock_start fetch-retry
 	integ-fetch -v "$MOCK_URL/rl/epoch" >out 2>err
 	grep -Eq "retry 1/5 in (1[5-9]|20)\.[0-9]+s" err || { cat err; false; }
@@ -55,6 +61,7 @@ t 'rate-limit reset on a 429: epoch X-RateLimit-Reset, delta RateLimit-Reset' '
 '
 
 t 'a 200 that says none remain makes the next request wait for the reset' '
+	stamp
 	mock_start fetch-retry
 	INTEG_TEST_TIMESCALE=0.02 integ-fetch -v --next next "$MOCK_URL/rl/ok200" >out 2>err
 	expect_eq 2 "$(wc -l <out | tr -d " ")"

@@ -112,4 +112,11 @@ t 'credentials: secret headers and parameters only to trusted origins' '
 	expect_no_grep "Cookie" untrusted
 '
 
+t 'the doer: a connector wraps libcurl'"'"'s to sign each request' '
+	need python3 || { echo "no python3"; exit 0; }
+	mock_start fetch-core
+	expect_eq "{\"a\":1}" "$(tt-http sign "$MOCK_URL/plain" X-Signature sig-123)"
+	expect_eq "sig-123" "$(jq -r ".headers[\"X-Signature\"]" mock.log)"
+'
+
 done_testing

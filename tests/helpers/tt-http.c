@@ -12,6 +12,8 @@
  *   tt-http backoff N               -> "ok" when 1000 draws lie in [0, 2^N]
  *   tt-http expand TEXT             -> expanded text, "[secret]" when it was
  *   tt-http prepare URL TRUSTED ARG...  ARG -H... or -q...: what is sent
+ *   tt-http sign URL NAME VALUE     GET through a doer that wraps libcurl's
+ *                                   and adds a header: prints the body
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +21,9 @@
 #include <string.h>
 
 #include "integ.h"
+
+static integ_http_doer_fn tt_record, tt_sign;
+static void	fail(int, struct integ_err *) __attribute__((noreturn));
 
 static void
 fail(int code, struct integ_err *e)
@@ -126,9 +131,6 @@ main(int argc, char *argv[])
 			integ_http_trust(h, argv[3], &e);
 		{
 			/* what the doer would get, via a recording doer */
-			extern int tt_record(void *, struct integ_http *,
-			    const struct integ_request *,
-			    struct integ_response *, struct integ_err *);
 			struct integ_response rs;
 
 			integ_http_set_doer(h, tt_record, NULL);
@@ -139,17 +141,45 @@ main(int argc, char *argv[])
 		(void)k;
 		integ_http_free(h);
 		integ_request_free(rq);
+	} else if (strcmp(argv[1], "sign") == 0 && argc == 5) {
+		struct integ_request *rq;
+		struct integ_http *h;
+		struct integ_response rs;
+
+		if ((rc = integ_request_new(argv[2], &rq, &e)) != 0 ||
+		    (rc = integ_http_new(NULL, &h, &e)) != 0)
+			fail(rc, &e);
+		integ_http_set_doer(h, tt_sign, argv + 3);
+		integ_response_init(&rs, 0);
+		if ((rc = integ_http_get(h, rq, &rs, &e)) != 0)
+			fail(rc, &e);
+		printf("%s\n", rs.body.data ? rs.body.data : "");
+		integ_response_free(&rs);
+		integ_http_free(h);
+		integ_request_free(rq);
 	} else {
 		return 64;
 	}
 	return 0;
 }
 
-/* A doer that prints the request it was given and answers 200 {}. */
-int tt_record(void *, struct integ_http *, const struct integ_request *,
-    struct integ_response *, struct integ_err *);
+/* A doer that wraps libcurl's: sign the request with a header. */
+static int
+tt_sign(void *arg, struct integ_http *h, const struct integ_request *rq,
+    struct integ_response *rs, struct integ_err *e)
+{
+	char **nv = arg;
+	struct integ_request *signed_rq = integ_request_dup(rq);
+	int rc;
 
-int
+	integ_request_header(signed_rq, nv[0], nv[1], 0);
+	rc = integ_http_doer_curl(NULL, h, signed_rq, rs, e);
+	integ_request_free(signed_rq);
+	return rc;
+}
+
+/* A doer that prints the request it was given and answers 200 {}. */
+static int
 tt_record(void *arg, struct integ_http *h, const struct integ_request *rq,
     struct integ_response *rs, struct integ_err *e)
 {
