@@ -28,6 +28,7 @@ struct integ_emit_stream {
 	size_t			 nkeys;
 	char			*cursor;	/* field name (path text) */
 	struct integ_path	*cpath;
+	struct integ_buf	 ckey;		/* a plain top-level cursor, as JSON */
 	char			*given;		/* schema text given */
 	struct integ_schema	*schema;	/* inferred (or NULL) */
 	size_t			 infer;
@@ -40,7 +41,7 @@ struct integ_emit_stream {
 	size_t			*heldend;
 	size_t			 nheld;
 	/* incremental */
-	struct integ_buf	 bookmark;	/* JSON text, empty: none */
+	struct integ_buf	 bookmark;	/* at the start; empty: none */
 	struct integ_buf	 newest;	/* newest cursor seen */
 	uint64_t		 since_state;
 	uint64_t		 written;
@@ -136,6 +137,7 @@ stream_free(struct integ_emit_stream *st)
 	free(st->keys);
 	free(st->cursor);
 	integ_path_free(st->cpath);
+	integ_buf_free(&st->ckey);
 	free(st->given);
 	integ_schema_free(st->schema);
 	integ_buf_free(&st->held);
@@ -333,6 +335,21 @@ field(const char *path)
 	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
 }
 
+/* A name a path means as itself: letters, digits, underscores. */
+static int
+plain_name(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
 /* Is this an object schema? */
 static int
 object_schema(struct integ_json_span s)
@@ -390,6 +407,10 @@ integ_emit_stream_begin(struct integ_emitter *em,
 		}
 		st->cursor = integ_xstrdup(spec->cursor[0] == '.' &&
 		    spec->cursor[1] != '\0' ? spec->cursor + 1 : spec->cursor);
+		integ_buf_init(&st->ckey, 0);
+		if (plain_name(st->cursor))
+			integ_json_str_encode(&st->ckey, st->cursor,
+			    strlen(st->cursor));
 		if (integ_state_get(em->state, st->name, st->ns, st->cursor,
 		    &bm))
 			integ_buf_add(&st->bookmark, bm.p, bm.len);
@@ -432,8 +453,9 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	return 0;
 }
 
+/* fits: 1 or 0 when already known, -1 to check here. */
 static int
-frame(struct integ_emit_stream *st, struct integ_json_span v,
+frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
     struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
@@ -448,7 +470,8 @@ frame(struct integ_emit_stream *st, struct integ_json_span v,
 	if (st->schema != NULL && em->keep) {
 		if (!em->fmt->needs_schema)
 			integ_schema_add(st->schema, v);
-		else if (!integ_schema_fits(st->schema, v)) {
+		else if (fits == 0 || (fits == -1 &&
+		    !integ_schema_fits(st->schema, v))) {
 			integ_schema_add(st->schema, v);
 			if ((code = send_schema(st, e)) != 0)
 				return code;
@@ -479,7 +502,7 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 		v.p = st->held.data + start;
 		v.len = st->heldend[i] - start;
 		start = st->heldend[i];
-		code = frame(st, v, e);
+		code = frame(st, v, -1, e);
 	}
 	integ_buf_free(&st->held);
 	free(st->heldend);
@@ -493,14 +516,29 @@ static int
 record(struct integ_emit_stream *st, struct integ_json_span v,
     struct integ_err *e)
 {
-	struct integ_json_span c;
+	struct integ_json_span c, k;
+	int fits = -1, found = -1;
 
+	if (st->ended)
+		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
+		    "the stream ended", st->name);
 	if (integ_json_type(v) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
+	/*
+	 * Where every record is checked against the schema anyway, a plain
+	 * cursor is picked up in the same pass.
+	 */
+	if (st->cpath != NULL && st->ckey.len > 0 && st->schema != NULL &&
+	    !st->holding && st->em->keep && st->em->fmt->needs_schema) {
+		k.p = st->ckey.data;
+		k.len = st->ckey.len;
+		fits = integ_schema_fits_grab(st->schema, v, k, &c, &found);
+	}
 	if (st->cpath != NULL) {
-		if (!integ_path_find(st->cpath, v, &c) ||
-		    integ_json_type(c) == INTEG_JSON_NULL) {
+		if (found == -1)
+			found = integ_path_find(st->cpath, v, &c);
+		if (!found || integ_json_type(c) == INTEG_JSON_NULL) {
 			if (st->nocursor++ == 0)
 				integ_log(INTEG_LOG_WARN, "%s: a record without "
 				    "the cursor %s: written, the bookmark not "
@@ -540,7 +578,7 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 			return release(st, e);
 		return 0;
 	}
-	return frame(st, v, e);
+	return frame(st, v, fits, e);
 }
 
 int
@@ -574,10 +612,12 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 	if ((code = release(st, e)) != 0)
 		return code;
 	if (st->cursor != NULL && st->newest.len > 0) {
+		/*
+		 * The bookmark the stream began with stays the filter: a
+		 * checkpoint does not drop later records of this sync.
+		 */
 		integ_state_set(em->state, st->name, st->ns, st->cursor,
 		    st->newest.data, st->newest.len);
-		integ_buf_reset(&st->bookmark);
-		integ_buf_add(&st->bookmark, st->newest.data, st->newest.len);
 	}
 	integ_buf_reset(&em->scratch);
 	integ_buf_reset(&em->scratch2);

@@ -772,6 +772,14 @@ int	 integ_schema_add(struct integ_schema *, struct integ_json_span);
 void	 integ_schema_ensure(struct integ_schema *, const char *);
 /* Would the schema accept the value unchanged (no new property either)? */
 int	 integ_schema_fits(const struct integ_schema *, struct integ_json_span);
+/*
+ * The same, picking up on the way the top-level member whose name is the
+ * JSON string key (with quotes): *found 1 (and *value), 0 absent, or -1
+ * unknown (the value did not fit, or a member name has an escape).
+ */
+int	 integ_schema_fits_grab(const struct integ_schema *,
+	    struct integ_json_span, struct integ_json_span,
+	    struct integ_json_span *, int *);
 /* Append the JSON Schema text. */
 int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
 

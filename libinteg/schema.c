@@ -226,22 +226,35 @@ ws(const char *p, const char *end)
 static const char *
 str_end(const char *p, const char *end)
 {
-	const char *q = p + 1, *b;
-
-	for (;;) {
-		q = memchr(q, '"', (size_t)(end - q));
-		if (q == NULL)
-			return end;
-		for (b = q; b[-1] == '\\'; b--)
-			;
-		if ((q - b) % 2 == 0)
-			return q + 1;
-		q++;
+	/* record strings are short: a plain loop beats memchr's setup */
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\')
+			p++;
 	}
+	return end;
 }
 
+/* Bytes of a number. */
+static int
+numchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	    c == 'e' || c == 'E';
+}
+
+/* A top-level member picked up on the way (the cursor). */
+struct grab {
+	const char		*key;	/* JSON text, with quotes */
+	size_t			 keylen;
+	struct integ_json_span	 value;
+	int			 found;
+	int			 escaped;	/* a key with an escape seen */
+};
+
 static const char *
-walk(const struct node *n, const char *p, const char *end)
+walk(const struct node *n, const char *p, const char *end, struct grab *g)
 {
 	const struct prop *pr;
 	struct integ_json_span k, v;
@@ -261,9 +274,21 @@ walk(const struct node *n, const char *p, const char *end)
 			k.len = (size_t)(p - k.p);
 			if ((pr = prop_find(n, k, i)) == NULL)
 				return NULL;
-			p = ws(p, end) + 1;	/* ':' */
-			if ((p = walk(pr->node, p, end)) == NULL)
+			p = ws(ws(p, end) + 1, end);	/* ':' */
+			q = p;
+			if ((p = walk(pr->node, p, end, NULL)) == NULL)
 				return NULL;
+			if (g != NULL) {
+				if (memchr(k.p, '\\', k.len) != NULL)
+					g->escaped = 1;
+				else if (k.len == g->keylen &&
+				    memcmp(k.p, g->key, k.len) == 0) {
+					/* the last of repeated names, as jq */
+					g->value.p = q;
+					g->value.len = (size_t)(p - q);
+					g->found = 1;
+				}
+			}
 			p = ws(p, end);
 			if (*p == ',')
 				p = ws(p + 1, end);
@@ -275,7 +300,7 @@ walk(const struct node *n, const char *p, const char *end)
 		p = ws(p + 1, end);
 		while (*p != ']') {
 			if (n->items == NULL ||
-			    (p = walk(n->items, p, end)) == NULL)
+			    (p = walk(n->items, p, end, NULL)) == NULL)
 				return NULL;
 			p = ws(p, end);
 			if (*p == ',')
@@ -301,8 +326,7 @@ walk(const struct node *n, const char *p, const char *end)
 		return (n->types & T_NULL) ? p + 4 : NULL;
 	default:
 		integer = 1;
-		for (q = p; q < end && strchr("0123456789+-.eE", *q) != NULL &&
-		    *q != '\0'; q++)
+		for (q = p; q < end && numchar((unsigned char)*q); q++)
 			if (*q == '.' || *q == 'e' || *q == 'E')
 				integer = 0;
 		if ((n->types & T_NUM) || (integer && (n->types & T_INT)))
@@ -314,7 +338,25 @@ walk(const struct node *n, const char *p, const char *end)
 int
 integ_schema_fits(const struct integ_schema *s, struct integ_json_span v)
 {
-	return walk(s->root, v.p, v.p + v.len) != NULL;
+	return walk(s->root, v.p, v.p + v.len, NULL) != NULL;
+}
+
+int
+integ_schema_fits_grab(const struct integ_schema *s, struct integ_json_span v,
+    struct integ_json_span key, struct integ_json_span *value, int *found)
+{
+	struct grab g;
+	int fits;
+
+	memset(&g, 0, sizeof(g));
+	g.key = key.p;
+	g.keylen = key.len;
+	fits = walk(s->root, v.p, v.p + v.len, &g) != NULL;
+	if (!fits || g.escaped)
+		*found = -1;
+	else if ((*found = g.found) != 0)
+		*value = g.value;
+	return fits;
 }
 
 static int

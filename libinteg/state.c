@@ -153,8 +153,11 @@ member_str(struct integ_json_span o, const char *name)
 		integ_buf_free(&b);
 		return NULL;
 	}
-	if (b.data == NULL)
+	if (b.len == 0) {
+		/* "" may leave the buffer allocated but not terminated */
+		integ_buf_free(&b);
 		return integ_xstrdup("");
+	}
 	return integ_buf_take(&b);
 }
 
@@ -178,7 +181,7 @@ apply_singer(struct integ_state *s, struct integ_json_span value)
 		while (integ_json_iter_next(&it, &k, &v)) {
 			if (integ_json_str_decode(k, &name) == -1)
 				continue;
-			en = entry_get(s, name.data ? name.data : "", NULL);
+			en = entry_get(s, name.len ? name.data : "", NULL);
 			entry_set_blob(en, v, 1);
 			entry_set_msg(en, (struct integ_json_span){ NULL, 0 });
 		}
@@ -248,7 +251,7 @@ apply_legacy(struct integ_state *s, struct integ_json_span data)
 		if (integ_json_type(v) != INTEG_JSON_OBJECT ||
 		    integ_json_str_decode(k, &name) == -1)
 			continue;
-		entry_set_blob(entry_get(s, name.data ? name.data : "", NULL),
+		entry_set_blob(entry_get(s, name.len ? name.data : "", NULL),
 		    v, 0);
 	}
 	integ_buf_free(&name);
@@ -737,9 +740,14 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 		}
 		n = read(fd, in.data + in.len, in.cap - in.len - 1);
 		if (n == -1 && errno == EINTR) {
-			if (integ_signal_caught())
-				return INTEG_EXIT_SIGNAL + integ_signal_caught();
-			continue;
+			if (integ_signal_caught() == 0)
+				continue;
+			code = integ_errf(e, INTEG_EXIT_SIGNAL +
+			    integ_signal_caught(), "interrupted by signal %d",
+			    integ_signal_caught());
+			integ_trailer_write(out, code, e != NULL ? e->msg :
+			    "interrupted");
+			goto done;
 		}
 		if (n == -1) {
 			code = integ_errf(e, INTEG_EXIT_IO, "stdin: %s",
@@ -781,8 +789,12 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 				    "error: %s", strerror(errno));
 				goto done;
 			}
-			if ((code = integ_state_save(s, proto, path, e)) != 0)
+			if ((code = integ_state_save(s, proto, path, e)) != 0) {
+				/* our own failure travels down the pipe too */
+				integ_trailer_write(out, code, e != NULL ?
+				    e->msg : "cannot save the state");
 				goto done;
+			}
 		}
 		integ_buf_consume(&in, off);
 		if (last)

@@ -117,6 +117,19 @@ t 'the newest cursor wins even when records are not sorted' '
 	expect_grep "\"stream_state\":{\"u\":\"2024-01-03T00:00:00Z\"}" out
 '
 
+t 'Singer finds the cursor as the path does: top level only, the last of repeated names, escaped names' '
+	printf "%s\n" "{\"a\":{\"u\":99},\"u\":1}" "{\"a\":{\"u\":98},\"u\":2}" \
+	    "{\"u\":1,\"u\":5,\"a\":{}}" "{\"a\":{\"u\":97},\"u\":3}" |
+	    integ-emit --singer --replication-key u --infer 1 >out
+	expect_grep "\"replication_key_value\":5}" out
+	printf "%s\n" "{\"u\":1}" "{\"\\u0075\":7}" "{\"u\":2}" |
+	    integ-emit --singer --replication-key u --infer 1 >out
+	expect_grep "\"replication_key_value\":7}" out
+	printf "%s\n" "{\"u\":1}" "{\"u\":\"x\",\"v\":1}" "{\"u\":3}" |
+	    integ-emit --singer --replication-key u --infer 1 >out
+	expect_grep "\"replication_key_value\":\"x\"}" out
+'
+
 t '--state-every N with --sorted: a STATE after every N records, recordCount adds up' '
 	i=1; while [ $i -le 7 ]; do echo "{\"n\":$i}"; i=$((i+1)); done >in
 	integ-emit --airbyte --replication-key n --sorted --state-every 3 <in >out
@@ -135,6 +148,8 @@ t '--state-every N with --sorted: a STATE after every N records, recordCount add
 t '--state-every without --sorted is a usage error' '
 	expect_exit 64 integ-emit --airbyte --replication-key n --state-every 3 </dev/null 2>err
 	expect_grep "needs --sorted" err
+	expect_exit 64 integ-emit --airbyte --sorted --state-every 3 </dev/null 2>err
+	expect_grep "needs --replication-key" err
 '
 
 t '--state-every with inference: the STATE waits for the records held back' '

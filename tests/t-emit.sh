@@ -160,12 +160,13 @@ t '--help and --version' '
 	expect_grep "usage: integ-emit (--singer | --airbyte" err
 '
 
-t 'the library: two streams, a LOG, a stream error and a global error (Airbyte)' '
+t 'the library: two streams, a LOG, a checkpoint that drops nothing after it, errors (Airbyte)' '
 	tt-emit streams airbyte >out
 	expect_grep "{\"type\":\"LOG\",\"log\":{\"level\":\"INFO\",\"message\":\"hello \\\"log\\\"\"}}" out
 	expect_grep "{\"type\":\"LOG\",\"log\":{\"level\":\"WARN\",\"message\":\"through the sink\"}}" out
 	expect_grep "\"stream_state\":{\"n\":7}},\"sourceStats\":{\"recordCount\":2.0}" out
-	expect_grep "\"stream_state\":{\"n\":9}},\"sourceStats\":{\"recordCount\":1.0}" out
+	expect_grep "\"stream_state\":{\"n\":9}},\"sourceStats\":{\"recordCount\":2.0}" out
+	expect_grep "\"data\":{\"id\":4,\"n\":6}" out
 	expect_grep "\"failure_type\":\"config_error\",\"stream_descriptor\":{\"name\":\"b\",\"namespace\":\"ns1\"}" out
 	expect_grep "{\"message\":\"bad config\",\"failure_type\":\"config_error\"}" out
 	expect_grep "\"name\":\"b\",\"namespace\":\"ns1\"},\"status\":\"INCOMPLETE\"" out

@@ -66,6 +66,14 @@ t 'a GLOBAL state converts to a GLOBAL state' '
 	expect_eq "[{\"type\":\"GLOBAL\",\"global\":{\"shared_state\":{\"lsn\":7},\"stream_states\":[{\"stream_descriptor\":{\"name\":\"s\"},\"stream_state\":{\"k\":4}}]}}]" "$(cat out)"
 '
 
+t 'an empty stream name survives a round trip (fuzz-emit found it)' '
+	echo "{\"bookmarks\":{\"\":{\"k\":1}}}" >s.json
+	integ-state convert --to airbyte s.json >a.json
+	expect_eq 1 "$(integ-state get a.json "" k)"
+	tt-state write singer <a.json >b.json
+	expect_eq "{\"bookmarks\":{\"\":{\"replication_key\":\"k\",\"replication_key_value\":1}}}" "$(cat b.json)"
+'
+
 t 'bad state files: 65 for malformed, 66 for unreadable' '
 	echo "{" >bad.json
 	expect_exit 65 integ-state get bad.json a b 2>err
@@ -120,6 +128,28 @@ t 'the whole pipe: emit, save, and the next run starts at the bookmark' '
 	expect_eq 3 "$(integ-state get st.json records u)"
 	printf "%s\n" "{\"id\":4,\"u\":4}" "integ-error: 75 x" | integ-emit --airbyte --replication-key u --state st.json | integ-state save st.json >out || :
 	expect_eq 3 "$(integ-state get st.json records u)"
+'
+
+t 'save: a state file that cannot be written is 74, with a trailer' '
+	ab_state a "{\"n\":1}" >in
+	expect_exit 74 integ-state save nodir/st.json <in >out 2>err
+	expect_eq "$(cat in)" "$(head -n 1 out)"
+	tail -n 1 out | grep -q "^integ-error: 74 "
+'
+
+t 'save: SIGTERM ends it with 143 and a trailer, the file as last saved' '
+	mkfifo fifo
+	integ-state save st.json <fifo >out 2>err &
+	pid=$!
+	exec 3>fifo
+	ab_state a "{\"n\":1}" >&3
+	i=0; while [ ! -s st.json ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i+1)); done
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	exec 3>&-
+	expect_eq 143 "$rc"
+	expect_eq 1 "$(integ-state get st.json a n)"
+	tail -n 1 out | grep -q "^integ-error: 143 "
 '
 
 t 'atomic writes leave no temporary file behind and replace the target' '

@@ -153,6 +153,11 @@ main(int argc, char *argv[])
 			integ_log(INTEG_LOG_ERROR, "choose one format");
 		usage();
 	}
+	if (every > 0 && spec.cursor == NULL) {
+		integ_log(INTEG_LOG_ERROR, "--state-every needs "
+		    "--replication-key");
+		usage();
+	}
 	if (every > 0 && !sorted) {
 		integ_log(INTEG_LOG_ERROR, "--state-every needs --sorted: a "
 		    "STATE mid-stream is only safe when the input is ascending "

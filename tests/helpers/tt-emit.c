@@ -60,6 +60,7 @@ streams(const char *format)
 	    integ_emit_record(sa, "{\"id\":2,\"n\":7}", 14, &e) ||
 	    integ_emit_checkpoint(sa, &e) ||
 	    integ_emit_record(sa, "{\"id\":3,\"n\":9}", 14, &e) ||
+	    integ_emit_record(sa, "{\"id\":4,\"n\":6}", 14, &e) ||
 	    integ_emit_stream_end(sa, &e) ||
 	    integ_emit_stream_fail(sb, 77, "denied", &e) ||
 	    integ_emit_error(em, INTEG_FAILURE_CONFIG, "bad config", NULL,

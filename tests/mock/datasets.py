@@ -127,25 +127,32 @@ class Dataset:
                                    "of objects with an id"
                                    % (self.name, self.file, s))
 
-    def upsert(self, stream, recs):
-        """Adds or replaces records by id: (added, replaced)."""
+    def upsert(self, stream, recs, auto_id=False):
+        """Adds or replaces records by id: (added, replaced, ids). With
+        auto_id, a record without an id gets the stream's largest + 1."""
         if isinstance(recs, dict):
             recs = [recs]
         if not isinstance(recs, list):
             raise ValueError("a JSON object or an array of objects")
-        for r in recs:
+        table = self.records[stream]
+        top = max((i for i in list(table) + [r.get("id") for r in recs
+                                             if isinstance(r, dict)]
+                   if isinstance(i, int)), default=0)
+        for i, r in enumerate(recs):
+            if isinstance(r, dict) and "id" not in r and auto_id:
+                top += 1
+                recs[i] = r = dict(id=top, **r)     # the id first
             if not isinstance(r, dict) or "id" not in r:
                 raise ValueError("every record needs an \"id\"")
             self.check(stream, r)
         added = replaced = 0
-        table = self.records[stream]
         for r in recs:
             if r["id"] in table:
                 replaced += 1
             else:
                 added += 1
             table[r["id"]] = r
-        return added, replaced
+        return added, replaced, [r["id"] for r in recs]
 
     def check(self, stream, record):
         """Raises ValueError when record cannot be served in stream."""
@@ -262,8 +269,8 @@ class PokeAPI(Dataset):
         table = self.records[stream]
         if re.fullmatch(r"[0-9]+", key):
             return table.get(int(key))
-        for r in table.values():
-            if r["name"] == key.lower():
+        for r in table.values():       # case matters, as in the real API
+            if r["name"] == key:
                 return r
         return None
 
@@ -323,10 +330,12 @@ class Shopify(Dataset):
     SINGULAR = {"orders": "order", "products": "product",
                 "customers": "customer"}
     options = dict(Dataset.options, token=str, bucket=int, leak=float,
-                   timescale=float)
+                   timescale=float, page_cap=int)
     PATH = re.compile(r"/admin/api/([^/]+)/(orders|products|customers)"
                       r"(?:/(count|[0-9]+))?\.json")
     STATUSES = ("open", "closed", "cancelled", "any")
+    UNAUTHORIZED = ("[API] Invalid API key or access token (unrecognized "
+                    "login or wrong password)")
 
     def __init__(self, base_url, opts, basedir):
         super().__init__(base_url, opts, basedir)
@@ -343,6 +352,10 @@ class Shopify(Dataset):
             raise DatasetError("dataset shopify: bucket must be >= 1, "
                                "leak >= 0, timescale > 0")
         self.leak /= scale
+        # at most this many records a page, whatever the limit asked
+        self.page_cap = self.opts.get("page_cap", 250)
+        if self.page_cap < 1:
+            raise DatasetError("dataset shopify: page_cap must be >= 1")
         self.level = 0.0
         self.last = time.monotonic()
         self.stats.update(overflows=0, max_used=0, unauthorized=0)
@@ -368,6 +381,11 @@ class Shopify(Dataset):
                                "client. Reduce request rates to resume "
                                "uninterrupted service.",
                                [b"Retry-After: 1.0"])
+        if status == 401:
+            return self.errors(401, self.UNAUTHORIZED)
+        if status == 403:
+            return self.errors(403, "[API] This action requires merchant "
+                               "approval for read_orders scope.")
         return self.errors(status, "Internal Server Error" if status >= 500
                            else "injected fault")
 
@@ -384,8 +402,7 @@ class Shopify(Dataset):
     def handle(self, req):
         if header(req.headers, "X-Shopify-Access-Token") != self.token:
             self.stats["unauthorized"] += 1
-            return self.errors(401, "[API] Invalid API key or access token "
-                               "(unrecognized login or wrong password)")
+            return self.errors(401, self.UNAUTHORIZED)
         self.drain()
         if self.level > self.size - 1:
             self.stats["overflows"] += 1
@@ -494,13 +511,14 @@ class Shopify(Dataset):
 
         recs = self.select(stream, filters)
         keys = [self.key(r) for r in recs]
+        n = min(limit, self.page_cap)
         if direction == "prev":
             before = [r for r, k in zip(recs, keys) if k < last]
-            page = before[-limit:]
+            page = before[-n:]
         else:
             after = [r for r, k in zip(recs, keys)
                      if last is None or k > last]
-            page = after[:limit]
+            page = after[:n]
 
         links = []
         if page:
@@ -634,12 +652,12 @@ class Datasets:
         if len(parts) == 1 and req.method == "POST":
             try:
                 recs = json.loads(req.body.decode("utf-8"))
-                added, replaced = ds.upsert(stream, recs)
+                added, replaced, ids = ds.upsert(stream, recs, auto_id=True)
             except ValueError as e:
                 return self.reply(400, {"error": str(e)})
             return self.reply(200, {"stream": stream, "added": added,
                                     "replaced": replaced,
-                                    "count": len(table)})
+                                    "count": len(table), "ids": ids})
         if len(parts) == 2 and req.method == "DELETE":
             try:
                 id = int(parts[1])
