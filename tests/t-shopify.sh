@@ -241,14 +241,15 @@ for s in (\"orders\", \"products\", \"customers\"):
 '
 
 t 'Link paging: later pages carry only page_info and limit; a STATE after every page' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	configured
 	source-shopify read --config config.json --catalog catalog.json >out
 	expect_eq 5 "$(mock_log "select(.path | endswith(\"/orders.json\")) | .n" | wc -l | tr -d " ")" "order pages"
 	mock_log "select(.path | endswith(\"/orders.json\")) | .args | keys | join(\",\")" >keys
 	printf "%s\n" limit,order,status,updated_at_min limit,page_info limit,page_info limit,page_info limit,page_info >want
 	expect_same want keys
+	expect_eq 250 "$(mock_log "select(.path | endswith(\"/orders.json\")) | .args.limit[0]" | sort -u)"
 	pages out orders >p
 	# five pages then the end: each STATE is the last record before it
 	expect_eq "7 7 7 7 2 0" "$(echo $(cut -d" " -f1 p))"
@@ -259,8 +260,8 @@ t 'Link paging: later pages carry only page_info and limit; a STATE after every 
 '
 
 t 'incremental: a second read from the first one'"'"'s state emits only what is new' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	configured
 	source-shopify read --config config.json --catalog catalog.json >one
 	final_state one >state.json
@@ -306,8 +307,8 @@ t 'a far-future state: no records, and still a STATE per stream' '
 '
 
 t 'the DST pair: bookmarks compared as instants, not strings' '
-	shop
-	config ",\"page_size\":5"
+	shop page_cap=5
+	config
 	configured
 	source-shopify read --config config.json --catalog catalog.json >out
 	# the third page ends at #1016 (01:10-05:00), 40 minutes after #1015
@@ -324,8 +325,8 @@ t 'the DST pair: bookmarks compared as instants, not strings' '
 '
 
 t 'a failure mid-stream leaves the last page'"'"'s state as the last STATE; others run' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	configured
 	fault "{\"status\":500,\"count\":100,\"after\":2,\"path\":\"*/orders.json\",\"dataset\":\"shopify\"}"
 	set +e; source-shopify read --config config.json --catalog catalog.json >out; rc=$?; set -e
@@ -345,8 +346,8 @@ t 'a failure mid-stream leaves the last page'"'"'s state as the last STATE; othe
 '
 
 t 'a resumed read after the failure picks up at the last STATE' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	configured
 	fault "{\"status\":500,\"count\":6,\"after\":2,\"path\":\"*/orders.json\",\"dataset\":\"shopify\"}"
 	set +e; source-shopify read --config config.json --catalog catalog.json >one; set -e
@@ -359,8 +360,8 @@ t 'a resumed read after the failure picks up at the last STATE' '
 '
 
 t 'the call-limit bucket never overflows in a burst (the mock counts)' '
-	shop
-	config ",\"page_size\":1"
+	shop page_cap=1
+	config
 	configured
 	curl -sS -f "$MOCK_URL/_mock/bucket" -d "{\"used\":36}" >/dev/null
 	source-shopify read --config config.json --catalog catalog.json >out
@@ -378,8 +379,8 @@ t 'the call-limit bucket never overflows in a burst (the mock counts)' '
 '
 
 t 'a small bucket: still no overflow, the reads complete' '
-	shop bucket=10
-	config ",\"page_size\":2"
+	shop bucket=10 page_cap=2
+	config
 	configured
 	source-shopify read --config config.json --catalog catalog.json >out
 	expect_eq 90 "$(grep -c "\"type\":\"RECORD\"" out)"
@@ -388,8 +389,8 @@ t 'a small bucket: still no overflow, the reads complete' '
 '
 
 t 'a 429 burst: Retry-After 1.0 honoured, every record delivered once' '
-	shop
-	config ",\"page_size\":10"
+	shop page_cap=10
+	config
 	configured
 	fault "{\"status\":429,\"count\":3,\"after\":1,\"path\":\"*/products.json\",\"dataset\":\"shopify\"}"
 	source-shopify read --config config.json --catalog catalog.json >out
@@ -438,8 +439,8 @@ SCN
 '
 
 t 'Singer: discover, an incremental read, and a read from its state, strictly checked' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	source-shopify --config config.json --discover >catalog.json
 	expect_eq "$STREAMS" "$(jq -r "[.streams[].tap_stream_id] | join(\" \")" catalog.json)"
 	expect_eq "INCREMENTAL INCREMENTAL INCREMENTAL" "$(echo $(jq -r ".streams[].metadata[] | select(.breadcrumb==[]) | .metadata[\"replication-method\"]" catalog.json))"
@@ -468,8 +469,8 @@ t 'Singer: discover, an incremental read, and a read from its state, strictly ch
 '
 
 t 'Singer: a failure mid-stream leaves the last page'"'"'s state last for that stream' '
-	shop
-	config ",\"page_size\":7"
+	shop page_cap=7
+	config
 	source-shopify --config config.json --discover >catalog.json
 	fault "{\"status\":500,\"count\":100,\"after\":3,\"path\":\"*/orders.json\",\"dataset\":\"shopify\"}"
 	set +e; source-shopify --config config.json --catalog catalog.json >out 2>err; rc=$?; set -e

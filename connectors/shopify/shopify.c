@@ -22,6 +22,7 @@
 extern const char embed_spec[], embed_schema_orders[],
     embed_schema_products[], embed_schema_customers[];
 
+#define PAGE_LIMIT	"250"		/* Shopify's largest page */
 #define CALL_LIMIT	"X-Shopify-Shop-Api-Call-Limit"
 #define TOKEN_HEADER	"X-Shopify-Access-Token"
 /* Shopify's buckets leak SIZE/20 calls a second: 40 -> 2/s, 400 -> 20/s */
@@ -170,7 +171,7 @@ list(struct integ_ctx *ctx, const char *stream)
 	if ((rq = integ_ctx_request_url(ctx, url)) != NULL) {
 		integ_request_header(rq, TOKEN_HEADER,
 		    integ_config(ctx, "access_token"), 1);
-		integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
+		integ_request_query(rq, "limit", PAGE_LIMIT, 0);
 		/* else only open orders: the rest silently lost */
 		if (strcmp(stream, "orders") == 0)
 			integ_request_query(rq, "status", "any", 0);
