@@ -250,7 +250,7 @@ static int
 new_http(struct integ_ctx *ctx, struct integ_err *e)
 {
 	struct integ_http_opts o;
-	char ua[128];
+	static char ua[128];	/* the client keeps the pointer */
 	const char *url;
 	int code;
 
