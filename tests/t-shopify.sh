@@ -306,6 +306,20 @@ t 'a far-future state: no records, and still a STATE per stream' '
 	conform_airbyte out catalog.json
 '
 
+t 'updated_at_min: the bookmark, or start_date when that is later' '
+	shop
+	config ",\"start_date\":\"2024-11-04T00:00:00-05:00\""
+	configured
+	jq -c -n "[{type:\"STREAM\",stream:{stream_descriptor:{name:\"orders\"},stream_state:{updated_at:\"2024-11-02T00:00:00Z\"}}},
+	    {type:\"STREAM\",stream:{stream_descriptor:{name:\"products\"},stream_state:{updated_at:\"2024-11-04T12:00:00-05:00\"}}}]" >state.json
+	source-shopify read --config config.json --catalog catalog.json --state state.json >out
+	mock_log "\"\\(.path) \\(.args.updated_at_min[0])\"" | sed "s,.*/,," >got
+	printf "%s\n" "orders.json 2024-11-04T00:00:00-05:00" "products.json 2024-11-04T12:00:00-05:00" \
+	    "customers.json 2024-11-04T00:00:00-05:00" >want
+	expect_same want got
+	expect_eq "#1028 #1029 #1030" "$(echo $(field out orders name))"
+'
+
 t 'the DST pair: bookmarks compared as instants, not strings' '
 	shop page_cap=5
 	config

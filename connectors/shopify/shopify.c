@@ -157,7 +157,25 @@ init(struct integ_ctx *ctx)
 	return 0;
 }
 
-/* GET /admin/api/VERSION/STREAM.json, every page since the bookmark. */
+/* The later of two instants (either may be NULL); a when not comparable. */
+static const char *
+later(const char *a, const char *b)
+{
+	int64_t sa, sb;
+	long na, nb;
+
+	if (a == NULL || b == NULL)
+		return a != NULL ? a : b;
+	if (integ_rfc3339_parse(a, strlen(a), 0, &sa, &na) != 0 ||
+	    integ_rfc3339_parse(b, strlen(b), 0, &sb, &nb) != 0)
+		return a;
+	return sb > sa || (sb == sa && nb > na) ? b : a;
+}
+
+/*
+ * GET /admin/api/VERSION/STREAM.json, every page since the bookmark (or
+ * since start_date when that is later: the user moved it forward).
+ */
 static int
 list(struct integ_ctx *ctx, const char *stream)
 {
@@ -175,7 +193,8 @@ list(struct integ_ctx *ctx, const char *stream)
 		/* else only open orders: the rest silently lost */
 		if (strcmp(stream, "orders") == 0)
 			integ_request_query(rq, "status", "any", 0);
-		since = integ_bookmark(ctx, integ_config(ctx, "start_date"));
+		since = later(integ_bookmark(ctx, NULL),
+		    integ_config(ctx, "start_date"));
 		if (since != NULL)
 			integ_request_query(rq, "updated_at_min", since, 0);
 		integ_request_query(rq, "order", "updated_at asc", 0);
