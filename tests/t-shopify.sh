@@ -392,6 +392,29 @@ t 'the call-limit bucket never overflows in a burst (the mock counts)' '
 	if have_conformance; then validate_airbyte --catalog catalog.json out >/dev/null; fi
 '
 
+t 'SIGTERM while waiting for the bucket: INCOMPLETE, exit 143 at once' '
+	# real seconds here: the bucket leaks 2 calls a second
+	INTEG_TEST_TIMESCALE=1
+	shop page_cap=1
+	config
+	configured
+	curl -sS -f "$MOCK_URL/_mock/bucket" -d "{\"used\":38}" >/dev/null
+	source-shopify read --config config.json --catalog catalog.json >out &
+	pid=$!
+	i=0; until grep -q "\"RECORD\"" out 2>/dev/null || [ $i -gt 100 ]; do sleep 0.02; i=$((i+1)); done
+	sleep 0.1
+	t0=$(date +%s%N)
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	t1=$(date +%s%N)
+	expect_eq 143 "$rc"
+	# the wait for the next call (1 s: 39/40 used) was cut short
+	[ $(( (t1 - t0) / 1000000 )) -lt 500 ]
+	expect_eq INCOMPLETE "$(jq -r "select(.trace.type==\"STREAM_STATUS\") | .trace.stream_status.status" out | tail -n 1)"
+	expect_eq 0 "$(stat .shopify.overflows)"
+	conform_airbyte out catalog.json
+'
+
 t 'a small bucket: still no overflow, the reads complete' '
 	shop bucket=10 page_cap=2
 	config
