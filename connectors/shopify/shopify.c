@@ -38,10 +38,10 @@ struct bucket {
 	double		 t;		/* integ_now() of that answer */
 	double		 size;		/* 0: not known yet */
 	int		 inflight;	/* calls sent, not answered */
-	char		 base[1024];	/* the shop's URL, no trailing / */
 };
 
 static struct bucket bucket = { .mu = PTHREAD_MUTEX_INITIALIZER };
+static char shop_url[1024];	/* url, or https://SHOP.myshopify.com */
 
 /* Calls kept free for whatever else uses the same app and shop. */
 static double
@@ -141,15 +141,15 @@ init(struct integ_ctx *ctx)
 	size_t n;
 
 	if (url != NULL)
-		n = strlcpy(bucket.base, url, sizeof(bucket.base));
+		n = strlcpy(shop_url, url, sizeof(shop_url));
 	else
-		n = (size_t)snprintf(bucket.base, sizeof(bucket.base),
+		n = (size_t)snprintf(shop_url, sizeof(shop_url),
 		    "https://%s.myshopify.com", integ_config(ctx, "shop"));
-	if (n >= sizeof(bucket.base))
+	if (n >= sizeof(shop_url))
 		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "url: too long");
-	while (n > 0 && bucket.base[n - 1] == '/')
-		bucket.base[--n] = '\0';
-	if (integ_http_trust(integ_ctx_http(ctx), bucket.base,
+	while (n > 0 && shop_url[n - 1] == '/')
+		shop_url[--n] = '\0';
+	if (integ_http_trust(integ_ctx_http(ctx), shop_url,
 	    integ_ctx_err(ctx)) != 0)
 		return integ_err_wrap(integ_ctx_err(ctx), INTEG_EXIT_CONFIG,
 		    "url");
@@ -184,7 +184,7 @@ list(struct integ_ctx *ctx, const char *stream)
 	char url[1400];
 	int code;
 
-	snprintf(url, sizeof(url), "%s/admin/api/%s/%s.json", bucket.base,
+	snprintf(url, sizeof(url), "%s/admin/api/%s/%s.json", shop_url,
 	    integ_config(ctx, "api_version"), stream);
 	if ((rq = integ_ctx_request_url(ctx, url)) != NULL) {
 		integ_request_header(rq, TOKEN_HEADER,
