@@ -14,8 +14,8 @@ for f in "$dir"/spec.json "$dir"/schemas/*.json; do
 	*/spec.json) name=embed_spec ;;
 	*) name=embed_schema_$(basename "$f" .json | tr -c 'A-Za-z0-9_\n' _) ;;
 	esac
-	echo "extern const char $name[];"
-	echo "const char $name[] ="
+	echo "extern const char ${name}[];"
+	echo "const char ${name}[] ="
 	cstring "$f"
 	echo "\t;" | sed 's/\\t/\t/'
 done

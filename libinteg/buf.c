@@ -35,6 +35,7 @@ integ_buf_reserve(struct integ_buf *b, size_t n)
 		cap = b->max + 1;
 	b->data = integ_xreallocarray(b->data, cap, 1);
 	b->cap = cap;
+	b->data[b->len] = '\0';	/* as promised, even before the first add */
 	return 0;
 }
 

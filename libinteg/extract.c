@@ -90,7 +90,7 @@ out_rec(struct integ_extract *x, const char *p, size_t n)
 		if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
 			return ioerr(x);
 		if (n + 1 > x->ocap - x->olen) {
-			cap = x->ocap ? x->ocap : FLUSH_AT + 4096;
+			cap = x->ocap ? x->ocap : FLUSH_AT + HOLD_MAX + 65536;
 			while (cap < x->olen + n + 1)
 				cap *= 2;
 			x->obuf = integ_xreallocarray(x->obuf, cap, 1);
@@ -120,8 +120,9 @@ on_text(void *arg, int found)
 	x->ntext++;
 	if (x->strict && !found) {
 		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
-		    "%s: text %llu: nothing at %s (--strict)", x->name,
-		    x->ntext, integ_path_text(x->path));
+		    "%s: line %llu: text %llu: nothing at %s (--strict)",
+		    x->name, integ_json_stream_line(x->stream), x->ntext,
+		    integ_path_text(x->path));
 		return x->rc;
 	}
 	x->committed = x->olen;

@@ -137,14 +137,20 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 	return 0;
 }
 
-/* The URLs of --urls-from: one a line, blank lines skipped. */
+/*
+ * The URLs of --urls-from: one a line, blank lines skipped. An upstream
+ * "integ-error:" line ends the list: it is kept in *up, to be passed on
+ * after the URLs before it are fetched.
+ */
 static int
-read_urls(const char *path, char ***urls, size_t *n, struct integ_err *e)
+read_urls(const char *path, char ***urls, size_t *n, char **up,
+    struct integ_err *e)
 {
 	FILE *fp;
 	char *line = NULL, *p, *end;
 	size_t cap = 0;
 	ssize_t len;
+	int code;
 
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
@@ -159,6 +165,10 @@ read_urls(const char *path, char ***urls, size_t *n, struct integ_err *e)
 			*--end = '\0';
 		if (*p == '\0')
 			continue;
+		if (integ_trailer_parse(p, strlen(p), &code, NULL)) {
+			*up = integ_xstrdup(p);
+			break;
+		}
 		*urls = integ_xreallocarray(*urls, *n + 1, sizeof(**urls));
 		(*urls)[(*n)++] = integ_xstrdup(p);
 	}
@@ -174,8 +184,19 @@ read_urls(const char *path, char ***urls, size_t *n, struct integ_err *e)
 	return 0;
 }
 
+/*
+ * A bad URL: on the command line, a usage error; read from --urls-from,
+ * malformed input (with a trailer, as the list often comes down a pipe).
+ */
 static int
-run(const struct integ_fetch_opts *o, struct out *w, struct integ_err *e)
+bad_url(const struct integ_fetch_opts *o, size_t i)
+{
+	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
+}
+
+static int
+run(const struct integ_fetch_opts *o, struct out *w, char **up,
+    struct integ_err *e)
 {
 	struct integ_request *tmpl = NULL, **rqs = NULL;
 	struct integ_pager *pg = NULL;
@@ -188,15 +209,19 @@ run(const struct integ_fetch_opts *o, struct out *w, struct integ_err *e)
 		urls[n++] = integ_xstrdup(o->urls[i]);
 	}
 	if (o->urls_from != NULL &&
-	    (rc = read_urls(o->urls_from, &urls, &n, e)) != 0)
+	    (rc = read_urls(o->urls_from, &urls, &n, up, e)) != 0)
 		goto out;
+	/* an empty --urls-from list is nothing to do (a fan-out of none) */
 	if (n == 0) {
-		rc = integ_errf(e, INTEG_EXIT_USAGE, "no URL to fetch");
+		rc = o->urls_from != NULL ? 0 :
+		    integ_errf(e, INTEG_EXIT_USAGE, "no URL to fetch");
 		goto out;
 	}
 	/* -H and -q once, on a template every request copies */
-	if ((rc = integ_request_new(urls[0], &tmpl, e)) != 0)
+	if ((rc = integ_request_new(urls[0], &tmpl, e)) != 0) {
+		rc = e->code = bad_url(o, 0);
 		goto out;
+	}
 	for (i = 0; i < o->nheaders; i++)
 		if ((rc = integ_request_header_arg(tmpl, o->headers[i], e)) != 0)
 			goto out;
@@ -209,7 +234,7 @@ run(const struct integ_fetch_opts *o, struct out *w, struct integ_err *e)
 	for (i = 0; i < n; i++) {
 		rqs[i] = integ_request_dup(tmpl);
 		if ((rc = integ_request_set_url(rqs[i], urls[i], e)) != 0) {
-			rc = e->code = INTEG_EXIT_USAGE;
+			rc = e->code = bad_url(o, i);
 			goto out;
 		}
 		if ((rc = integ_http_trust(w->h, urls[i], e)) != 0)
@@ -239,7 +264,8 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 {
 	struct integ_fetch_opts oo = *o;
 	struct out w;
-	int rc;
+	char *up = NULL;
+	int rc, code;
 
 	memset(&w, 0, sizeof(w));
 	w.fp = fp;
@@ -252,10 +278,18 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 	if (oo.http.stream != NULL)
 		oo.http.stream = fp;
 	w.o = &oo;
-	rc = run(&oo, &w, e);
+	rc = run(&oo, &w, &up, e);
 	integ_http_free(w.h);
 	integ_buf_free(&w.meta);
-	if (rc != 0 && rc != INTEG_EXIT_USAGE)
+	if (rc == 0 && up != NULL) {
+		/* an upstream failure: passed on as it came, e->msg empty */
+		integ_trailer_parse(up, strlen(up), &code, NULL);
+		e->code = rc = code;
+		e->msg[0] = '\0';
+		fprintf(fp, "%s\n", up);
+		fflush(fp);
+	} else if (rc != 0 && rc != INTEG_EXIT_USAGE)
 		integ_trailer_write(fp, rc, e->msg);
+	free(up);
 	return rc;
 }

@@ -217,7 +217,9 @@ struct integ_json_span {
  * INTEG_JSON_MAX_DEPTH; surrounding whitespace allowed). Returns 0, or
  * INTEG_EXIT_DATA with e->msg "line L, column C: why" (1-based; columns
  * count bytes). On success *value (may be NULL) is the text without the
- * surrounding whitespace.
+ * surrounding whitespace. Stricter than jq 1.6: no NaN, 01, 1., raw
+ * control bytes in strings, invalid UTF-8 or NUL; a byte-order mark is
+ * an error here (the streaming API skips one at the start of an input).
  */
 int	 integ_json_validate(const char *, size_t, struct integ_json_span *,
 	    struct integ_err *);
@@ -247,7 +249,8 @@ size_t	 integ_json_count(struct integ_json_span);
 int	 integ_json_str_eq(struct integ_json_span, const char *, size_t);
 /*
  * Decode a string span (with quotes) into buf (reset first) as UTF-8:
- * escapes resolved, surrogate pairs joined. Returns 0, or -1 when the
+ * escapes resolved, surrogate pairs joined, a lone surrogate escape
+ * (which RFC 8259 allows) as U+FFFD, as jq does. Returns 0, or -1 when the
  * buffer's cap is passed or the span is not a string.
  */
 int	 integ_json_str_decode(struct integ_json_span, struct integ_buf *);
@@ -306,7 +309,7 @@ int	 integ_path_find(const struct integ_path *, struct integ_json_span,
  * on the path, every occurrence is followed (integ_path_find takes the
  * last, as jq does).
  *
- * Callbacks may be NULL (except record). A non-zero return stops the
+ * Any callback may be NULL. A non-zero return stops the
  * stream: feed returns that value.
  * - record: one record, p valid until the callback returns.
  * - text: the end of each text; found says whether the path held a
@@ -320,7 +323,7 @@ int	 integ_path_find(const struct integ_path *, struct integ_json_span,
  * name is the caller's to add). A UTF-8 byte-order mark at the very
  * start of an input is skipped. integ_json_stream_end() ends an input (a
  * text cut short is an error) and readies the stream for the next one,
- * from line 1.
+ * from line 1. After an error or a trailer the stream is done: free it.
  */
 struct integ_json_sink {
 	int	(*record)(void *, const char *, size_t);
@@ -338,6 +341,8 @@ void	 integ_json_stream_free(struct integ_json_stream *);
 int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
 	    size_t, struct integ_err *);
 int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
+/* The current line of the input (in a callback: where the text ended). */
+unsigned long long integ_json_stream_line(const struct integ_json_stream *);
 
 /* ==== extract (extract.c) ==== */
 

@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "integ.h"
 #include "json_int.h"
 
@@ -75,13 +79,13 @@ struct integ_json_stream {
 	uint64_t	 linestart;
 	uint64_t	 textstart, textend;
 	uint64_t	 ntexts;
-	uint64_t	 errline, errcol;	/* of a pending trailer */
+	uint64_t	 errline;	/* of a pending trailer */
 
 	/* the path */
 	const struct integ_path *path;	/* NULL: whole texts */
 	int		 nsteps;	/* steps matched while streaming */
 	int		 rest;		/* a step < 0 follows: capture, then find */
-	int		 onpath;	/* containers 1..onpath are on the path */
+	int		 watch;		/* depth of the on-path container (-2: none) */
 	int		 keyhit;
 	int		 capkey;	/* 1 capturing a key, 2 too long */
 	size_t		 keymax;
@@ -154,7 +158,7 @@ stream_restart(struct integ_json_stream *s)
 	s->base = 0;
 	s->line = 1;
 	s->linestart = 0;
-	s->onpath = s->whole ? -1 : 0;
+	s->watch = s->whole ? -2 : 0;
 	s->capkey = 0;
 	s->recparent = s->whole ? 0 : -1;
 	s->emitting = 0;
@@ -254,7 +258,7 @@ text_end(struct integ_json_stream *s, struct integ_err *e)
 	    (rc = s->sink.text(s->sink.arg, s->found)) != 0)
 		return integ_errf(e, rc, "stopped by the text callback");
 	s->found = 0;
-	s->onpath = s->whole ? -1 : 0;
+	s->watch = s->whole ? -2 : 0;
 	return 0;
 }
 
@@ -281,7 +285,7 @@ path_value(struct integ_json_stream *s, int c, const unsigned char *p)
 		return;
 	if (d < s->nsteps) {
 		if (c == '[' || c == '{') {
-			s->onpath = d + 1;
+			s->watch = d + 1;
 			s->cnt[d + 1] = 0;
 			s->keyhit = 0;
 		}
@@ -322,6 +326,10 @@ special8(uint64_t w)
 /*
  * Feed n bytes. Returns 0, INTEG_EXIT_DATA (malformed), or what a
  * callback returned to stop.
+ *
+ * Threaded code: each state is a label and a transition jumps straight
+ * to the next one; s->state is written only when the chunk runs out
+ * (AT) and read only on entry.
  */
 static int
 scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
@@ -329,11 +337,27 @@ scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
 {
 	const unsigned char *const start = p, *const end = p + n;
 	unsigned int c;
-	int rc;
+	int rc = 0;
 
 #define OFF(q)	(s->base + (uint64_t)((q) - start))
 #define FAIL(why, ch) do { rc = fail_at(s, OFF(p), e, why, (ch)); goto out; } while (0)
 #define CHECK(x) do { if ((rc = (x)) != 0) { s->state = S_ERROR; goto out; } } while (0)
+#define AT(st) do { if (p == end) { s->state = (st); goto out; } c = *p; } while (0)
+	/* whitespace inside a text, not copied; c is the first byte */
+#define SKIPWS() do {							\
+	if (s->emitting)						\
+		CHECK(rec_add(s, s->mark, p, e));			\
+	do {								\
+		if (c == '\n') {					\
+			s->line++;					\
+			s->linestart = OFF(p) + 1;			\
+		}							\
+		if (++p == end)						\
+			break;						\
+		c = *p;							\
+	} while (is_ws(c));						\
+	s->mark = p;							\
+} while (0)
 
 	if (s->state == S_ERROR)
 		return integ_errf(e, INTEG_EXIT_DATA, "scanner used after an error");
@@ -341,473 +365,511 @@ scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
 		s->mark = p;
 	if (s->capkey == 1)
 		s->kmark = p;
-	rc = 0;
-	while (p < end) {
-		c = *p;
-		switch (s->state) {
-		case S_TOP:
-			if (is_ws(c)) {
-				s->glued = 0;
-				if (c == '\n') {
-					s->line++;
-					s->linestart = OFF(p) + 1;
-				}
-				p++;
-				continue;
-			}
-			if (c == 0xef && OFF(p) == 0 && !s->single) {
-				s->state = S_BOM;
-				s->sub = 1;
-				p++;
-				continue;
-			}
-			if (c == 'i' && OFF(p) == s->linestart &&
-			    s->sink.trailer != NULL) {
-				s->errline = s->line;
-				s->errcol = 1;
-				s->state = S_TRAILER;
-				integ_buf_reset(&s->trailer);
-				continue;
-			}
-			if (s->glued && ((c >= '0' && c <= '9') || c == '-' ||
-			    (c >= 'a' && c <= 'z')))
-				FAIL("no space between texts at", c);
-			s->textstart = OFF(p);
-			goto value;
-		case S_BOM:
-			if (c != (s->sub == 1 ? 0xbb : 0xbf))
-				FAIL("bad byte-order mark:", c);
-			p++;
-			if (++s->sub == 3)
-				s->state = S_TOP;
-			continue;
-		case S_TRAILER: {
-			const unsigned char *nl;
-			int code;
+	switch (s->state) {
+	case S_TOP:		goto L_top;
+	case S_BOM:		goto L_bom;
+	case S_VALUE:		goto L_value;
+	case S_ARR_FIRST:	goto L_arr_first;
+	case S_OBJ_FIRST:	goto L_obj_first;
+	case S_KEY:		goto L_key;
+	case S_COLON:		goto L_colon;
+	case S_AFTER:		goto L_after;
+	case S_STR:		goto L_str;
+	case S_STR_ESC:		goto L_str_esc;
+	case S_STR_U:		goto L_str_u;
+	case S_STR_UTF8:	goto L_str_utf8;
+	case S_NUM:		goto L_num;
+	case S_LIT:		goto L_lit;
+	case S_TRAILER:		goto L_trailer;
+	case S_DONE:		goto L_done;
+	}
+	abort();
 
-			nl = memchr(p, '\n', (size_t)(end - p));
-			if (integ_buf_add(&s->trailer, p,
-			    (size_t)((nl ? nl : end) - p)) == -1) {
-				s->line = s->errline;
-				rc = integ_errf(e, INTEG_EXIT_DATA,
-				    "line %llu, column 1: unexpected 'i'",
-				    (unsigned long long)s->errline);
-				s->state = S_ERROR;
-				goto out;
-			}
-			if (nl == NULL) {
-				p = end;
-				continue;
-			}
-			if (!integ_trailer_parse(s->trailer.data,
-			    s->trailer.len, &code, NULL)) {
-				rc = integ_errf(e, INTEG_EXIT_DATA,
-				    "line %llu, column 1: unexpected 'i'",
-				    (unsigned long long)s->errline);
-				s->state = S_ERROR;
-				goto out;
-			}
-			p = nl + 1;
-			s->state = S_DONE;
-			rc = s->sink.trailer(s->sink.arg, code,
-			    s->trailer.data, s->trailer.len);
-			if (rc == 0)
-				rc = code;
-			integ_errf(e, rc, "%.*s", (int)s->trailer.len,
-			    s->trailer.data);
-			s->state = S_ERROR;
-			goto out;
-		}
-		case S_DONE:
-			if (is_ws(c)) {
-				if (c == '\n') {
-					s->line++;
-					s->linestart = OFF(p) + 1;
-				}
-				p++;
-				continue;
-			}
-			FAIL("unexpected data after the text:", c);
-		case S_ARR_FIRST:
-			if (c == ']')
-				goto close;
-			/* FALLTHROUGH */
-		case S_VALUE:
-			if (is_ws(c))
-				goto ws;
-			goto value;
-		case S_OBJ_FIRST:
-			if (c == '}')
-				goto close;
-			/* FALLTHROUGH */
-		case S_KEY:
-			if (c == '"') {
-				s->in_key = 1;
-				s->state = S_STR;
-				if (s->depth == s->onpath && s->path != NULL &&
-				    s->depth <= s->nsteps) {
-					s->capkey = 1;
-					integ_buf_reset(&s->key);
-					s->kmark = p;
-				}
-				p++;
-				goto str;
-			}
-			if (is_ws(c))
-				goto ws;
-			FAIL("expected a member name, got", c);
-		case S_COLON:
-			if (c == ':') {
-				s->state = S_VALUE;
-				p++;
-				continue;
-			}
-			if (is_ws(c))
-				goto ws;
-			FAIL("expected ':', got", c);
-		case S_AFTER:
-			if (c == ',') {
-				p++;
-				s->state = s->stack[s->depth] == C_OBJ ?
-				    S_KEY : S_VALUE;
-				continue;
-			}
-			if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
-				goto close;
-			if (is_ws(c))
-				goto ws;
-			FAIL(s->stack[s->depth] == C_OBJ ?
-			    "expected ',' or '}', got" :
-			    "expected ',' or ']', got", c);
-		case S_STR:
-			goto str;
-		case S_STR_ESC:
-			switch (c) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				s->state = S_STR;
-				p++;
-				goto str;
-			case 'u':
-				s->state = S_STR_U;
-				s->sub = 0;
-				p++;
-				continue;
-			}
-			FAIL("bad escape: backslash and", c);
-		case S_STR_U:
-			if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
-			    (c | 0x20) <= 'f')) {
-				p++;
-				if (++s->sub == 4) {
-					s->state = S_STR;
-					goto str;
-				}
-				continue;
-			}
-			FAIL("bad \\u escape: expected a hex digit, got", c);
-		case S_STR_UTF8:
-			if (c < s->u8lo || c > s->u8hi)
-				FAIL("invalid UTF-8:", c);
-			p++;
-			s->u8lo = 0x80;
-			s->u8hi = 0xbf;
-			if (--s->sub == 0) {
-				s->state = S_STR;
-				goto str;
-			}
-			continue;
-		case S_NUM:
-			goto num;
-		case S_LIT:
-			if (c != (unsigned char)s->lit[s->sub])
-				FAIL("invalid literal at", c);
-			p++;
-			if (s->lit[++s->sub] == '\0')
-				goto scalar_end;
-			continue;
-		}
-		abort();
-
-	ws:
-		/* whitespace inside a text: not copied */
-		if (s->emitting)
-			CHECK(rec_add(s, s->mark, p, e));
-		do {
-			if (c == '\n') {
-				s->line++;
-				s->linestart = OFF(p) + 1;
-			}
-			if (++p == end)
-				break;
-			c = *p;
-		} while (is_ws(c));
-		s->mark = p;
-		continue;
-
-	value:
-		if (s->path != NULL && s->depth == s->onpath &&
-		    s->depth <= s->nsteps)
-			path_value(s, c, p);
-		else if (s->depth == s->recparent) {
-			s->emitting = 1;
-			s->recdepth = s->depth;
-			s->mark = p;
-		}
-		switch (c) {
-		case '{':
-		case '[':
-			if (s->depth == INTEG_JSON_MAX_DEPTH)
-				FAIL("nesting deeper than 1024 levels at", c);
-			s->stack[++s->depth] = c == '{' ? C_OBJ : C_ARR;
-			s->state = c == '{' ? S_OBJ_FIRST : S_ARR_FIRST;
-			p++;
-			continue;
-		case '"':
-			s->in_key = 0;
-			s->state = S_STR;
-			p++;
-			goto str;
-		case '-':
-			s->sub = N_MINUS;
-			s->state = S_NUM;
-			p++;
-			goto num;
-		case '0':
-			s->sub = N_ZERO;
-			s->state = S_NUM;
-			p++;
-			goto num;
-		case '1': case '2': case '3': case '4': case '5':
-		case '6': case '7': case '8': case '9':
-			s->sub = N_INT;
-			s->state = S_NUM;
-			p++;
-			goto num;
-		case 't':
-			s->lit = "true";
+L_top:
+	for (;;) {
+		AT(S_TOP);
+		if (!is_ws(c))
 			break;
-		case 'f':
-			s->lit = "false";
-			break;
-		case 'n':
-			s->lit = "null";
-			break;
-		default:
-			FAIL("expected a value, got", c);
+		s->glued = 0;
+		if (c == '\n') {
+			s->line++;
+			s->linestart = OFF(p) + 1;
 		}
-		/* a literal */
-		if (end - p >= 5 && memcmp(p, s->lit, 4) == 0 &&
-		    (c != 'f' || p[4] == 'e')) {
-			p += c == 'f' ? 5 : 4;
-			goto scalar_end;
-		}
-		s->state = S_LIT;
+		p++;
+	}
+	if (c == 0xef && OFF(p) == 0 && !s->single) {
 		s->sub = 1;
 		p++;
-		continue;
+		goto L_bom;
+	}
+	if (c == 'i' && OFF(p) == s->linestart && s->sink.trailer != NULL) {
+		s->errline = s->line;
+		integ_buf_reset(&s->trailer);
+		goto L_trailer;
+	}
+	if (s->glued && ((c >= '0' && c <= '9') || c == '-' ||
+	    (c >= 'a' && c <= 'z')))
+		FAIL("no space between texts at", c);
+	s->textstart = OFF(p);
+	goto value;
 
-	close:
-		if ((c == '}') != (s->stack[s->depth] == C_OBJ))
-			FAIL("mismatched close:", c);
+L_bom:
+	AT(S_BOM);
+	if (c != (s->sub == 1 ? 0xbb : 0xbf))
+		FAIL("bad byte-order mark:", c);
+	p++;
+	if (++s->sub == 3)
+		goto L_top;
+	goto L_bom;
+
+L_trailer: {
+	const unsigned char *nl;
+	int code;
+
+	AT(S_TRAILER);
+	nl = memchr(p, '\n', (size_t)(end - p));
+	if (integ_buf_add(&s->trailer, p, (size_t)((nl ? nl : end) - p)) == -1) {
+		rc = integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column 1: unexpected 'i'",
+		    (unsigned long long)s->errline);
+		s->state = S_ERROR;
+		goto out;
+	}
+	if (nl == NULL) {
+		p = end;
+		goto L_trailer;
+	}
+	if (!integ_trailer_parse(s->trailer.data, s->trailer.len, &code,
+	    NULL)) {
+		rc = integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column 1: unexpected 'i'",
+		    (unsigned long long)s->errline);
+		s->state = S_ERROR;
+		goto out;
+	}
+	p = nl + 1;
+	rc = s->sink.trailer(s->sink.arg, code, s->trailer.data,
+	    s->trailer.len);
+	if (rc == 0)
+		rc = code;
+	integ_errf(e, rc, "%.*s", (int)s->trailer.len, s->trailer.data);
+	s->state = S_ERROR;
+	goto out;
+}
+
+L_done:
+	AT(S_DONE);
+	if (!is_ws(c))
+		FAIL("unexpected data after the text:", c);
+	if (c == '\n') {
+		s->line++;
+		s->linestart = OFF(p) + 1;
+	}
+	p++;
+	goto L_done;
+
+L_arr_first:
+	AT(S_ARR_FIRST);
+	if (c == ']')
+		goto close;
+	if (is_ws(c)) {
+		SKIPWS();
+		goto L_arr_first;
+	}
+	goto value;
+
+L_value:
+	AT(S_VALUE);
+	if (__builtin_expect(is_ws(c), 0)) {
+		SKIPWS();
+		goto L_value;
+	}
+	goto value;
+
+L_obj_first:
+	AT(S_OBJ_FIRST);
+	if (c == '}')
+		goto close;
+	if (is_ws(c)) {
+		SKIPWS();
+		goto L_obj_first;
+	}
+	goto key;
+
+L_key:
+	AT(S_KEY);
+key:
+	if (__builtin_expect(c != '"', 0)) {
+		if (is_ws(c)) {
+			SKIPWS();
+			goto L_key;
+		}
+		FAIL("expected a member name, got", c);
+	}
+	s->in_key = 1;
+	if (s->depth == s->watch) {
+		s->capkey = 1;
+		integ_buf_reset(&s->key);
+		s->kmark = p;
+	}
+	p++;
+	goto L_str;
+
+L_colon:
+	AT(S_COLON);
+	if (c == ':') {
 		p++;
-		if (s->depth == s->onpath)
-			s->onpath--;
-		if (s->depth == s->recparent)
-			s->recparent = -1;
-		s->depth--;
-		goto value_end;
+		goto L_value;
+	}
+	if (is_ws(c)) {
+		SKIPWS();
+		goto L_colon;
+	}
+	FAIL("expected ':', got", c);
 
-	scalar_end:
-		if (s->depth == 0)
-			s->glued = 1;
-		goto value_end;
+L_after:
+	AT(S_AFTER);
+	if (c == ',') {
+		p++;
+		if (s->stack[s->depth] == C_OBJ)
+			goto L_key;
+		goto L_value;
+	}
+	if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
+		goto close;
+	if (is_ws(c)) {
+		SKIPWS();
+		goto L_after;
+	}
+	FAIL(s->stack[s->depth] == C_OBJ ? "expected ',' or '}', got" :
+	    "expected ',' or ']', got", c);
 
-	value_end:
-		/* p is just past the value */
-		if (s->emitting && s->depth == s->recdepth)
-			CHECK(rec_end(s, p, e));
-		if (s->depth > 0) {
-			s->state = S_AFTER;
+L_str_esc:
+	AT(S_STR_ESC);
+	switch (c) {
+	case '"': case '\\': case '/': case 'b': case 'f':
+	case 'n': case 'r': case 't':
+		p++;
+		goto L_str;
+	case 'u':
+		s->sub = 0;
+		p++;
+		goto L_str_u;
+	}
+	FAIL("bad escape: backslash and", c);
+
+L_str_u:
+	AT(S_STR_U);
+	if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
+		p++;
+		if (++s->sub == 4)
+			goto L_str;
+		goto L_str_u;
+	}
+	FAIL("bad \\u escape: expected a hex digit, got", c);
+
+L_str_utf8:
+	AT(S_STR_UTF8);
+	if (c < s->u8lo || c > s->u8hi)
+		FAIL("invalid UTF-8:", c);
+	p++;
+	s->u8lo = 0x80;
+	s->u8hi = 0xbf;
+	if (--s->sub == 0)
+		goto L_str;
+	goto L_str_utf8;
+
+L_lit:
+	AT(S_LIT);
+	if (c != (unsigned char)s->lit[s->sub])
+		FAIL("invalid literal at", c);
+	p++;
+	if (s->lit[++s->sub] == '\0')
+		goto scalar_end;
+	goto L_lit;
+
+value:
+	/* c at p starts a value */
+	if (s->depth == s->watch)
+		path_value(s, c, p);
+	else if (s->depth == s->recparent) {
+		s->emitting = 1;
+		s->recdepth = s->depth;
+		s->mark = p;
+	}
+	switch (c) {
+	case '"':
+		s->in_key = 0;
+		p++;
+		goto L_str;
+	case '{':
+	case '[':
+		if (s->depth == INTEG_JSON_MAX_DEPTH)
+			FAIL("nesting deeper than 1024 levels at", c);
+		p++;
+		if (c == '{') {
+			s->stack[++s->depth] = C_OBJ;
+			goto L_obj_first;
+		}
+		s->stack[++s->depth] = C_ARR;
+		goto L_arr_first;
+	case '-':
+		s->sub = N_MINUS;
+		p++;
+		goto L_num;
+	case '0':
+		s->sub = N_ZERO;
+		p++;
+		goto L_num;
+	case '1': case '2': case '3': case '4': case '5':
+	case '6': case '7': case '8': case '9':
+		/* the common integer, whole in the chunk */
+		p++;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (p < end && (*p == ',' || *p == '}' || *p == ']'))
+			goto scalar_end;
+		s->sub = N_INT;
+		goto L_num;
+	case 't':
+		s->lit = "true";
+		break;
+	case 'f':
+		s->lit = "false";
+		break;
+	case 'n':
+		s->lit = "null";
+		break;
+	default:
+		FAIL("expected a value, got", c);
+	}
+	/* a literal */
+	if (end - p >= 5 && memcmp(p, s->lit, 4) == 0 &&
+	    (c != 'f' || p[4] == 'e')) {
+		p += c == 'f' ? 5 : 4;
+		goto scalar_end;
+	}
+	s->sub = 1;
+	p++;
+	goto L_lit;
+
+close:
+	p++;
+	if (s->depth == s->watch)
+		s->watch--;
+	if (s->depth == s->recparent)
+		s->recparent = -1;
+	s->depth--;
+	goto value_end;
+
+scalar_end:
+	if (s->depth == 0)
+		s->glued = 1;
+	/* FALLTHROUGH */
+value_end:
+	/* p is just past the value */
+	if (s->emitting && s->depth == s->recdepth)
+		CHECK(rec_end(s, p, e));
+	if (s->depth > 0)
+		goto L_after;
+	CHECK(text_end(s, e));
+	s->textend = OFF(p);
+	if (s->single)
+		goto L_done;
+	goto L_top;
+
+L_str:
+	/* inside a string body, at p */
+	for (;;) {
+#ifdef __SSE2__
+		{
+			const __m128i q = _mm_set1_epi8('"');
+			const __m128i bs = _mm_set1_epi8('\\');
+			const __m128i sp = _mm_set1_epi8(0x20);
+
+			while (end - p >= 16) {
+				__m128i v = _mm_loadu_si128((const __m128i *)p);
+				unsigned m = (unsigned)_mm_movemask_epi8(
+				    _mm_or_si128(_mm_or_si128(
+				    _mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+				    _mm_cmplt_epi8(v, sp)));
+
+				if (m != 0) {
+					p += __builtin_ctz(m);
+					goto special;
+				}
+				p += 16;
+			}
+		}
+#endif
+		while (end - p >= 8) {
+			uint64_t w, m;
+
+			memcpy(&w, p, 8);
+			m = special8(w) & HIGHS;
+			if (m != 0) {
+				p += __builtin_ctzll(m) >> 3;
+				break;
+			}
+			p += 8;
+		}
+		if (p == end) {
+			s->state = S_STR;
+			goto out;
+		}
+#ifdef __SSE2__
+special:
+#endif
+		c = *p;
+		if (c == '"') {
+			p++;
+			if (!s->in_key)
+				goto value_end;
+			if (s->capkey) {
+				const struct path_step *st =
+				    &s->path->steps[s->depth - 1];
+
+				key_add(s, s->kmark, p);
+				s->keyhit = s->capkey == 1 &&
+				    st->kind == PATH_NAME && integ_json_str_eq(
+				    (struct integ_json_span){ s->key.data,
+				    s->key.len }, st->name, st->namelen);
+				s->capkey = 0;
+			}
+			goto L_colon;
+		}
+		if (c == '\\') {
+			p++;
+			if (p == end || *p == 'u')
+				goto L_str_esc;
+			switch (*p) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p++;
+				continue;
+			}
+			FAIL("bad escape: backslash and", *p);
+		}
+		if (c < 0x80 && c >= 0x20) {
+			p++;
 			continue;
 		}
-		CHECK(text_end(s, e));
-		s->textend = OFF(p);
-		s->state = s->single ? S_DONE : S_TOP;
-		continue;
-
-	str:
-		/* inside a string body, at p */
-		for (;;) {
-			while (end - p >= 8) {
-				uint64_t w, m;
-
-				memcpy(&w, p, 8);
-				m = special8(w) & HIGHS;
-				if (m != 0) {
-					p += __builtin_ctzll(m) >> 3;
-					break;
-				}
-				p += 8;
-			}
-			if (p == end)
-				goto out;
-			c = *p;
-			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-				p++;
-				continue;
-			}
-			if (c == '"') {
-				p++;
-				if (s->in_key) {
-					s->state = S_COLON;
-					if (s->capkey) {
-						key_add(s, s->kmark, p);
-						s->keyhit = s->capkey == 1 &&
-						    s->path->steps[s->depth - 1].kind ==
-						    PATH_NAME && integ_json_str_eq(
-						    (struct integ_json_span){
-						    s->key.data, s->key.len },
-						    s->path->steps[s->depth - 1].name,
-						    s->path->steps[s->depth - 1].namelen);
-						s->capkey = 0;
-					}
-					break;
-				}
-				goto value_end;
-			}
-			if (c == '\\') {
-				p++;
-				if (p < end && *p != 'u' && *p != '\\' &&
-				    *p != '"' && *p != '/' && *p != 'b' &&
-				    *p != 'f' && *p != 'n' && *p != 'r' &&
-				    *p != 't')
-					FAIL("bad escape: backslash and", *p);
-				if (p < end && *p != 'u') {
-					p++;
-					continue;
-				}
-				s->state = S_STR_ESC;
-				break;
-			}
-			if (c < 0x20)
-				FAIL("control character in a string:", c);
-			/* UTF-8: shortest form, no surrogates, <= U+10FFFF */
-			if (c < 0xc2 || c > 0xf4)
-				FAIL("invalid UTF-8:", c);
-			if (c < 0xe0) {
-				s->sub = 1;
-				s->u8lo = 0x80;
-				s->u8hi = 0xbf;
-			} else if (c < 0xf0) {
-				s->sub = 2;
-				s->u8lo = c == 0xe0 ? 0xa0 : 0x80;
-				s->u8hi = c == 0xed ? 0x9f : 0xbf;
-			} else {
-				s->sub = 3;
-				s->u8lo = c == 0xf0 ? 0x90 : 0x80;
-				s->u8hi = c == 0xf4 ? 0x8f : 0xbf;
-			}
+		if (c < 0x20)
+			FAIL("control character in a string:", c);
+		/* UTF-8: shortest form, no surrogates, <= U+10FFFF */
+		if (c < 0xc2 || c > 0xf4)
+			FAIL("invalid UTF-8:", c);
+		if (c < 0xe0) {
+			s->sub = 1;
+			s->u8lo = 0x80;
+			s->u8hi = 0xbf;
+		} else if (c < 0xf0) {
+			s->sub = 2;
+			s->u8lo = c == 0xe0 ? 0xa0 : 0x80;
+			s->u8hi = c == 0xed ? 0x9f : 0xbf;
+		} else {
+			s->sub = 3;
+			s->u8lo = c == 0xf0 ? 0x90 : 0x80;
+			s->u8hi = c == 0xf4 ? 0x8f : 0xbf;
+		}
+		p++;
+		while (p < end && s->sub > 0) {
+			if (*p < s->u8lo || *p > s->u8hi)
+				FAIL("invalid UTF-8:", *p);
+			s->u8lo = 0x80;
+			s->u8hi = 0xbf;
+			s->sub--;
 			p++;
-			while (p < end && s->sub > 0) {
-				if (*p < s->u8lo || *p > s->u8hi)
-					FAIL("invalid UTF-8:", *p);
-				s->u8lo = 0x80;
-				s->u8hi = 0xbf;
-				s->sub--;
-				p++;
-			}
-			if (s->sub > 0) {
-				s->state = S_STR_UTF8;
-				break;
-			}
 		}
-		continue;
-
-	num:
-		/* inside a number, at p */
-		while (p < end) {
-			c = *p;
-			switch (s->sub) {
-			case N_MINUS:
-				if (c == '0')
-					s->sub = N_ZERO;
-				else if (c >= '1' && c <= '9')
-					s->sub = N_INT;
-				else
-					FAIL("expected a digit after '-', got", c);
-				p++;
-				continue;
-			case N_ZERO:
-			case N_INT:
-				if (c >= '0' && c <= '9') {
-					if (s->sub == N_ZERO)
-						FAIL("leading zero in a number:", c);
-					p++;
-					while (p < end && *p >= '0' && *p <= '9')
-						p++;
-					continue;
-				}
-				if (c == '.') {
-					s->sub = N_DOT;
-					p++;
-					continue;
-				}
-				if (c == 'e' || c == 'E') {
-					s->sub = N_E;
-					p++;
-					continue;
-				}
-				break;
-			case N_DOT:
-				if (c < '0' || c > '9')
-					FAIL("expected a digit after '.', got", c);
-				s->sub = N_FRAC;
-				p++;
-				continue;
-			case N_FRAC:
-				if (c >= '0' && c <= '9') {
-					p++;
-					while (p < end && *p >= '0' && *p <= '9')
-						p++;
-					continue;
-				}
-				if (c == 'e' || c == 'E') {
-					s->sub = N_E;
-					p++;
-					continue;
-				}
-				break;
-			case N_E:
-				if (c == '+' || c == '-') {
-					s->sub = N_ESIGN;
-					p++;
-					continue;
-				}
-				/* FALLTHROUGH */
-			case N_ESIGN:
-				if (c < '0' || c > '9')
-					FAIL("expected a digit in an exponent, got", c);
-				s->sub = N_EXP;
-				p++;
-				continue;
-			case N_EXP:
-				if (c >= '0' && c <= '9') {
-					p++;
-					while (p < end && *p >= '0' && *p <= '9')
-						p++;
-					continue;
-				}
-				break;
-			}
-			/* the number ended before c */
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    c == '.' || c == '+' || c == '-')
-				FAIL("invalid number at", c);
-			goto scalar_end;
-		}
-		continue;
+		if (s->sub > 0)
+			goto L_str_utf8;
 	}
+
+L_num:
+	/* inside a number, at p */
+	while (p < end) {
+		c = *p;
+		switch (s->sub) {
+		case N_MINUS:
+			if (c == '0')
+				s->sub = N_ZERO;
+			else if (c >= '1' && c <= '9')
+				s->sub = N_INT;
+			else
+				FAIL("expected a digit after '-', got", c);
+			p++;
+			continue;
+		case N_ZERO:
+		case N_INT:
+			if (c >= '0' && c <= '9') {
+				if (s->sub == N_ZERO)
+					FAIL("leading zero in a number:", c);
+				p++;
+				while (p < end && *p >= '0' && *p <= '9')
+					p++;
+				continue;
+			}
+			if (c == '.') {
+				s->sub = N_DOT;
+				p++;
+				continue;
+			}
+			if (c == 'e' || c == 'E') {
+				s->sub = N_E;
+				p++;
+				continue;
+			}
+			break;
+		case N_DOT:
+			if (c < '0' || c > '9')
+				FAIL("expected a digit after '.', got", c);
+			s->sub = N_FRAC;
+			p++;
+			continue;
+		case N_FRAC:
+			if (c >= '0' && c <= '9') {
+				p++;
+				while (p < end && *p >= '0' && *p <= '9')
+					p++;
+				continue;
+			}
+			if (c == 'e' || c == 'E') {
+				s->sub = N_E;
+				p++;
+				continue;
+			}
+			break;
+		case N_E:
+			if (c == '+' || c == '-') {
+				s->sub = N_ESIGN;
+				p++;
+				continue;
+			}
+			/* FALLTHROUGH */
+		case N_ESIGN:
+			if (c < '0' || c > '9')
+				FAIL("expected a digit in an exponent, got", c);
+			s->sub = N_EXP;
+			p++;
+			continue;
+		case N_EXP:
+			if (c >= '0' && c <= '9') {
+				p++;
+				while (p < end && *p >= '0' && *p <= '9')
+					p++;
+				continue;
+			}
+			break;
+		}
+		/* the number ended before c */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '.' || c == '+' || c == '-')
+			FAIL("invalid number at", c);
+		goto scalar_end;
+	}
+	s->state = S_NUM;
+	goto out;
+
 out:
 	if (rc == 0) {
 		if (s->emitting)
@@ -822,6 +884,8 @@ out:
 #undef OFF
 #undef FAIL
 #undef CHECK
+#undef AT
+#undef SKIPWS
 }
 
 /* The end of an input. */
@@ -929,7 +993,7 @@ integ_json_stream_new(const struct integ_path *path, size_t maxrec,
 		s->whole = 1;
 		s->recparent = 0;
 		s->nsteps = -1;
-		s->onpath = -1;
+		s->watch = -2;
 		return s;
 	}
 	s->nsteps = path->nsteps;
@@ -979,4 +1043,10 @@ integ_json_stream_end(struct integ_json_stream *s, struct integ_err *e)
 	if (rc == 0)
 		stream_restart(s);
 	return rc;
+}
+
+unsigned long long
+integ_json_stream_line(const struct integ_json_stream *s)
+{
+	return (unsigned long long)s->line;
 }

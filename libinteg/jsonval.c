@@ -580,19 +580,22 @@ equal(struct integ_json_span a, struct integ_json_span b, int depth)
 				return 0;
 		}
 	case INTEG_JSON_OBJECT:
-		if (integ_json_count(a) != integ_json_count(b))
-			return 0;
+		/* a repeated name counts once, with its last value */
 		integ_json_iter_init(&ia, a);
 		while (integ_json_iter_next(&ia, &ka, &va)) {
 			struct integ_json_span last;
 
-			/* a duplicate name counts once, with its last value */
 			if (!member_by_span(a, ka, &last) || last.p != va.p)
 				continue;
 			if (!member_by_span(b, ka, &vb) ||
 			    !equal(va, vb, depth + 1))
 				return 0;
 		}
+		/* and b has no name that a lacks */
+		integ_json_iter_init(&ib, b);
+		while (integ_json_iter_next(&ib, &ka, NULL))
+			if (!member_by_span(a, ka, &va))
+				return 0;
 		return 1;
 	case INTEG_JSON_INVALID:
 		return 0;

@@ -58,6 +58,11 @@ t 'buffer grows and refuses to pass its cap' '
 	expect_eq 5000 "$(tt-base buf 10000 "$big" | cut -d: -f1)"
 '
 
+t 'an empty buffer with room reserved is an empty string' '
+	expect_eq "0:" "$(tt-base buf 10)"
+	expect_eq "0:" "$(tt-base buf 10 "")"
+'
+
 t 'trailer is one escaped, masked line' '
 	tt-base trailer 75 "GET http://h/?t=tok: 503
 second line" tok >out

@@ -104,8 +104,8 @@ t '--strict: a missing or null path is an error' '
 	expect_eq 1 "$(cat out)"
 	set +e; printf "{\"r\":[1]}\n{\"r\":null}\n{\"r\":[2]}" | integ-extract --strict r >out 2>err; rc=$?; set -e
 	expect_eq 65 "$rc"
-	expect_grep "stdin: text 2: nothing at r (--strict)" err
-	expect_eq "$(printf "1\ninteg-error: 65 stdin: text 2: nothing at r (--strict)")" "$(cat out)"
+	expect_grep "stdin: line 2: text 2: nothing at r (--strict)" err
+	expect_eq "$(printf "1\ninteg-error: 65 stdin: line 2: text 2: nothing at r (--strict)")" "$(cat out)"
 '
 
 t '--jq runs a program on each text' '
@@ -174,6 +174,21 @@ t 'a closed stdout ends it quietly' '
 	set +e; integ-extract r in 2>err | head -n 1 >out; set -e
 	expect_eq 1 "$(cat out)"
 	expect_eq "" "$(cat err)"
+'
+
+t 'SIGTERM: what ended is written, then a trailer, exit 143' '
+	mkfifo fifo
+	integ-extract r <fifo >out 2>err &
+	pid=$!
+	exec 3>fifo
+	printf "{\"r\":[1,2]}\n{\"r\":[3," >&3
+	i=0; while [ $i -lt 20 ]; do sleep 0.02; i=$((i+1)); done
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	exec 3>&-
+	expect_eq 143 "$rc" "exit status"
+	printf "%s\n" 1 2 "integ-error: 143 stdin: interrupted by signal 15" >want
+	expect_same want out
 '
 
 t 'a full disk is 74' '

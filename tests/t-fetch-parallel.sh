@@ -42,11 +42,37 @@ t 'a failing URL: what came before it, then the trailer' '
 	sed -n 3p out | grep -q "^integ-error: 69 GET $MOCK_URL/bad: 404"
 '
 
-t 'a missing --urls-from file is 66; a bad URL in it is 64' '
+t 'a missing --urls-from file is 66; a bad URL in it is 65, with a trailer' '
 	expect_exit 66 integ-fetch --urls-from nonexistent >out 2>err
 	expect_grep "nonexistent" err
 	echo "ftp://x/" >list
-	expect_exit 64 integ-fetch --urls-from list >out 2>err
+	expect_exit 65 integ-fetch --urls-from list >out 2>err
+	grep -q "^integ-error: 65 " out
+	mock_start fetch-parallel
+	{ urls 3; echo "not a url"; } >list
+	expect_exit 65 integ-fetch --urls-from list >out 2>err
+	expect_eq 1 "$(wc -l <out | tr -d " ")"
+	grep -q "^integ-error: 65 " out
+	expect_exit 64 integ-fetch "ftp://x/" >out 2>err
+	test ! -s out
+'
+
+t '--urls-from: an upstream trailer ends the list and is passed on' '
+	mock_start fetch-parallel
+	{ urls 3; echo "integ-error: 75 GET x: gave up"; urls 4; } >list
+	expect_exit 75 integ-fetch --urls-from list >out 2>err
+	expect_eq 2 "$(wc -l <out | tr -d " ")"
+	expect_eq 3 "$(head -n 1 out | jq -r .u)"
+	expect_eq "integ-error: 75 GET x: gave up" "$(sed -n 2p out)"
+	expect_eq 1 "$(mock_log .path | wc -l | tr -d " ")"
+	test ! -s err
+'
+
+t '--urls-from: an empty list is nothing to do' '
+	: | integ-fetch --urls-from - >out 2>err
+	test ! -s out
+	test ! -s err
+	expect_exit 64 integ-fetch >out 2>err
 '
 
 done_testing

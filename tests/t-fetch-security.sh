@@ -14,7 +14,7 @@ export TOK OTHER
 two_servers() {
 	mock_start fetch-other
 	OTHER=$MOCK_URL OTHER_LOG=$MOCK_LOG
-	export OTHER
+	export OTHER OTHER_LOG
 	mock_start fetch-origin
 }
 

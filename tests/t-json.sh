@@ -138,6 +138,9 @@ t 'equality: numbers by exact value, objects in any order' '
 	expect_eq 1 "$(tt-json equal "{\"a\":1,\"b\":[true,null]}" "{\"b\":[true,null],\"a\":1.0}")"
 	expect_eq 0 "$(tt-json equal "{\"a\":1}" "{\"a\":1,\"b\":2}")"
 	expect_eq 0 "$(tt-json equal "[1,2]" "[2,1]")"
+	expect_eq 1 "$(tt-json equal "{\"a\":1,\"a\":2}" "{\"a\":2}")"
+	expect_eq 0 "$(tt-json equal "{\"a\":1,\"a\":2}" "{\"a\":2,\"b\":1}")"
+	expect_eq 0 "$(tt-json equal "{\"a\":2,\"b\":1}" "{\"a\":1,\"a\":2}")"
 	expect_eq 0 "$(tt-json equal "1" "\"1\"")"
 	expect_eq 0 "$(tt-json equal true false)"
 '
@@ -230,6 +233,16 @@ t 'streaming errors: position across lines and chunks, not a trailer' '
 	expect_grep "bad byte-order mark" out
 	printf "[]\357\273\277[]" | tt-json stream . 3 >out || :
 	expect_grep "column 3: expected a value, got byte 0xef" out
+'
+
+t 'streaming: a record past the cap is an error, in one chunk or many' '
+	printf "[\"abcdefgh\", \"abcdefghi\"]" >in
+	for n in 1 3 100; do
+		set +e; tt-json stream . $n 10 <in >out; rc=$?; set -e
+		expect_eq 65 "$rc"
+		printf "%s\n" "\"abcdefgh\"" "error 65: a record is larger than 10 bytes" >want
+		expect_same want out
+	done
 '
 
 done_testing

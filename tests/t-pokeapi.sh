@@ -4,7 +4,8 @@
 # discover, full reads in both protocols, failures and cancellation.
 . "$(dirname "$0")/lib.sh"
 
-STREAMS="pokemon berry type pokemon_details"
+# used inside the tests' bodies
+export STREAMS="pokemon berry type pokemon_details"
 
 # config [extra json members]: a config pointing at the mock.
 config() {

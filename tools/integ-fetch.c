@@ -344,7 +344,7 @@ main(int argc, char *argv[])
 		    "--records");
 
 	rc = integ_fetch_run(&o, stdout, &e);
-	if (rc != 0)
+	if (rc != 0 && e.msg[0] != '\0')	/* empty: an upstream trailer */
 		integ_log_err(&e);
 	free(o.headers);
 	free(o.queries);

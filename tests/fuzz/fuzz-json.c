@@ -109,6 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct out a, b;
 	int ra, rb, rv;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
 	rv = integ_json_validate(p, size, &v, &e);
 	ra = stream(p, size, 0, &a, &e);
 	rb = stream(p, size, size ? data[0] + 1u : 1u, &b, &e);

@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct integ_path *path;
 	struct integ_buf want, got;
 	char *text;
-	size_t dlen;
+	size_t dlen, off, k;
 	int rc;
 
 	if (nl == NULL)
@@ -91,8 +91,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 		sink.arg = &got;
+		/* fed in small chunks: keys and records cross their edges */
 		s = integ_json_stream_new(path, 0, &sink);
-		rc = integ_json_stream_feed(s, doc, dlen, NULL);
+		for (off = 0, rc = 0; off < dlen && rc == 0; off += k) {
+			k = 1 + (off * 7 + size) % 13;
+			if (k > dlen - off)
+				k = dlen - off;
+			rc = integ_json_stream_feed(s, doc + off, k, NULL);
+		}
 		if (rc == 0)
 			rc = integ_json_stream_end(s, NULL);
 		integ_json_stream_free(s);

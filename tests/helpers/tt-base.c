@@ -78,13 +78,14 @@ main(int argc, char *argv[])
 		struct integ_buf b;
 
 		integ_buf_init(&b, strtoul(argv[2], NULL, 10));
+		integ_buf_reserve(&b, 0);
 		for (i = 3; i < argc; i++) {
 			if (integ_buf_adds(&b, argv[i]) == -1) {
 				printf("error at %d: %s\n", i - 2, strerror(errno));
 				break;
 			}
 		}
-		printf("%zu:%s\n", b.len, b.data ? b.data : "");
+		printf("%zu:%s\n", b.len, b.data);
 		integ_buf_free(&b);
 	} else if (strcmp(argv[1], "trailer") == 0 && argc >= 4) {
 		for (i = 4; i < argc; i++)

@@ -15,8 +15,9 @@
  *   tt-json truthy             1 or 0
  *   tt-json member NAME        the member or "missing"
  *   tt-json path PATH          the value at PATH or "missing"
- *   tt-json stream PATH|- N    stream stdin in chunks of N bytes:
- *                              records, "#text FOUND", "#trailer CODE LINE"
+ *   tt-json stream PATH|- N [MAX]  stream stdin in chunks of N bytes
+ *                              (records up to MAX bytes): records,
+ *                              "#text FOUND", "#trailer CODE LINE"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ on_trailer(void *arg, int code, const char *line, size_t len)
 }
 
 static int
-stream(const char *path, size_t chunk)
+stream(const char *path, size_t chunk, size_t max)
 {
 	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL };
 	struct integ_json_stream *s;
@@ -86,7 +87,7 @@ stream(const char *path, size_t chunk)
 		return e.code;
 	}
 	in = slurp(&len);
-	s = integ_json_stream_new(pa, 0, &sink);
+	s = integ_json_stream_new(pa, max, &sink);
 	for (off = 0; off < len && rc == 0; off += n) {
 		n = len - off < chunk ? len - off : chunk;
 		rc = integ_json_stream_feed(s, in + off, n, &e);
@@ -116,8 +117,9 @@ main(int argc, char *argv[])
 	integ_log_init("tt-json", INTEG_LOG_WARN);
 	if (argc < 2)
 		return 64;
-	if (strcmp(argv[1], "stream") == 0 && argc == 4)
-		return stream(argv[2], strtoul(argv[3], NULL, 10));
+	if (strcmp(argv[1], "stream") == 0 && (argc == 4 || argc == 5))
+		return stream(argv[2], strtoul(argv[3], NULL, 10),
+		    argc == 5 ? strtoul(argv[4], NULL, 10) : 0);
 	if (strcmp(argv[1], "equal") == 0 && argc == 4) {
 		if (integ_json_validate(argv[2], strlen(argv[2]), &a, &e) != 0 ||
 		    integ_json_validate(argv[3], strlen(argv[3]), &b, &e) != 0) {
