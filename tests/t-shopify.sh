@@ -519,6 +519,13 @@ t 'Singer: a failure mid-stream leaves the last page'"'"'s state last for that s
 	if have_conformance; then check_singer --strict out; fi
 '
 
+t 'the README shows source-shopify spec first, as it is' '
+	source-shopify spec >out
+	sed -n "/^## source-shopify/,/^## /p" "$TOP/README.md" >section
+	expect_eq "\$ source-shopify spec" "$(grep -m 1 "^\\$ " section)"
+	grep -qxF -f out section
+'
+
 t 'usage errors exit 64; --help and --version answer' '
 	expect_exit 64 source-shopify 2>err
 	expect_grep "usage:" err
