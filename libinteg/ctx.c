@@ -129,6 +129,12 @@ integ_ctx_fail(struct integ_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+struct integ_err *
+integ_ctx_err(struct integ_ctx *ctx)
+{
+	return &ctx->err;
+}
+
 struct integ_request *
 integ_ctx_request_url(struct integ_ctx *ctx, const char *url)
 {

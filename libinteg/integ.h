@@ -1022,6 +1022,12 @@ struct integ_request *integ_ctx_request_url(struct integ_ctx *, const char *);
 /* Fail the stream with code and a message; returns code. */
 int	 integ_ctx_fail(struct integ_ctx *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * The run's error so far (code and message of the failure a library call
+ * just returned), to say more about it: integ_err_wrap(integ_ctx_err(ctx),
+ * code, "access_token refused").
+ */
+struct integ_err *integ_ctx_err(struct integ_ctx *);
 
 /* Paging modes for the calls below. */
 #define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
