@@ -1,7 +1,10 @@
 #!/bin/sh
 # bench/fetch.sh: integ-fetch following "next" through 1000 pages of 1000
 # records served by a local nginx (keep-alive) vs one curl process fetching
-# the same 1000 URLs over one connection vs a shell loop of curl + jq.
+# the same 1000 URLs over one connection vs a shell loop of curl + jq; and
+# on the same pages, source-pokeapi read (the pokemon stream, Airbyte) and
+# the tool pipeline integ-fetch | integ-extract | integ-emit --airbyte,
+# with their peak RSS.
 # Medians of RUNS runs (default 5; the shell loop, a minute a run:
 # LOOP_RUNS, default 1).
 # Prints a Markdown table; counts requests and TCP connections of an
@@ -45,7 +48,7 @@ done
 user=
 [ "$(id -u)" -ne 0 ] || user='user root;'
 sed -e "s|@DIR@|$work|g" -e "s|@ROOT@|$data|g" -e "s|@PORT@|$port|g" \
-    -e "s|@USER@|$user|" bench/nginx-fetch.conf >"$work/nginx.conf"
+    -e "s|@USER@|$user|" -e "s|@FIRST@|$first|" bench/nginx-fetch.conf >"$work/nginx.conf"
 rm -f "$work/nginx.pid"
 nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log"
 stop() { [ -s "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || :; }
@@ -72,6 +75,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 
 timed() { _t0=$(now); "$@" >/dev/null; _t1=$(now); awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", b - a }'; }
 
 run_integ() { "$BIN/integ-fetch" -s --next next "$base/$first"; }
+run_pipeline() {
+	"$BIN/integ-fetch" -s --next next "$base/$first" | "$BIN/integ-extract" results |
+	    "$BIN/integ-emit" --airbyte --stream pokemon --key name
+}
+printf '{"url":"%s","page_size":%s}\n' "$base" "$RECORDS" >"$work/config.json"
+printf '%s\n' '{"streams":[{"stream":{"name":"pokemon","json_schema":{},"supported_sync_modes":["full_refresh"]},"sync_mode":"full_refresh","destination_sync_mode":"overwrite"}]}' >"$work/catalog.json"
+run_connector() {
+	"$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json"
+}
 run_curl() { xargs curl -s --fail <"$urls"; }
 run_loop() {
 	_u=$base/$first
@@ -92,11 +104,21 @@ outpages=$(grep -c '^{' "$work/out")
 run_curl >/dev/null
 curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
 
-ti='' tc='' tl=''
+records=$(run_connector | grep -c '"type":"RECORD"')
+pipe_records=$(run_pipeline | grep -c '"type":"RECORD"')
+${CC:-cc} -O2 -o "$work/rusage" bench/rusage.c
+# peak RSS (KiB) of one run
+rss() { "$work/rusage" "$@" | cut -d' ' -f2; }
+rss_conn=$(rss "$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json")
+rss_fetch=$(rss "$BIN/integ-fetch" -s --next next "$base/$first")
+
+ti='' tc='' tl='' tn='' tp=''
 k=0
 while [ $k -lt "$RUNS" ]; do
 	ti="$ti $(timed run_integ)"
 	tc="$tc $(timed run_curl)"
+	tn="$tn $(timed run_connector)"
+	tp="$tp $(timed run_pipeline)"
 	k=$((k + 1))
 done
 k=0
@@ -105,7 +127,7 @@ while [ $k -lt "$LOOP_RUNS" ]; do
 	k=$((k + 1))
 done
 # shellcheck disable=SC2086
-mi=$(median $ti) mc=$(median $tc) ml=$(median $tl)
+mi=$(median $ti) mc=$(median $tc) ml=$(median $tl) mn=$(median $tn) mp=$(median $tp)
 rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", b / a }'; }
@@ -122,4 +144,17 @@ echo "| shell loop: curl + jq -r .next | $ml | $(rate "$ml") | $(mbs "$ml") | $(
 echo
 echo "integ-fetch run: $reqs requests for $outpages pages written, $conns TCP connection(s) (nginx access log, \$connection)."
 echo "Runs: integ-fetch$ti; curl$tc; shell loop$tl (seconds)."
+echo
+echo "### source-pokeapi read and the tool pipeline on the same pages"
+echo
+echo "| command | seconds | records/s | peak RSS | time vs curl (target) |"
+echo "|---|---|---|---|---|"
+recs() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+vs_curl() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "| curl, all $n URLs, one connection | $mc | - | - | 1.00x |"
+echo "| integ-fetch --next next | $mi | - | $((rss_fetch / 1024)) MiB | $(vs_curl "$mi" "$mc")x |"
+echo "| source-pokeapi read (pokemon, Airbyte) | $mn | $(recs "$records" "$mn") | $((rss_conn / 1024)) MiB | $(vs_curl "$mn" "$mc")x (<= 4x, < 32 MiB) |"
+echo "| integ-fetch \\| integ-extract \\| integ-emit --airbyte | $mp | $(recs "$pipe_records" "$mp") | - | $(vs_curl "$mp" "$mc")x (<= 5x) |"
+echo
+echo "Records: connector $records, pipeline $pipe_records. Runs: connector$tn; pipeline$tp (seconds)."
 

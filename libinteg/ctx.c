@@ -177,36 +177,63 @@ struct pages {
 	size_t			 nout;
 };
 
+struct each {
+	struct pages	*pg;
+	int		(*fn)(struct pages *, struct integ_json_span,
+			    struct integ_err *);
+	struct integ_err *e;
+	int		 code;
+};
+
+static int
+each_record(void *arg, const char *p, size_t len)
+{
+	struct each *a = arg;
+	struct integ_json_span v = { p, len };
+
+	return a->code = a->fn(a->pg, v, a->e);
+}
+
+/*
+ * The records at the path of a page, in one validating pass: the
+ * streaming scanner hands each over as it ends. A page that turns out
+ * malformed fails the stream after the records before the fault, and no
+ * STATE follows them.
+ */
 static int
 records_of(struct pages *pg, const struct integ_page *page,
-    int (*each)(struct pages *, struct integ_json_span, struct integ_err *),
+    int (*fn)(struct pages *, struct integ_json_span, struct integ_err *),
     struct integ_err *e)
 {
 	const struct integ_buf *body = &page->rs->body;
-	struct integ_json_span doc, at, el;
-	struct integ_json_iter it;
+	struct each a = { pg, fn, e, 0 };
+	struct integ_json_sink sink = { each_record, NULL, NULL, &a };
+	struct integ_json_stream *js;
 	int code;
 
-	if (integ_json_validate(body->data ? body->data : "", body->len, &doc,
-	    e) != 0)
+	js = integ_json_stream_new(pg->records, 0, &sink);
+	code = integ_json_stream_feed(js, body->data ? body->data : "",
+	    body->len, e);
+	if (code == 0)
+		code = integ_json_stream_end(js, e);
+	integ_json_stream_free(js);
+	if (a.code != 0)
+		return a.code;
+	if (code != 0)
 		return integ_err_wrap(e, INTEG_EXIT_PROTOCOL, "%s: not JSON",
 		    page->rs->url);
-	if (!integ_path_find(pg->records, doc, &at) ||
-	    integ_json_type(at) == INTEG_JSON_NULL)
-		return 0;
-	if (integ_json_type(at) != INTEG_JSON_ARRAY)
-		return each(pg, at, e);
-	integ_json_iter_init(&it, at);
-	while (integ_json_iter_next(&it, NULL, &el))
-		if ((code = each(pg, el, e)) != 0)
-			return code;
 	return 0;
 }
 
 static int
 emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 {
-	return integ_emit_record(pg->ctx->st, rec.p, rec.len, e);
+	/* the page was validated whole: do not scan the record again */
+	if (integ_json_type(rec) != INTEG_JSON_OBJECT)
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "a record that is "
+		    "not a JSON object but %s",
+		    integ_json_type_name(integ_json_type(rec)));
+	return integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
 }
 
 static int

@@ -622,6 +622,29 @@ publish(struct run *r, size_t j, size_t k, struct slot *s)
 	return stop ? INTEG_EXIT_FAIL : 0;
 }
 
+/*
+ * A walk may run ahead of the callback by WALK_AHEAD pages, no more:
+ * fetching is faster than parsing, and pages held without a bound would
+ * make memory grow with the size of the sync instead of a page.
+ */
+#define WALK_AHEAD	2
+
+static int
+wait_room(struct run *r, size_t j, size_t k)
+{
+	struct job *jb = &r->jobs[j];
+	int stop;
+
+	if (r->inline_)
+		return 0;
+	pthread_mutex_lock(&r->mu);
+	while (!r->stop && k + 1 >= jb->delivered + WALK_AHEAD)
+		pthread_cond_wait(&r->cv, &r->mu);
+	stop = r->stop;
+	pthread_mutex_unlock(&r->mu);
+	return stop ? INTEG_EXIT_FAIL : 0;
+}
+
 static long long
 page_value(const struct integ_pager *pg, long long per_page, long long k)
 {
@@ -760,6 +783,8 @@ spec:
 			break;
 		}
 		if (publish(r, j, (size_t)n, s) != 0 || stop || next == NULL)
+			break;
+		if (wait_room(r, j, (size_t)n) != 0)
 			break;
 		integ_request_free(rq);
 		rq = next;
