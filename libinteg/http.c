@@ -39,6 +39,8 @@ struct integ_http {
 	int			 cancel;
 	struct integ_http_stats	 st;
 	double			 scale;
+	char			*user_agent;	/* owned copies of o's strings */
+	char			*cacert;
 };
 
 void
@@ -86,6 +88,11 @@ integ_http_new(const struct integ_http_opts *o, struct integ_http **out,
 		integ_http_opts_init(&h->o);
 	if (h->o.max_body == 0)
 		h->o.max_body = INTEG_BUF_MAX_DEFAULT;
+	/* the caller's strings may not outlive this call: keep copies */
+	if (h->o.user_agent != NULL)
+		h->o.user_agent = h->user_agent = integ_xstrdup(h->o.user_agent);
+	if (h->o.cacert != NULL)
+		h->o.cacert = h->cacert = integ_xstrdup(h->o.cacert);
 	h->doer = integ_http_doer_curl;
 	h->scale = integ_timescale();
 	pthread_mutex_init(&h->mu, NULL);
@@ -121,6 +128,8 @@ integ_http_free(struct integ_http *h)
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_destroy(&h->shlock[i]);
 	pthread_mutex_destroy(&h->mu);
+	free(h->user_agent);
+	free(h->cacert);
 	free(h);
 	curl_global_cleanup();
 }

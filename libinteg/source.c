@@ -250,7 +250,7 @@ static int
 new_http(struct integ_ctx *ctx, struct integ_err *e)
 {
 	struct integ_http_opts o;
-	static char ua[128];	/* the client keeps the pointer */
+	char ua[128];
 	const char *url;
 	int code;
 
