@@ -121,21 +121,21 @@ bench: all
 demo: all
 	sh tests/demo.sh
 
-$(B)/integ.pc: Makefile
-	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
-	    'Name: integ' 'Description: HTTP/JSON APIs to Singer and Airbyte messages' \
-	    'Version: $(shell sed -n 's/^#define INTEG_VERSION "\(.*\)"/\1/p' libinteg/integ.h)' \
-	    'Requires.private: libcurl libbsd-overlay' \
-	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -linteg' \
-	    'Libs.private: -ljq -lonig -lpthread -lm' >$@
-
-install: all $(B)/integ.pc
+# integ.pc is written at install time, for the PREFIX of that install.
+# libinteg is a static library: what it links against is in Requires and
+# Libs, not in their .private forms.
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
 	install -m 755 $(TOOLS) $(CONNECTORS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)
 	install -m 644 libinteg/integ.h $(DESTDIR)$(INCDIR)
-	install -m 644 $(B)/integ.pc $(DESTDIR)$(PKGDIR)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))' \
+	    'includedir=$(patsubst $(PREFIX)%,$${prefix}%,$(INCDIR))' '' \
+	    'Name: integ' 'Description: HTTP/JSON APIs to Singer and Airbyte messages' \
+	    'Version: $(shell sed -n 's/^#define INTEG_VERSION "\(.*\)"/\1/p' libinteg/integ.h)' \
+	    'Requires: libcurl libbsd-overlay' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -linteg -ljq -lonig -lpthread -lm' \
+	    >$(DESTDIR)$(PKGDIR)/integ.pc
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 
