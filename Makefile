@@ -32,7 +32,7 @@ SCRIPTS	 = $(sort $(wildcard tests/*.sh tests/mock/*.sh examples/*.sh bench/*.sh
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: FORCE all check asan lint fuzz bench demo install uninstall clean helpers
+.PHONY: all check asan lint fuzz bench demo install uninstall clean helpers
 
 all: $(LIB_A) $(TOOLS) $(CONNECTORS)
 
@@ -43,17 +43,15 @@ $(B)/obj/%.o: %.c $(wildcard libinteg/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The archive is remade when a source file goes away, not only when one
-# changes: the object list is kept in a file that changes with it.
-$(B)/lib.list: FORCE
-	@mkdir -p $(@D)
-	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' >$@
+# changes: the object list is kept in a file, rewritten (at parse time)
+# only when the list differs.
+LIST_STAMP := $(shell mkdir -p $(B) && echo '$(LIB_OBJ)' | cmp -s - $(B)/lib.list || \
+	echo '$(LIB_OBJ)' >$(B)/lib.list)
 
 $(LIB_A): $(LIB_OBJ) $(B)/lib.list
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
-
-FORCE:
 
 $(B)/bin/%: $(B)/obj/tools/%.o $(LIB_A)
 	@mkdir -p $(@D)

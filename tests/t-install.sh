@@ -5,7 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 
 need make || skip_all 'no make'
+# relative to the top, as the Makefile itself names it
 B=${INTEG_BIN%/bin}
+B=${B#"$TOP"/}
 export B
 
 t 'install and uninstall with PREFIX and DESTDIR' '
