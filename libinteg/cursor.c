@@ -122,7 +122,7 @@ digits8(uint64_t x)
 }
 
 /* same_layout_utc's test on eight bytes at a time. */
-static int
+static inline int
 same_layout8(const char *a, const char *b)
 {
 	uint64_t x, y, dx, v;
@@ -156,7 +156,8 @@ same_layout_utc(struct integ_json_span a, struct integ_json_span b)
 		for (i = 1; i + 8 <= a.len - 1; i += 8)
 			if (!same_layout8(a.p + i, b.p + i))
 				return 0;
-		return same_layout8(a.p + a.len - 9, b.p + b.len - 9);
+		return i == a.len - 1 ||
+		    same_layout8(a.p + a.len - 9, b.p + b.len - 9);
 	}
 	for (i = 1; i < a.len - 1; i++) {
 		da = a.p[i] >= '0' && a.p[i] <= '9';

@@ -71,6 +71,7 @@ struct integ_emit_stream {
 	size_t			 nshapes;
 	size_t			 lasthit;
 	uint64_t		 uses;
+	struct integ_msg	 recmsg;	/* kind 0 until the first record */
 };
 
 struct integ_emitter {
@@ -481,7 +482,7 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
     struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
-	struct integ_msg m;
+	struct integ_msg *m;
 	int code;
 
 	if (!st->running) {
@@ -497,11 +498,15 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
 			return code;
 	}
 	tick(em);
-	msg_init(&m, em, st, INTEG_MSG_RECORD);
-	m.record = v;
+	/* the stream's record message, filled in once */
+	m = &st->recmsg;
+	if (m->kind != INTEG_MSG_RECORD)
+		msg_init(m, em, st, INTEG_MSG_RECORD);
+	m->now_ms = em->now_ms;
+	m->record = v;
 	st->since_state++;
 	st->written++;
-	return put(em, &m, e);
+	return put(em, m, e);
 }
 
 /* The schema is known: SCHEMA, then the records held back. */

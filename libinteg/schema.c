@@ -104,6 +104,43 @@ two(const char *p)
 	return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight bytes at p laid out as dmask (0x80 in each byte that must be an
+ * ASCII digit) and seps (every other byte as it must be).
+ */
+static int
+layout8(const char *p, uint64_t dmask, uint64_t seps)
+{
+	uint64_t w, t, d;
+
+	memcpy(&w, p, 8);
+	t = w & 0x7f7f7f7f7f7f7f7fULL;
+	d = (t + 0x5050505050505050ULL) & ~(t + 0x4646464646464646ULL) & ~w &
+	    0x8080808080808080ULL;
+	return d == dmask && (w & ~((dmask >> 7) * 0xff)) == seps;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" at s, in three overlapping words. */
+static int
+layout_secs(const char *s)
+{
+	return layout8(s, 0x0080800080808080ULL, 0x2d00002d00000000ULL) &&
+	    layout8(s + 8, 0x8080008080008080ULL, 0x00003a0000540000ULL) &&
+	    layout8(s + 11, 0x8080008080008080ULL, 0x00003a00003a0000ULL);
+}
+#else
+static int
+layout_secs(const char *s)
+{
+	return s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+	    s[16] == ':' && dig(s[0]) && dig(s[1]) && dig(s[2]) &&
+	    dig(s[3]) && dig(s[5]) && dig(s[6]) && dig(s[8]) && dig(s[9]) &&
+	    dig(s[11]) && dig(s[12]) && dig(s[14]) && dig(s[15]) &&
+	    dig(s[17]) && dig(s[18]);
+}
+#endif
+
 /*
  * The usual date-time, "YYYY-MM-DDTHH:MM:SS[.F...]Z" exactly, checked
  * here without the general parser (the same ranges): 1 or 0, or -1 when
@@ -117,12 +154,7 @@ datetime_usual(const char *s, size_t n)
 	int y, mo, d;
 	size_t i;
 
-	if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[n - 1] != 'Z' ||
-	    !dig(s[0]) || !dig(s[1]) || !dig(s[2]) || !dig(s[3]) ||
-	    !dig(s[5]) || !dig(s[6]) || !dig(s[8]) || !dig(s[9]) ||
-	    !dig(s[11]) || !dig(s[12]) || !dig(s[14]) || !dig(s[15]) ||
-	    !dig(s[17]) || !dig(s[18]))
+	if (n < 20 || s[n - 1] != 'Z' || !layout_secs(s))
 		return -1;
 	if (n > 20) {
 		if (n == 21 || s[19] != '.')
@@ -419,14 +451,28 @@ integ_schema_datetime_at(const char *p, const char *end)
 {
 	struct integ_json_span v;
 	const char *q;
+	int r;
 
 	if (p >= end || *p != '"')
 		return 0;
+	/*
+	 * The usual layout, without looking for the end first: its 'Z' and
+	 * the closing quote come right after the seconds and their fraction.
+	 */
+	if (end - p >= 22) {
+		q = p + 20;
+		if (*q == '.')
+			for (q++; q < end && dig(*q); q++)
+				;
+		if (q + 1 < end && q[0] == 'Z' && q[1] == '"') {
+			if (q + 2 - p > 64)
+				return 0;
+			if ((r = datetime_usual(p + 1, (size_t)(q - p - 1))) != -1)
+				return r;
+		}
+	}
 	/* the first quote ends it unless a backslash came first: then not one */
-	for (q = p + 1; q < end && *q != '"'; q++)
-		if (*q == '\\')
-			return 0;
-	if (q == end)
+	if ((q = memchr(p + 1, '"', (size_t)(end - p - 1))) == NULL)
 		return 0;
 	v.p = p;
 	v.len = (size_t)(q + 1 - p);
