@@ -467,7 +467,7 @@ integ_schema_datetime_at(const char *p, const char *end)
 		if (q + 1 < end && q[0] == 'Z' && q[1] == '"') {
 			if (q + 2 - p > 64)
 				return 0;
-			if ((r = datetime_usual(p + 1, (size_t)(q - p - 1))) != -1)
+			if ((r = datetime_usual(p + 1, (size_t)(q - p))) != -1)
 				return r;
 		}
 	}
