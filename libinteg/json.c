@@ -363,9 +363,10 @@ shape_close(struct integ_json_stream *s, unsigned c)
 	sh->text[sh->len++] = (char)c;
 }
 
-/* A member name ends before q (past its closing quote). */
+/* A member name ends before q (past its closing quote); the chunk at end. */
 static inline void
-shape_key(struct integ_json_stream *s, const unsigned char *q)
+shape_key(struct integ_json_stream *s, const unsigned char *q,
+    const unsigned char *end)
 {
 	struct json_shape *sh = s->shape;
 	const unsigned char *k = s->shkey;
@@ -382,8 +383,10 @@ shape_key(struct integ_json_stream *s, const unsigned char *q)
 		return;
 	}
 	d = sh->text + sh->len;
-	/* names are short: fixed-size copies that overlap, no call */
-	if (n >= 8 && n <= 16) {
+	/* names are short: fixed-size copies (text has room past the end) */
+	if (n <= 16 && end - k >= 16)
+		memcpy(d, k, 16);
+	else if (n >= 8 && n <= 16) {
 		memcpy(d, k, 8);
 		memcpy(d + n - 8, k + n - 8, 8);
 	} else if (n >= 4 && n < 8) {
@@ -816,7 +819,7 @@ special:
 			if (!s->in_key)
 				goto value_end;
 			if (shaping)
-				shape_key(s, p);
+				shape_key(s, p, end);
 			if (s->capkey) {
 				const struct path_step *st =
 				    &s->path->steps[s->depth - 1];

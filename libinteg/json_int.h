@@ -55,7 +55,7 @@ struct json_shape {
 	int		 ok;
 	size_t		 len;
 	size_t		 nvals;
-	char		 text[SHAPE_MAX];
+	char		 text[SHAPE_MAX + 16];	/* room for 16-byte copies */
 	uint32_t	 off[SHAPE_MAX];
 };
 
