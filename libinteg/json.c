@@ -167,9 +167,13 @@ stream_restart(struct integ_json_stream *s)
 	s->recparent = s->whole ? 0 : -1;
 	s->emitting = 0;
 	s->found = 0;
-	integ_buf_reset(&s->rec);
-	integ_buf_reset(&s->key);
-	integ_buf_reset(&s->trailer);
+	/* once a line with integ-emit: only what was used */
+	if (s->rec.len > 0)
+		integ_buf_reset(&s->rec);
+	if (s->key.len > 0)
+		integ_buf_reset(&s->key);
+	if (s->trailer.len > 0)
+		integ_buf_reset(&s->trailer);
 }
 
 /* Append [a, b) to the record. */
