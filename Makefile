@@ -28,7 +28,7 @@ CONNECTORS = $(patsubst connectors/%,$(B)/bin/source-%,$(CONN_DIRS))
 HELPERS	 = $(patsubst tests/helpers/%.c,$(B)/tests/%,$(sort $(wildcard tests/helpers/*.c)))
 FUZZERS	 = $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/*.c)))
 MAN	 = $(sort $(wildcard man/*.[1-9]))
-SCRIPTS	 = $(sort $(wildcard tests/*.sh tests/mock/*.sh examples/*.sh bench/*.sh)) .ci/run
+SCRIPTS	 = $(sort $(wildcard tests/*.sh tests/mock/*.sh examples/*.sh bench/*.sh connectors/*.sh)) .ci/run
 
 FUZZ_SECONDS ?= 20
 
@@ -63,11 +63,20 @@ $(B)/tests/%: $(B)/obj/tests/helpers/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(DEPS_LIBS)
 
-# A connector is every .c file in its folder (and what they generate).
+# A connector is every .c file in its folder, and its spec.json and
+# schemas/*.json compiled in by connectors/embed.sh.
 .SECONDEXPANSION:
-$(B)/bin/source-%: $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard connectors/$$*/*.c)) $(LIB_A)
+$(B)/bin/source-%: $$(foreach f,$$(wildcard connectors/$$*/*.c),$(B)/obj/$$(basename $$f).o) $(B)/obj/embed/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(DEPS_LIBS)
+
+$(B)/embed/%.c: $$(wildcard connectors/$$*/spec.json connectors/$$*/schemas/*.json) connectors/embed.sh
+	@mkdir -p $(@D)
+	sh connectors/embed.sh connectors/$* >$@
+
+$(B)/obj/embed/%.o: $(B)/embed/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 check: all helpers
 	INTEG_BIN=$(CURDIR)/$(B)/bin INTEG_HELPERS=$(CURDIR)/$(B)/tests \

@@ -108,10 +108,19 @@ bench_emit() {
 # and a 1 GiB single array: bench/extract.sh, fixtures by bench/gen.sh.
 bench_extract() { sh bench/extract.sh; }
 
+# ---- integ-fetch (issue 4) ---------------------------------------------
+# integ-fetch --next through 1000 pages of 1000 records on a local nginx
+# (keep-alive) vs one curl process over one connection vs a curl + jq
+# loop; requests and TCP connections counted. bench/fetch.sh has it all.
+bench_fetch() {
+	INTEG_BIN=$BIN sh bench/fetch.sh
+}
+
 # ---- run ---------------------------------------------------------------
 case "${1:-all}" in
 extract) bench_extract ;;
 emit)	bench_emit ;;
-all)	bench_extract && bench_emit ;;
-*)	echo "usage: bench/run.sh [all|extract|emit]" >&2; exit 64 ;;
+fetch)	bench_fetch ;;
+all)	bench_extract && bench_emit; bench_fetch ;;
+*)	echo "usage: bench/run.sh [all|extract|emit|fetch]" >&2; exit 64 ;;
 esac

@@ -452,7 +452,14 @@ integ_emit_stream_begin(struct integ_emitter *em,
 			return integ_errf(e, INTEG_EXIT_DATA, "%s: the schema "
 			    "is not a JSON object schema", spec->name);
 		}
-		st->given = integ_xstrndup(sv.p, sv.len);
+		{
+			struct integ_buf c;
+
+			/* a pretty schema file must not break the line */
+			integ_buf_init(&c, 0);
+			integ_json_compact(sv, &c);
+			st->given = integ_buf_take(&c);
+		}
 	} else {
 		st->schema = integ_schema_new();
 		/* Singer wants keys and bookmarks among the properties */

@@ -18,6 +18,21 @@ integ_errf(struct integ_err *e, int code, const char *fmt, ...)
 	return code;
 }
 
+int
+integ_err_wrap(struct integ_err *e, int code, const char *fmt, ...)
+{
+	char what[256], why[sizeof(e->msg)];
+	va_list ap;
+
+	if (e == NULL)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	strlcpy(why, e->msg, sizeof(why));
+	return integ_errf(e, code, "%s: %s", what, why);
+}
+
 void
 integ_err_clear(struct integ_err *e)
 {

@@ -60,6 +60,9 @@ struct integ_err {
 /* Fill e (which may be NULL) and return code, for `return integ_errf(...)`. */
 int	 integ_errf(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Put "what: " before e's message (what from the format); return code. */
+int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
 
 /*
@@ -381,6 +384,263 @@ int	 integ_extract_finish(struct integ_extract *, int, const char *,
 
 /* ==== http (http.c, fetch.c, paginate.c) ==== */
 
+/*
+ * HTTP for tools and connectors. Objects:
+ *
+ * - struct integ_http, the client: one connection pool (keep-alive,
+ *   HTTP/2 over TLS where offered), one request budget (--rate and the
+ *   servers' rate-limit resets), the retry policy, the origins trusted
+ *   with credentials, and the doer that performs one exchange.
+ * - struct integ_request: a URL, headers and query parameters; each
+ *   header or query value may be marked secret (sent only to trusted
+ *   origins, masked everywhere).
+ * - struct integ_response: status, headers, body of one answer.
+ * - struct integ_pager: a pagination mode; integ_paginate() runs it over
+ *   one or many requests and hands complete pages, in order, to a
+ *   callback on the calling thread while worker threads fetch ahead.
+ *
+ * Waits (backoff, Retry-After, rate limits) are multiplied by the
+ * environment variable INTEG_TEST_TIMESCALE when it is set.
+ */
+
+struct integ_http;
+struct integ_request;
+
+struct integ_header {
+	char	*name;
+	char	*value;
+};
+
+struct integ_response {
+	long		 status;
+	char		*url;		/* the URL that answered */
+	struct integ_header *hdrs;	/* in order received; names as sent */
+	size_t		 nhdrs;
+	struct integ_buf body;
+	int		 http_version;	/* 10, 11, 20, 30; 0 unknown */
+	size_t		 streamed;	/* bytes written to the stream sink */
+};
+
+void	 integ_response_init(struct integ_response *, size_t);
+void	 integ_response_reset(struct integ_response *);
+void	 integ_response_free(struct integ_response *);
+int	 integ_response_add_header(struct integ_response *, const char *,
+	    size_t, const char *, size_t);
+/* The first header of that name (any case), or NULL. */
+const char *integ_response_header(const struct integ_response *,
+	    const char *);
+
+struct integ_http_opts {
+	int		 retries;		/* 5 */
+	double		 retry_max_time;	/* 300 s: all waits of one request */
+	double		 connect_timeout;	/* 10 s */
+	double		 stall_timeout;		/* 60 s without progress */
+	double		 max_time;		/* 0: no bound on one exchange */
+	double		 rate;			/* requests per second; 0: none */
+	size_t		 max_body;		/* 256 MiB */
+	int		 max_redirects;		/* 10 */
+	const char	*cacert;		/* an extra CA file */
+	int		 insecure;		/* no TLS verification (warned) */
+	FILE		*stream;		/* write 2xx bodies here as they come */
+	const char	*user_agent;
+};
+
+void	 integ_http_opts_init(struct integ_http_opts *);
+
+/*
+ * The injection point: performs one exchange (no retries, no redirects)
+ * of a prepared request (absolute URL, the headers to send) and fills
+ * the response. Returns 0 when an answer arrived, whatever its status;
+ * INTEG_EXIT_TEMPFAIL for a failure worth retrying (connection, stall,
+ * timeout, broken transfer); any other status is final. May be called
+ * from several threads at once (integ_paginate with parallel > 1).
+ */
+typedef int	integ_http_doer_fn(void *, struct integ_http *,
+		    const struct integ_request *, struct integ_response *,
+		    struct integ_err *);
+
+int	 integ_http_new(const struct integ_http_opts *, struct integ_http **,
+	    struct integ_err *);
+void	 integ_http_free(struct integ_http *);
+/* Replace the doer (NULL restores libcurl's). Set before any request. */
+void	 integ_http_set_doer(struct integ_http *, integ_http_doer_fn *,
+	    void *);
+/* The libcurl doer, for a doer that wraps it (arg unused). */
+int	 integ_http_doer_curl(void *, struct integ_http *,
+	    const struct integ_request *, struct integ_response *,
+	    struct integ_err *);
+/* Credentials (secret values) go only to origins trusted here. */
+int	 integ_http_trust(struct integ_http *, const char *,
+	    struct integ_err *);
+int	 integ_http_trusted(const struct integ_http *, const char *);
+/* Ask every transfer and wait to end (INTEG_EXIT_FAIL) soon. */
+void	 integ_http_cancel(struct integ_http *);
+/* Counters for progress lines. */
+struct integ_http_stats {
+	unsigned long	 requests;
+	unsigned long	 retries;
+	unsigned long long bytes;
+};
+void	 integ_http_stats(struct integ_http *, struct integ_http_stats *);
+
+/*
+ * One request done whole: the request budget, the doer, retries with
+ * backoff and Retry-After, redirects (at most max_redirects, http and
+ * https only, secrets dropped for untrusted origins). 0 with a 2xx
+ * response; otherwise the exit status of DESIGN.md's table with e
+ * naming the URL, the status and the first bytes of the body.
+ */
+int	 integ_http_get(struct integ_http *, const struct integ_request *,
+	    struct integ_response *, struct integ_err *);
+
+/*
+ * Requests. URLs must be absolute http or https (else INTEG_EXIT_USAGE).
+ * Query parameters are added to any query already in the URL; a
+ * parameter set again replaces the earlier one of that name.
+ */
+int	 integ_request_new(const char *, struct integ_request **,
+	    struct integ_err *);
+struct integ_request *integ_request_dup(const struct integ_request *);
+void	 integ_request_free(struct integ_request *);
+int	 integ_request_set_url(struct integ_request *, const char *,
+	    struct integ_err *);
+/* The URL without the parameters added by integ_request_query. */
+const char *integ_request_url(const struct integ_request *);
+/* Secret values are registered with integ_secret_add. */
+void	 integ_request_header(struct integ_request *, const char *,
+	    const char *, int);
+void	 integ_request_query(struct integ_request *, const char *,
+	    const char *, int);
+/* "Name: value" and "name=value", ${VAR} expanded (secret); 64 or 78. */
+int	 integ_request_header_arg(struct integ_request *, const char *,
+	    struct integ_err *);
+int	 integ_request_query_arg(struct integ_request *, const char *,
+	    struct integ_err *);
+/*
+ * The request as sent to url's origin: the full URL (query added) and
+ * the headers, without any secret value when the origin is not trusted.
+ * For doers: the prepared request's full URL and its headers.
+ */
+const char *integ_request_full_url(const struct integ_request *);
+size_t	 integ_request_nheaders(const struct integ_request *);
+const char *integ_request_header_name(const struct integ_request *, size_t);
+const char *integ_request_header_value(const struct integ_request *, size_t);
+
+/*
+ * ${VAR} expansion from the environment: every expanded value is a
+ * secret (registered); an unset VAR is INTEG_EXIT_CONFIG. *secret tells
+ * whether anything was expanded.
+ */
+int	 integ_expand_env(const char *, char **, int *, struct integ_err *);
+
+/* URLs (url.c). */
+/* Resolve ref against base (NULL: ref absolute); http/https only (76). */
+int	 integ_url_resolve(const char *, const char *, char **,
+	    struct integ_err *);
+/* "scheme://host:port" in lower case with the default port; -1 bad. */
+int	 integ_url_origin(const char *, char *, size_t);
+int	 integ_url_same_origin(const char *, const char *);
+/* A new URL with query parameter name set (replacing) to value. */
+int	 integ_url_query_set(const char *, const char *, const char *,
+	    char **, struct integ_err *);
+/* Append s percent-encoded (RFC 3986 unreserved kept). */
+int	 integ_url_encode(struct integ_buf *, const char *, size_t);
+
+/* Link headers (link.c): the target of rel (e.g. "next"); 1 found. */
+int	 integ_link_find(const char *, const char *, struct integ_buf *);
+
+/* Waits (retry.c). */
+/* Retry-After as seconds from now (delta, fraction or HTTP-date); -1 bad. */
+double	 integ_retry_after(const char *, double);
+/*
+ * Seconds until a rate-limit window resets when a response says none
+ * remain (X-RateLimit-Remaining / RateLimit-Remaining 0 with
+ * X-RateLimit-Reset epoch seconds or RateLimit-Reset delta seconds);
+ * -1 when it does not say so.
+ */
+double	 integ_ratelimit_wait(const struct integ_response *, double);
+/* Exponential backoff with full jitter for attempt n (0-based). */
+double	 integ_backoff(int);
+/* INTEG_TEST_TIMESCALE, or 1. */
+double	 integ_timescale(void);
+/* Monotonic seconds. */
+double	 integ_now(void);
+
+/* Pagination (paginate.c). */
+enum integ_page_mode {
+	INTEG_PAGE_NONE = 0,
+	INTEG_PAGE_NEXT,	/* URL at path */
+	INTEG_PAGE_LINK,	/* Link: rel="next" */
+	INTEG_PAGE_CURSOR,	/* param = value at path */
+	INTEG_PAGE_OFFSET,	/* param = start, start + limit, ... */
+	INTEG_PAGE_NUMBER	/* param = start, start + 1, ... */
+};
+
+struct integ_pager_opts {
+	enum integ_page_mode mode;
+	const char	*path;		/* NEXT, CURSOR */
+	const char	*param;		/* CURSOR, OFFSET, NUMBER */
+	long long	 start;		/* OFFSET (0), NUMBER (1) */
+	int		 has_start;
+	const char	*has_more;	/* CURSOR: stop when false */
+	const char	*limit_param;	/* OFFSET, NUMBER: page size */
+	long long	 limit;
+	const char	*records;	/* OFFSET, NUMBER (required); counted */
+	const char	*total;		/* OFFSET, NUMBER: total records */
+	long long	 max_pages;	/* per request; 0: no bound */
+	int		 parallel;	/* requests or pages at once (4) */
+	int		 json;		/* validate every body whole (else --next
+					   with plain names reads only what it needs) */
+};
+
+struct integ_pager;
+
+/* Compiles the paths: INTEG_EXIT_USAGE when they are bad or missing. */
+int	 integ_pager_new(const struct integ_pager_opts *, struct integ_pager **,
+	    struct integ_err *);
+void	 integ_pager_free(struct integ_pager *);
+
+struct integ_page {
+	size_t		 job;		/* index of the first request */
+	long long	 n;		/* page number within it, from 0 */
+	const struct integ_response *rs;
+	long long	 records;	/* count at the records path, or -1 */
+};
+
+/* Return 0 to go on; anything else stops integ_paginate with it. */
+typedef int	integ_page_fn(void *, const struct integ_page *,
+		    struct integ_err *);
+
+/*
+ * Fetch and paginate each of the n requests, up to parallel at once;
+ * pages reach fn complete, in request and page order, on the calling
+ * thread. Stops at the first failure (after the pages before it).
+ */
+int	 integ_paginate(struct integ_http *, struct integ_pager *,
+	    struct integ_request *const *, size_t, integ_page_fn *, void *,
+	    struct integ_err *);
+
+/* The integ-fetch tool (fetch.c). */
+struct integ_fetch_opts {
+	struct integ_http_opts	 http;
+	struct integ_pager_opts	 pager;
+	char			**headers;	/* "Name: value" */
+	size_t			 nheaders;
+	char			**queries;	/* "name=value" */
+	size_t			 nqueries;
+	char			**urls;
+	size_t			 nurls;
+	const char		*urls_from;	/* file or "-" */
+	int			 meta;
+	int			 silent;
+	int			 verbose;
+};
+
+void	 integ_fetch_opts_init(struct integ_fetch_opts *);
+/* Run integ-fetch, writing to out; the trailer on failure. */
+int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
+	    struct integ_err *);
+
 /* ==== emit (emit.c, format_*.c, schema.c) ==== */
 
 /*
@@ -687,5 +947,114 @@ int	 integ_atomic_write(const char *, const void *, size_t,
 	    struct integ_err *);
 
 /* ==== connectors (source.c, config.c) ==== */
+
+/*
+ * A config checked against a spec's connectionSpecification (the JSON
+ * Schema subset of DESIGN.md). 0, or INTEG_EXIT_CONFIG with the field
+ * named in e ("auth.kind: required field missing").
+ */
+int	 integ_config_validate(struct integ_json_span, struct integ_json_span,
+	    struct integ_err *);
+/* Register every airbyte_secret field's value as a secret; how many. */
+int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
+
+/*
+ * Connectors. A source is a table of streams; integ_main() gives it the
+ * Airbyte command line (spec, check, discover, read) and the Singer one
+ * (--config, --discover, --catalog/--properties, --state). A stream's run
+ * function says only what is particular to its API:
+ *
+ *	static int
+ *	orders(struct integ_ctx *ctx)
+ *	{
+ *		struct integ_request *rq = integ_ctx_request(ctx, "orders.json");
+ *
+ *		integ_request_query(rq, "status", "any", 0);
+ *		integ_request_query(rq, "updated_at_min",
+ *		    integ_bookmark(ctx, integ_config(ctx, "start_date")), 0);
+ *		return integ_emit_pages(ctx, rq, INTEG_LINK, "orders");
+ *	}
+ *
+ * Paging, retries, rate limits, state, framing, logging and both command
+ * lines come from the library. Run functions return 0 or an exit status
+ * (the library's errors already say why; integ_ctx_fail says it for the
+ * connector's own).
+ */
+struct integ_ctx;
+typedef int	integ_run_fn(struct integ_ctx *);
+
+struct integ_stream {
+	const char	*name;
+	const char	*schema;	/* JSON Schema text, compiled in */
+	const char	*key;		/* primary key field, or NULL */
+	const char	*cursor;	/* replication key; NULL: full refresh */
+	int		 sorted;	/* ascending by cursor: STATE every page */
+	integ_run_fn	*run;
+};
+
+struct integ_source {
+	const char	*name;		/* the binary is source-NAME */
+	const char	*version;
+	const char	*docs;		/* documentationUrl */
+	const char	*spec;		/* connectionSpecification, JSON text */
+	const struct integ_stream *streams;	/* ends with { 0 } */
+	/* NULL: check reads the first page of the first stream */
+	integ_run_fn	*check;
+	/* NULL, or once before any request (install a doer, say) */
+	integ_run_fn	*init;
+};
+
+int	 integ_main(const struct integ_source *, int, char *[]);
+
+/* A config value as text (a string decoded), the spec's default, or NULL. */
+const char *integ_config(struct integ_ctx *, const char *);
+long long integ_config_int(struct integ_ctx *, const char *, long long);
+/* The stream's bookmark as text (a string decoded), or dflt. */
+const char *integ_bookmark(struct integ_ctx *, const char *);
+const struct integ_stream *integ_ctx_stream(struct integ_ctx *);
+struct integ_http *integ_ctx_http(struct integ_ctx *);
+/* Is this run a check (one page is enough, nothing is emitted)? */
+int	 integ_ctx_checking(struct integ_ctx *);
+/* Config "url" + "/" + path; owned by the context, freed after the run. */
+struct integ_request *integ_ctx_request(struct integ_ctx *, const char *);
+/* The same for an absolute URL (a child of a listed record, say). */
+struct integ_request *integ_ctx_request_url(struct integ_ctx *, const char *);
+/* Fail the stream with code and a message; returns code. */
+int	 integ_ctx_fail(struct integ_ctx *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/*
+ * The run's error so far (code and message of the failure a library call
+ * just returned), to say more about it: integ_err_wrap(integ_ctx_err(ctx),
+ * code, "access_token refused").
+ */
+struct integ_err *integ_ctx_err(struct integ_ctx *);
+
+/* Paging modes for the calls below. */
+#define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
+#define INTEG_NEXT(p)	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NEXT, .path = (p), .json = 1 })
+#define INTEG_LINK	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_LINK, .json = 1 })
+
+/*
+ * Fetch every page of the request(s) and emit the records found at path
+ * in each (an array's elements, or the value itself; "." for the whole
+ * body). With the stream's cursor and sorted, a STATE follows each page.
+ * Several requests run up to "parallel" at once (the pager's, else the
+ * config's "concurrency", else 4), records still in request order.
+ */
+int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
+	    const struct integ_pager_opts *, const char *);
+int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
+	    size_t, const struct integ_pager_opts *, const char *);
+/* The same for absolute URLs (the children of a list, say). */
+int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
+	    const struct integ_pager_opts *, const char *);
+/*
+ * Parent-child: the strings at field (a path) of every record at path on
+ * every page, in order. *out is an array of n strings, freed with the
+ * context.
+ */
+int	 integ_collect(struct integ_ctx *, struct integ_request *,
+	    const struct integ_pager_opts *, const char *, const char *,
+	    char ***, size_t *);
 
 #endif /* INTEG_H */

@@ -51,10 +51,12 @@ t 'inference: keys and the replication key are properties even if no record has 
 	:
 '
 
-t '--schema FILE is written as given and not inferred' '
-	echo "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}, \"additionalProperties\": true}" >s.json
+t '--schema FILE is written as given, compacted, and not inferred' '
+	printf "%s\n" "{\"type\":\"object\"," "  \"properties\": {\"id\": {\"type\":\"integer\"}}," \
+	    "  \"additionalProperties\": true}" >s.json
 	printf "%s\n" "{\"id\":1}" | integ-emit --singer --schema s.json --key id >out
-	expect_grep "\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}, \"additionalProperties\": true}" out
+	expect_eq 3 "$(wc -l <out | tr -d " ")" "lines: SCHEMA, RECORD, STATE"
+	expect_grep "\"schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}},\"additionalProperties\":true}" out
 '
 
 t '--schema: not an object schema is 65; a missing file is 66' '

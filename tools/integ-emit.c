@@ -14,16 +14,17 @@
 #define MAXKEYS	64
 
 static void
-usage(void)
+usage(int code)
 {
-	fprintf(stderr, "usage: %s (--singer | --airbyte | --jsonl | "
+	/* asked for (--help): stdout and success; else a usage error */
+	fprintf(code == 0 ? stdout : stderr, "usage: %s (--singer | --airbyte | --jsonl | "
 	    "--format NAME | --format-jq FILTER)\n"
 	    "\t[--stream NAME] [--namespace NS] [--key FIELD]... "
 	    "[--replication-key FIELD]\n"
 	    "\t[--schema FILE | --infer N] [--catalog-out FILE] "
 	    "[--state FILE]\n"
 	    "\t[--sorted --state-every N]\n", integ_progname());
-	exit(INTEG_EXIT_USAGE);
+	exit(code);
 }
 
 int
@@ -93,7 +94,7 @@ main(int argc, char *argv[])
 			if (errstr != NULL) {
 				integ_log(INTEG_LOG_ERROR, "--infer %s: %s",
 				    optarg, errstr);
-				usage();
+				usage(INTEG_EXIT_USAGE);
 			}
 			break;
 		case O_JSONL:
@@ -105,7 +106,7 @@ main(int argc, char *argv[])
 			if (nkeys == MAXKEYS) {
 				integ_log(INTEG_LOG_ERROR, "more than %d --key",
 				    MAXKEYS);
-				usage();
+				usage(INTEG_EXIT_USAGE);
 			}
 			keys[nkeys++] = optarg;
 			break;
@@ -134,7 +135,7 @@ main(int argc, char *argv[])
 			if (errstr != NULL) {
 				integ_log(INTEG_LOG_ERROR, "--state-every %s: %s",
 				    optarg, errstr);
-				usage();
+				usage(INTEG_EXIT_USAGE);
 			}
 			break;
 		case O_STREAM:
@@ -144,25 +145,27 @@ main(int argc, char *argv[])
 			printf("integ-emit " INTEG_VERSION "\n");
 			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
 		case 'h':
+			usage(0);
+			break;
 		default:
-			usage();
+			usage(INTEG_EXIT_USAGE);
 		}
 	}
 	if (optind != argc || nfmt != 1) {
 		if (nfmt > 1)
 			integ_log(INTEG_LOG_ERROR, "choose one format");
-		usage();
+		usage(INTEG_EXIT_USAGE);
 	}
 	if (every > 0 && spec.cursor == NULL) {
 		integ_log(INTEG_LOG_ERROR, "--state-every needs "
 		    "--replication-key");
-		usage();
+		usage(INTEG_EXIT_USAGE);
 	}
 	if (every > 0 && !sorted) {
 		integ_log(INTEG_LOG_ERROR, "--state-every needs --sorted: a "
 		    "STATE mid-stream is only safe when the input is ascending "
 		    "by the cursor");
-		usage();
+		usage(INTEG_EXIT_USAGE);
 	}
 	spec.keys = keys;
 	spec.nkeys = nkeys;

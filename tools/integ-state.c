@@ -11,14 +11,15 @@
 #include "integ.h"
 
 static void
-usage(void)
+usage(int code)
 {
-	fprintf(stderr, "usage: %s get FILE STREAM KEY [--default V]\n"
+	/* asked for (--help): stdout and success; else a usage error */
+	fprintf(code == 0 ? stdout : stderr, "usage: %s get FILE STREAM KEY [--default V]\n"
 	    "       %s set FILE STREAM KEY VALUE [--to singer|airbyte]\n"
 	    "       %s convert --to singer|airbyte FILE\n"
 	    "       %s save FILE\n", integ_progname(), integ_progname(),
 	    integ_progname(), integ_progname());
-	exit(INTEG_EXIT_USAGE);
+	exit(code);
 }
 
 /* Print a value: a string raw (as jq -r), anything else as JSON. */
@@ -61,12 +62,15 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("integ-state " INTEG_VERSION "\n");
 			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+		case 'h':
+			usage(0);
+			break;
 		default:
-			usage();
+			usage(INTEG_EXIT_USAGE);
 		}
 	}
 	if (optind >= argc)
-		usage();
+		usage(INTEG_EXIT_USAGE);
 	/* options may follow the command: parse again from it */
 	argc -= optind;
 	argv += optind;
@@ -83,13 +87,13 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "airbyte") == 0)
 				to = INTEG_PROTO_AIRBYTE;
 			else
-				usage();
+				usage(INTEG_EXIT_USAGE);
 			break;
 		case 'V':
 			printf("integ-state " INTEG_VERSION "\n");
 			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
 		default:
-			usage();
+			usage(INTEG_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
@@ -137,7 +141,7 @@ main(int argc, char *argv[])
 			integ_log_err(&e);
 	} else {
 		integ_state_free(s);
-		usage();
+		usage(INTEG_EXIT_USAGE);
 	}
 	integ_state_free(s);
 	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)

@@ -556,6 +556,8 @@ class Shopify(Dataset):
 
 
 KINDS = {k.name: k for k in (PokeAPI, Shopify)}
+from datasets_examples import GitHub, Stripe  # noqa: E402 (examples/)
+KINDS.update((k.name, k) for k in (GitHub, Stripe))
 
 
 def make(name, opts, base_url, basedir):

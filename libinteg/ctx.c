@@ -1,0 +1,343 @@
+/*
+ * ctx.c: what a connector's run function is handed. It reads the config
+ * and the stream's bookmark, builds requests against the config's url,
+ * and turns pages into records on the stream's emitter.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+#include "source_int.h"
+
+#define PARALLEL_DEFAULT	4
+
+char *
+integ_ctx_keep(struct integ_ctx *ctx, char *s)
+{
+	ctx->strs = integ_xreallocarray(ctx->strs, ctx->nstrs + 1,
+	    sizeof(*ctx->strs));
+	ctx->strs[ctx->nstrs++] = s;
+	return s;
+}
+
+void
+integ_ctx_reset(struct integ_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nrqs; i++)
+		integ_request_free(ctx->rqs[i]);
+	for (i = 0; i < ctx->nstrs; i++)
+		free(ctx->strs[i]);
+	free(ctx->rqs);
+	free(ctx->strs);
+	ctx->rqs = NULL;
+	ctx->strs = NULL;
+	ctx->nrqs = ctx->nstrs = 0;
+	integ_err_clear(&ctx->err);
+}
+
+/* A JSON value as text: strings decoded, anything else as written. */
+static const char *
+valuetext(struct integ_ctx *ctx, struct integ_json_span v)
+{
+	struct integ_buf b;
+
+	if (integ_json_type(v) == INTEG_JSON_NULL)
+		return NULL;
+	integ_buf_init(&b, 0);
+	if (integ_json_type(v) != INTEG_JSON_STRING ||
+	    integ_json_str_decode(v, &b) == -1) {
+		integ_buf_reset(&b);
+		integ_buf_add(&b, v.p, v.len);
+	}
+	if (b.data == NULL)
+		integ_buf_adds(&b, "");
+	return integ_ctx_keep(ctx, integ_buf_take(&b));
+}
+
+const char *
+integ_config(struct integ_ctx *ctx, const char *name)
+{
+	struct integ_json_span v, props, prop;
+
+	if (integ_json_member(ctx->config, name, &v))
+		return valuetext(ctx, v);
+	if (integ_json_member(ctx->spec, "properties", &props) &&
+	    integ_json_member(props, name, &prop) &&
+	    integ_json_member(prop, "default", &v))
+		return valuetext(ctx, v);
+	return NULL;
+}
+
+long long
+integ_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
+{
+	const char *s = integ_config(ctx, name), *errstr;
+	long long n;
+
+	if (s == NULL)
+		return dflt;
+	n = strtonum(s, -1000000000LL, 1000000000LL, &errstr);
+	return errstr == NULL ? n : dflt;
+}
+
+const char *
+integ_bookmark(struct integ_ctx *ctx, const char *dflt)
+{
+	struct integ_json_span v;
+	const char *s;
+
+	if (!ctx->incremental || ctx->stream == NULL ||
+	    ctx->stream->cursor == NULL || ctx->state == NULL)
+		return dflt;
+	if (!integ_state_get(ctx->state, ctx->stream->name, NULL,
+	    ctx->stream->cursor, &v))
+		return dflt;
+	s = valuetext(ctx, v);
+	return s != NULL ? s : dflt;
+}
+
+const struct integ_stream *
+integ_ctx_stream(struct integ_ctx *ctx)
+{
+	return ctx->stream;
+}
+
+struct integ_http *
+integ_ctx_http(struct integ_ctx *ctx)
+{
+	return ctx->http;
+}
+
+int
+integ_ctx_checking(struct integ_ctx *ctx)
+{
+	return ctx->checking;
+}
+
+int
+integ_ctx_fail(struct integ_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->err.code = code;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+struct integ_err *
+integ_ctx_err(struct integ_ctx *ctx)
+{
+	return &ctx->err;
+}
+
+struct integ_request *
+integ_ctx_request_url(struct integ_ctx *ctx, const char *url)
+{
+	struct integ_request *rq;
+
+	/* a bad URL fails at the first request that uses it */
+	if (integ_request_new(url, &rq, &ctx->err) != 0)
+		return NULL;
+	ctx->rqs = integ_xreallocarray(ctx->rqs, ctx->nrqs + 1,
+	    sizeof(*ctx->rqs));
+	ctx->rqs[ctx->nrqs++] = rq;
+	return rq;
+}
+
+struct integ_request *
+integ_ctx_request(struct integ_ctx *ctx, const char *path)
+{
+	const char *base = integ_config(ctx, "url");
+	size_t blen;
+	char *url;
+
+	if (base == NULL)
+		base = "";
+	blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	while (*path == '/')
+		path++;
+	integ_xasprintf(&url, "%.*s/%s", (int)blen, base, path);
+	integ_ctx_keep(ctx, url);
+	return integ_ctx_request_url(ctx, url);
+}
+
+/* What the page callbacks share. */
+struct pages {
+	struct integ_ctx	*ctx;
+	struct integ_path	*records;
+	struct integ_path	*field;		/* integ_collect */
+	char			**out;
+	size_t			 nout;
+};
+
+static int
+records_of(struct pages *pg, const struct integ_page *page,
+    int (*each)(struct pages *, struct integ_json_span, struct integ_err *),
+    struct integ_err *e)
+{
+	const struct integ_buf *body = &page->rs->body;
+	struct integ_json_span doc, at, el;
+	struct integ_json_iter it;
+	int code;
+
+	if (integ_json_validate(body->data ? body->data : "", body->len, &doc,
+	    e) != 0)
+		return integ_err_wrap(e, INTEG_EXIT_PROTOCOL, "%s: not JSON",
+		    page->rs->url);
+	if (!integ_path_find(pg->records, doc, &at) ||
+	    integ_json_type(at) == INTEG_JSON_NULL)
+		return 0;
+	if (integ_json_type(at) != INTEG_JSON_ARRAY)
+		return each(pg, at, e);
+	integ_json_iter_init(&it, at);
+	while (integ_json_iter_next(&it, NULL, &el))
+		if ((code = each(pg, el, e)) != 0)
+			return code;
+	return 0;
+}
+
+static int
+emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
+{
+	return integ_emit_record(pg->ctx->st, rec.p, rec.len, e);
+}
+
+static int
+onpage(void *arg, const struct integ_page *page, struct integ_err *e)
+{
+	struct pages *pg = arg;
+	struct integ_ctx *ctx = pg->ctx;
+	int code, sig;
+
+	if ((sig = integ_signal_caught()) != 0)
+		return integ_errf(e, INTEG_EXIT_SIGNAL + sig, "cancelled by "
+		    "signal %d", sig);
+	if (ctx->checking)
+		return 0;
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
+		integ_source_drain_logs(ctx->em);
+	if ((code = records_of(pg, page, emit_one, e)) != 0)
+		return code;
+	/* sorted pages: all up to here is delivered, say so */
+	if (ctx->stream->sorted && ctx->incremental && ctx->stream->cursor)
+		return integ_emit_checkpoint(ctx->st, e);
+	return 0;
+}
+
+static int
+paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
+    const struct integ_pager_opts *popts, const char *path,
+    integ_page_fn *fn, struct pages *pg)
+{
+	struct integ_pager_opts o = *popts;
+	struct integ_pager *pager;
+	size_t i;
+	int code;
+
+	for (i = 0; i < n; i++)
+		if (rqs[i] == NULL)	/* integ_ctx_request said why */
+			return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
+	if (o.parallel == 0)
+		o.parallel = (int)integ_config_int(ctx, "concurrency",
+		    PARALLEL_DEFAULT);
+	if (ctx->checking) {
+		o.max_pages = 1;
+		n = n > 1 ? 1 : n;
+	}
+	pg->ctx = ctx;
+	if ((code = integ_path_compile(path, &pg->records, &ctx->err)) != 0)
+		return code;
+	if ((code = integ_pager_new(&o, &pager, &ctx->err)) == 0) {
+		code = integ_paginate(ctx->http, pager, rqs, n, fn, pg,
+		    &ctx->err);
+		integ_pager_free(pager);
+	}
+	integ_path_free(pg->records);
+	return code;
+}
+
+int
+integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
+    size_t n, const struct integ_pager_opts *popts, const char *path)
+{
+	struct pages pg;
+
+	memset(&pg, 0, sizeof(pg));
+	return paged(ctx, rqs, n, popts, path, onpage, &pg);
+}
+
+int
+integ_emit_pages(struct integ_ctx *ctx, struct integ_request *rq,
+    const struct integ_pager_opts *popts, const char *path)
+{
+	return integ_emit_requests(ctx, &rq, 1, popts, path);
+}
+
+int
+integ_emit_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
+    const struct integ_pager_opts *popts, const char *path)
+{
+	struct integ_request **rqs;
+	size_t i;
+	int code;
+
+	rqs = integ_xcalloc(n, sizeof(*rqs));
+	for (i = 0; i < n; i++)
+		rqs[i] = integ_ctx_request_url(ctx, urls[i]);
+	code = integ_emit_requests(ctx, rqs, n, popts, path);
+	free(rqs);
+	return code;
+}
+
+static int
+collect_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
+{
+	struct integ_json_span v;
+	const char *s;
+
+	if (!integ_path_find(pg->field, rec, &v) ||
+	    (s = valuetext(pg->ctx, v)) == NULL)
+		return 0;
+	pg->out = integ_xreallocarray(pg->out, pg->nout + 1, sizeof(*pg->out));
+	pg->out[pg->nout++] = (char *)s;
+	return 0;
+}
+
+static int
+oncollect(void *arg, const struct integ_page *page, struct integ_err *e)
+{
+	struct pages *pg = arg;
+	int sig;
+
+	if ((sig = integ_signal_caught()) != 0)
+		return integ_errf(e, INTEG_EXIT_SIGNAL + sig, "cancelled by "
+		    "signal %d", sig);
+	return records_of(pg, page, collect_one, e);
+}
+
+int
+integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
+    const struct integ_pager_opts *popts, const char *path, const char *field,
+    char ***out, size_t *n)
+{
+	struct pages pg;
+	int code;
+
+	memset(&pg, 0, sizeof(pg));
+	if ((code = integ_path_compile(field, &pg.field, &ctx->err)) != 0)
+		return code;
+	code = paged(ctx, &rq, 1, popts, path, oncollect, &pg);
+	integ_path_free(pg.field);
+	/* the strings are the context's; the array is too */
+	integ_ctx_keep(ctx, (char *)pg.out);
+	*out = pg.out;
+	*n = pg.nout;
+	return code;
+}

@@ -1,0 +1,918 @@
+/*
+ * paginate.c: pages, one after another, in order.
+ *
+ * A walk follows one first request through its pages: --next URLs,
+ * Link headers, cursors, offsets or page numbers, until the API says it
+ * is done (or --max-pages). A next URL or cursor seen before is a loop.
+ *
+ * integ_paginate() runs the walks of many requests on worker threads
+ * (up to parallel at once, within a window ahead of the output) and
+ * hands every page to the callback on the calling thread, in request
+ * and page order, so a slow callback (parsing, writing) overlaps with
+ * fetching the next page. With --total, the pages after the first are
+ * known and are fetched as separate tasks, concurrently. With a stream
+ * sink (bodies written as they arrive) everything runs on the calling
+ * thread, one transfer at a time.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "integ.h"
+#include "http_int.h"
+
+#define MAX_THREADS	64
+
+struct integ_pager {
+	struct integ_pager_opts	 o;
+	struct integ_path	*path;
+	struct integ_path	*has_more;
+	struct integ_path	*records;
+	struct integ_path	*total;
+	int			 json;
+	char			**names;	/* --next as plain names, or NULL */
+	size_t			 nnames;
+};
+
+static int
+compile(const char *text, const char *opt, struct integ_path **p,
+    struct integ_err *e)
+{
+	char msg[sizeof(e->msg)];
+	int rc;
+
+	if (text == NULL)
+		return 0;
+	if ((rc = integ_path_compile(text, p, e)) != 0 && e != NULL) {
+		snprintf(msg, sizeof(msg), "%s: %.900s", opt, e->msg);
+		strlcpy(e->msg, msg, sizeof(e->msg));
+	}
+	return rc;
+}
+
+/*
+ * A --next path made of plain names (next, links.next) can be looked up
+ * before the body is validated: see speculate().
+ */
+static void
+plain_names(struct integ_pager *pg, const char *path)
+{
+	const char *p = path, *q;
+	size_t n;
+
+	if (*p == '.')
+		p++;
+	for (;;) {
+		for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= '0' && *q <= '9') || *q == '_'; q++)
+			;
+		n = (size_t)(q - p);
+		if (n == 0 || (*q != '.' && *q != '\0'))
+			goto no;
+		pg->names = integ_xreallocarray(pg->names, pg->nnames + 1,
+		    sizeof(*pg->names));
+		pg->names[pg->nnames++] = integ_xstrndup(p, n);
+		if (*q == '\0')
+			return;
+		p = q + 1;
+	}
+no:
+	while (pg->nnames > 0)
+		free(pg->names[--pg->nnames]);
+	free(pg->names);
+	pg->names = NULL;
+}
+
+int
+integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
+    struct integ_err *e)
+{
+	struct integ_pager *pg;
+	int rc;
+
+	*out = NULL;
+	pg = integ_xcalloc(1, sizeof(*pg));
+	pg->o = *o;
+	if (pg->o.parallel <= 0)
+		pg->o.parallel = 4;
+	if (pg->o.parallel > MAX_THREADS)
+		pg->o.parallel = MAX_THREADS;
+	if (!pg->o.has_start)
+		pg->o.start = o->mode == INTEG_PAGE_NUMBER ? 1 : 0;
+	switch (o->mode) {
+	case INTEG_PAGE_NEXT:
+	case INTEG_PAGE_CURSOR:
+		if (o->path == NULL) {
+			rc = integ_errf(e, INTEG_EXIT_USAGE, "pagination needs "
+			    "a path");
+			goto bad;
+		}
+		break;
+	case INTEG_PAGE_OFFSET:
+	case INTEG_PAGE_NUMBER:
+		if (o->records == NULL) {
+			rc = integ_errf(e, INTEG_EXIT_USAGE, "--%s needs "
+			    "--records PATH", o->mode == INTEG_PAGE_OFFSET ?
+			    "offset" : "page");
+			goto bad;
+		}
+		if (o->total != NULL && o->mode == INTEG_PAGE_OFFSET &&
+		    o->limit_param == NULL) {
+			rc = integ_errf(e, INTEG_EXIT_USAGE, "--offset with "
+			    "--total needs --limit");
+			goto bad;
+		}
+		break;
+	default:
+		break;
+	}
+	if ((rc = compile(o->path, o->mode == INTEG_PAGE_NEXT ? "--next" :
+	    "--cursor", &pg->path, e)) != 0 ||
+	    (rc = compile(o->has_more, "--has-more", &pg->has_more, e)) != 0 ||
+	    (rc = compile(o->records, "--records", &pg->records, e)) != 0 ||
+	    (rc = compile(o->total, "--total", &pg->total, e)) != 0)
+		goto bad;
+	pg->json = o->json || pg->path || pg->has_more || pg->records ||
+	    pg->total;
+	if (o->mode == INTEG_PAGE_NEXT && o->records == NULL && !o->json)
+		plain_names(pg, o->path);
+	*out = pg;
+	return 0;
+bad:
+	integ_pager_free(pg);
+	return rc;
+}
+
+void
+integ_pager_free(struct integ_pager *pg)
+{
+	size_t i;
+
+	if (pg == NULL)
+		return;
+	for (i = 0; i < pg->nnames; i++)
+		free(pg->names[i]);
+	free(pg->names);
+	integ_path_free(pg->path);
+	integ_path_free(pg->has_more);
+	integ_path_free(pg->records);
+	integ_path_free(pg->total);
+	free(pg);
+}
+
+/* ---- one walk ---- */
+
+struct walk {
+	struct integ_pager	*pg;
+	struct integ_request	*first;		/* with -q, limit, start */
+	long long		 value;		/* offset or page number */
+	char			**seen;		/* URLs or cursors followed */
+	size_t			 nseen;
+	size_t			 cap;
+};
+
+static int	seen(struct walk *, const char *);
+
+static void
+walk_init(struct walk *w, struct integ_pager *pg,
+    const struct integ_request *rq)
+{
+	char num[32];
+
+	memset(w, 0, sizeof(w[0]));
+	w->pg = pg;
+	w->first = integ_request_dup(rq);
+	w->value = pg->o.start;
+	if (pg->o.mode == INTEG_PAGE_OFFSET || pg->o.mode == INTEG_PAGE_NUMBER) {
+		if (pg->o.limit_param != NULL) {
+			snprintf(num, sizeof(num), "%lld", pg->o.limit);
+			integ_request_query(w->first, pg->o.limit_param, num, 0);
+		}
+		snprintf(num, sizeof(num), "%lld", w->value);
+		integ_request_query(w->first, pg->o.param, num, 0);
+	}
+	/* the first URL itself counts as followed */
+	seen(w, integ_request_full_url(w->first));
+}
+
+static void
+walk_free(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->cap; i++)
+		free(w->seen[i]);
+	free(w->seen);
+	integ_request_free(w->first);
+}
+
+/* 1 when s was seen before; else remember it (a hash set, grown at half). */
+static int
+seen(struct walk *w, const char *s)
+{
+	uint64_t hv = 1469598103934665603ULL;
+	const unsigned char *p;
+	size_t i, j, cap;
+	char **old;
+
+	if (w->nseen * 2 >= w->cap) {
+		old = w->seen;
+		cap = w->cap;
+		w->cap = cap ? cap * 2 : 64;
+		w->seen = integ_xcalloc(w->cap, sizeof(*w->seen));
+		w->nseen = 0;
+		for (i = 0; i < cap; i++) {
+			if (old[i] == NULL)
+				continue;
+			seen(w, old[i]);
+			free(old[i]);
+		}
+		free(old);
+	}
+	for (p = (const unsigned char *)s; *p; p++)
+		hv = (hv ^ *p) * 1099511628211ULL;
+	for (j = (size_t)hv & (w->cap - 1); w->seen[j] != NULL;
+	    j = (j + 1) & (w->cap - 1))
+		if (strcmp(w->seen[j], s) == 0)
+			return 1;
+	w->seen[j] = integ_xstrdup(s);
+	w->nseen++;
+	return 0;
+}
+
+static struct integ_request *
+with_param(const struct integ_request *first, const char *param,
+    const char *value)
+{
+	struct integ_request *rq = integ_request_dup(first);
+
+	integ_request_query(rq, param, value, 0);
+	return rq;
+}
+
+static struct integ_request *
+with_number(const struct integ_request *first, const char *param,
+    long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	return with_param(first, param, num);
+}
+
+/* The value at path as a string: 1 found non-empty, 0 none, else code. */
+static int
+scalar(struct integ_json_span doc, const struct integ_path *p,
+    const char *what, const char *esc, struct integ_buf *out,
+    struct integ_err *e)
+{
+	struct integ_json_span v;
+
+	integ_buf_reset(out);
+	if (!integ_path_find(p, doc, &v))
+		return 0;
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:
+		return 0;
+	case INTEG_JSON_STRING:
+		if (integ_json_str_decode(v, out) == -1)
+			return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: %s "
+			    "at %s is too long", esc, what, integ_path_text(p));
+		return out->len > 0;
+	case INTEG_JSON_NUMBER:
+	case INTEG_JSON_TRUE:
+	case INTEG_JSON_FALSE:
+		integ_buf_add(out, v.p, v.len);
+		return 1;
+	default:
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: %s at %s is "
+		    "%s, not a string", esc, what, integ_path_text(p),
+		    integ_json_type_name(integ_json_type(v)));
+	}
+}
+
+/* Follow a link the server gave: resolved, checked, never twice. */
+static int
+follow(struct walk *w, const char *base, const char *link, const char *esc,
+    struct integ_request **next, struct integ_err *e)
+{
+	struct integ_err xe;
+	char *url, lesc[300];
+	int rc;
+
+	if ((rc = integ_url_resolve(base, link, &url, &xe)) != 0)
+		return integ_errf(e, rc, "GET %s: next page: %.600s", esc,
+		    xe.msg);
+	if (seen(w, url)) {
+		integ_escape(lesc, sizeof(lesc), url, strlen(url));
+		free(url);
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
+		    "loop: the next page is %s again", esc, lesc);
+	}
+	*next = integ_request_dup(w->first);
+	integ_request_clear_query(*next);
+	rc = integ_request_set_url(*next, url, e);
+	free(url);
+	if (rc != 0) {
+		integ_request_free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
+/*
+ * What comes after this page: *next a new request, or NULL when done.
+ * doc is the validated body when the pager needs JSON.
+ */
+static int
+walk_next(struct walk *w, const struct integ_request *rq,
+    const struct integ_response *rs, struct integ_json_span doc,
+    long long records, struct integ_request **next, struct integ_err *e)
+{
+	struct integ_pager *pg = w->pg;
+	struct integ_json_span v;
+	struct integ_buf b, all;
+	char esc[300];
+	size_t i;
+	int rc = 0;
+
+	*next = NULL;
+	integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+	integ_buf_init(&b, 1 << 20);
+	switch (pg->o.mode) {
+	case INTEG_PAGE_NONE:
+		break;
+	case INTEG_PAGE_NEXT:
+		if ((rc = scalar(doc, pg->path, "the next URL", esc, &b, e)) == 1)
+			rc = follow(w, rs->url, b.data, esc, next, e);
+		break;
+	case INTEG_PAGE_LINK:
+		integ_buf_init(&all, 1 << 20);
+		for (i = 0; i < rs->nhdrs; i++) {
+			if (strcasecmp(rs->hdrs[i].name, "Link") != 0)
+				continue;
+			if (all.len > 0)
+				integ_buf_adds(&all, ", ");
+			integ_buf_adds(&all, rs->hdrs[i].value);
+		}
+		if (all.len > 0 && integ_link_find(all.data, "next", &b))
+			rc = follow(w, rs->url, b.data, esc, next, e);
+		integ_buf_free(&all);
+		break;
+	case INTEG_PAGE_CURSOR:
+		if (pg->has_more != NULL && (!integ_path_find(pg->has_more, doc,
+		    &v) || !integ_json_truthy(v)))
+			break;
+		if ((rc = scalar(doc, pg->path, "the cursor", esc, &b, e)) != 1)
+			break;
+		rc = 0;
+		if (seen(w, b.data)) {
+			char cesc[200];
+
+			integ_escape(cesc, sizeof(cesc), b.data, b.len);
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: "
+			    "pagination loop: the cursor %s again", esc, cesc);
+			break;
+		}
+		*next = with_param(w->first, pg->o.param, b.data);
+		break;
+	case INTEG_PAGE_OFFSET:
+	case INTEG_PAGE_NUMBER:
+		if (records <= 0 || (pg->o.limit_param != NULL &&
+		    records < pg->o.limit))
+			break;
+		if (pg->o.mode == INTEG_PAGE_NUMBER)
+			w->value++;
+		else
+			w->value += pg->o.limit_param != NULL ? pg->o.limit :
+			    records;
+		*next = with_number(w->first, pg->o.param, w->value);
+		break;
+	}
+	(void)rq;
+	integ_buf_free(&b);
+	return rc < 0 ? 0 : rc;
+}
+
+/* Validate the body and count its records, as the pager needs. */
+static int
+inspect(struct integ_pager *pg, const struct integ_response *rs,
+    struct integ_json_span *doc, long long *records, struct integ_err *e)
+{
+	struct integ_json_span v;
+	struct integ_err xe;
+	char esc[300];
+
+	*records = -1;
+	doc->p = rs->body.data ? rs->body.data : "";
+	doc->len = rs->body.len;
+	if (!pg->json)
+		return 0;
+	if (integ_json_validate(doc->p, doc->len, doc, &xe) != 0) {
+		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
+		    "not JSON: %s", esc, xe.msg);
+	}
+	if (pg->records == NULL)
+		return 0;
+	if (!integ_path_find(pg->records, *doc, &v))
+		*records = 0;
+	else if (integ_json_type(v) == INTEG_JSON_ARRAY)
+		*records = (long long)integ_json_count(v);
+	else if (integ_json_type(v) == INTEG_JSON_NULL)
+		*records = 0;
+	else
+		*records = 1;
+	return 0;
+}
+
+/* ---- speculation for --next ---- */
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/*
+ * --next with a path of plain names (next, links.next): the lookup reads
+ * only what it needs of the body, an object and the names on the path
+ * (the first of a name that appears twice), without validating the rest
+ * of the page. Validating every byte costs more than fetching it
+ * (bench/RESULTS.md), and the records are validated where they are used:
+ * integ-extract downstream, or the connector's own extraction. The lookup
+ * only skips bytes inside the body, so text that is not JSON can give a
+ * wrong answer but never a read out of bounds. A body that is not an
+ * object, or a key or URL with escapes, is not taken this way: it is
+ * validated whole, as every page of the other modes is.
+ *
+ * 1 with *val the raw value (p NULL when absent), 0 when this way does
+ * not apply.
+ */
+static int
+speculate(const struct integ_pager *pg, const struct integ_response *rs,
+    struct integ_json_span *val)
+{
+	struct integ_json_span v, k, c;
+	struct integ_json_iter it;
+	const char *p = rs->body.data, *end;
+	size_t i;
+	int hit;
+
+	val->p = NULL;
+	val->len = 0;
+	if (p == NULL)
+		return 0;
+	end = p + rs->body.len;
+	while (p < end && is_ws((unsigned char)*p))
+		p++;
+	while (end > p && is_ws((unsigned char)end[-1]))
+		end--;
+	v.p = p;
+	v.len = (size_t)(end - p);
+	for (i = 0; i < pg->nnames; i++) {
+		if (integ_json_type(v) != INTEG_JSON_OBJECT ||
+		    v.p[v.len - 1] != '}' || integ_json_iter_init(&it, v) == -1)
+			return 0;
+		hit = 0;
+		while (integ_json_iter_next(&it, &k, &c)) {
+			if (memchr(k.p, '\\', k.len) != NULL)
+				return 0;
+			if (integ_json_str_eq(k, pg->names[i],
+			    strlen(pg->names[i]))) {
+				v = c;
+				hit = 1;
+				break;
+			}
+		}
+		if (!hit)
+			return 1;
+	}
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:
+		return 1;
+	case INTEG_JSON_STRING:
+		if (v.len < 2 || v.p[v.len - 1] != '"' ||
+		    memchr(v.p, '\\', v.len) != NULL)
+			return 0;
+		*val = v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---- the runner: jobs on threads, pages in order ---- */
+
+struct slot {
+	int			 ready;
+	int			 rc;
+	struct integ_err	 err;
+	struct integ_response	 rs;
+	long long		 records;
+};
+
+struct job {
+	const struct integ_request *rq;
+	struct integ_request	*first;		/* for --total page tasks */
+	struct slot		**slots;
+	size_t			 nslots;
+	size_t			 delivered;
+	int			 finished;
+	long long		 per_page;
+};
+
+struct task {
+	size_t		 job;
+	long long	 k;
+};
+
+struct run {
+	struct integ_http	*h;
+	struct integ_pager	*pg;
+	struct job		*jobs;
+	size_t			 njobs;
+	size_t			 head;		/* first job not all delivered */
+	size_t			 next_job;	/* next job to start */
+	struct task		*tasks;
+	size_t			 ntasks;
+	size_t			 taskhead;
+	size_t			 window;
+	int			 stop;
+	int			 inline_;	/* no threads (stream sink) */
+	integ_page_fn		*fn;
+	void			*arg;
+	int			 rc;		/* inline: the first failure */
+	struct integ_err	*e;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+};
+
+static struct slot *
+slot_new(const struct integ_http *h)
+{
+	struct slot *s = integ_xcalloc(1, sizeof(*s));
+
+	integ_response_init(&s->rs, integ_http_options(h)->max_body);
+	s->records = -1;
+	return s;
+}
+
+static void
+slot_free(struct slot *s)
+{
+	if (s == NULL)
+		return;
+	integ_response_free(&s->rs);
+	free(s);
+}
+
+/* Hand a page (or a failure) to the callback: inline mode only. */
+static int
+deliver(struct run *r, size_t j, long long n, struct slot *s)
+{
+	struct integ_page page;
+	int rc;
+
+	if (r->rc != 0) {
+		slot_free(s);
+		return r->rc;
+	}
+	if (s->rc != 0) {
+		*r->e = s->err;
+		rc = s->rc;
+	} else {
+		page.job = j;
+		page.n = n;
+		page.rs = &s->rs;
+		page.records = s->records;
+		rc = r->fn(r->arg, &page, r->e);
+	}
+	slot_free(s);
+	r->rc = rc;
+	return rc;
+}
+
+/* Put slot s at index k of job j (appending when k == nslots). */
+static int
+publish(struct run *r, size_t j, size_t k, struct slot *s)
+{
+	struct job *jb = &r->jobs[j];
+	int stop;
+
+	if (r->inline_)
+		return deliver(r, j, (long long)k, s);
+	pthread_mutex_lock(&r->mu);
+	if (k >= jb->nslots) {
+		jb->slots = integ_xreallocarray(jb->slots, k + 1,
+		    sizeof(*jb->slots));
+		while (jb->nslots <= k)
+			jb->slots[jb->nslots++] = NULL;
+	}
+	slot_free(jb->slots[k]);
+	jb->slots[k] = s;
+	s->ready = 1;
+	stop = r->stop;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return stop ? INTEG_EXIT_FAIL : 0;
+}
+
+static long long
+page_value(const struct integ_pager *pg, long long per_page, long long k)
+{
+	if (pg->o.mode == INTEG_PAGE_NUMBER)
+		return pg->o.start + k;
+	return pg->o.start + k * per_page;
+}
+
+/* Fetch page k of a --total job. */
+static void
+run_page(struct run *r, size_t j, long long k)
+{
+	struct job *jb = &r->jobs[j];
+	struct integ_request *rq;
+	struct integ_json_span doc;
+	struct slot *s = slot_new(r->h);
+
+	rq = with_number(jb->first, r->pg->o.param,
+	    page_value(r->pg, jb->per_page, k));
+	if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
+		s->rc = inspect(r->pg, &s->rs, &doc, &s->records, &s->err);
+	integ_request_free(rq);
+	publish(r, j, (size_t)k, s);
+}
+
+/* The number of pages --total announces, from the first page. */
+static int
+total_pages(struct run *r, struct job *jb, struct integ_json_span doc,
+    long long records, long long *pages, struct integ_err *e)
+{
+	struct integ_pager *pg = r->pg;
+	struct integ_json_span v;
+	char *end, num[64];
+	long long t;
+
+	*pages = 1;
+	if (!integ_path_find(pg->total, doc, &v) ||
+	    integ_json_type(v) != INTEG_JSON_NUMBER) {
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "the total at %s is "
+		    "missing or not a number", integ_path_text(pg->total));
+	}
+	snprintf(num, sizeof(num), "%.*s", (int)v.len, v.p);
+	errno = 0;
+	t = strtoll(num, &end, 10);
+	if (*end != '\0' || errno != 0 || t < 0)
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "the total at %s is "
+		    "not a whole number: %s", integ_path_text(pg->total), num);
+	jb->per_page = pg->o.limit_param != NULL ? pg->o.limit : records;
+	if (jb->per_page > 0 && t > jb->per_page)
+		*pages = (t + jb->per_page - 1) / jb->per_page;
+	if (pg->o.max_pages > 0 && *pages > pg->o.max_pages)
+		*pages = pg->o.max_pages;
+	return 0;
+}
+
+/* Walk job j from its first request to its last page. */
+static void
+run_job(struct run *r, size_t j)
+{
+	struct job *jb = &r->jobs[j];
+	struct integ_pager *pg = r->pg;
+	struct integ_request *rq, *next;
+	struct integ_json_span doc;
+	struct walk w;
+	struct slot *s;
+	struct integ_err nerr;
+	struct integ_json_span sv;
+	long long n, pages = 0, k;
+	int stop, nrc;
+
+	walk_init(&w, pg, jb->rq);
+	rq = integ_request_dup(w.first);
+	for (n = 0; ; n++) {
+		next = NULL;
+		s = slot_new(r->h);
+		nrc = 0;
+		integ_err_clear(&nerr);
+		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0 &&
+		    pg->names != NULL && speculate(pg, &s->rs, &sv)) {
+			if (sv.p != NULL && sv.len > 2 && (pg->o.max_pages == 0 ||
+			    n + 1 < pg->o.max_pages)) {
+				char *url = integ_xstrndup(sv.p + 1, sv.len - 2);
+				char esc[300];
+
+				integ_escape(esc, sizeof(esc), s->rs.url,
+				    strlen(s->rs.url));
+				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
+				free(url);
+			}
+			goto spec;
+		}
+		if (s->rc == 0)
+			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
+		/* a page that came whole is written even if what follows fails */
+		if (s->rc == 0 && n == 0 && pg->total != NULL)
+			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
+		else if (s->rc == 0 && pg->total == NULL &&
+		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
+			nrc = walk_next(&w, rq, &s->rs, doc, s->records,
+			    &next, &nerr);
+spec:
+		stop = s->rc != 0;
+		if (nrc != 0) {
+			if (publish(r, j, (size_t)n, s) == 0) {
+				s = slot_new(r->h);
+				s->rc = nrc;
+				s->err = nerr;
+				publish(r, j, (size_t)n + 1, s);
+			}
+			break;
+		}
+		if (n == 0 && pages > 1 && !stop) {
+			/* the other pages are known: fetch them as tasks */
+			jb->first = integ_request_dup(w.first);
+			if (r->inline_) {
+				if (publish(r, j, 0, s) != 0)
+					break;
+				for (k = 1; k < pages && r->rc == 0; k++)
+					run_page(r, j, k);
+				break;
+			}
+			pthread_mutex_lock(&r->mu);
+			jb->slots = integ_xreallocarray(jb->slots, (size_t)pages,
+			    sizeof(*jb->slots));
+			for (k = 0; k < pages; k++)
+				jb->slots[k] = NULL;
+			jb->nslots = (size_t)pages;
+			r->tasks = integ_xreallocarray(r->tasks, r->ntasks +
+			    (size_t)pages - 1, sizeof(*r->tasks));
+			for (k = 1; k < pages; k++) {
+				r->tasks[r->ntasks].job = j;
+				r->tasks[r->ntasks++].k = k;
+			}
+			pthread_mutex_unlock(&r->mu);
+			publish(r, j, 0, s);
+			break;
+		}
+		if (publish(r, j, (size_t)n, s) != 0 || stop || next == NULL)
+			break;
+		integ_request_free(rq);
+		rq = next;
+	}
+	integ_request_free(next);
+	integ_request_free(rq);
+	walk_free(&w);
+	if (!r->inline_) {
+		pthread_mutex_lock(&r->mu);
+		jb->finished = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct run *r = arg;
+	struct task t;
+	size_t j;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		if (r->stop)
+			break;
+		if (r->taskhead < r->ntasks &&
+		    (size_t)r->tasks[r->taskhead].k <
+		    r->jobs[r->tasks[r->taskhead].job].delivered + r->window) {
+			t = r->tasks[r->taskhead++];
+			pthread_mutex_unlock(&r->mu);
+			run_page(r, t.job, t.k);
+			pthread_mutex_lock(&r->mu);
+		} else if (r->next_job < r->njobs &&
+		    r->next_job < r->head + r->window) {
+			j = r->next_job++;
+			pthread_mutex_unlock(&r->mu);
+			run_job(r, j);
+			pthread_mutex_lock(&r->mu);
+		} else if (r->next_job >= r->njobs &&
+		    r->taskhead >= r->ntasks) {
+			/* another job may still post tasks */
+			size_t i;
+			int busy = 0;
+
+			for (i = r->head; i < r->njobs; i++)
+				if (!r->jobs[i].finished)
+					busy = 1;
+			if (!busy)
+				break;
+			pthread_cond_wait(&r->cv, &r->mu);
+		} else {
+			pthread_cond_wait(&r->cv, &r->mu);
+		}
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+int
+integ_paginate(struct integ_http *h, struct integ_pager *pg,
+    struct integ_request *const *rqs, size_t n, integ_page_fn *fn, void *arg,
+    struct integ_err *e)
+{
+	struct run r;
+	pthread_t th[MAX_THREADS];
+	struct integ_page page;
+	struct slot *s;
+	struct job *jb;
+	size_t i, k, nth = 0;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.h = h;
+	r.pg = pg;
+	r.njobs = n;
+	r.fn = fn;
+	r.arg = arg;
+	r.e = e;
+	r.jobs = integ_xcalloc(n ? n : 1, sizeof(*r.jobs));
+	for (i = 0; i < n; i++)
+		r.jobs[i].rq = rqs[i];
+	r.window = (size_t)pg->o.parallel * 2;
+	r.inline_ = integ_http_options(h)->stream != NULL;
+	if (r.inline_) {
+		for (i = 0; i < n && r.rc == 0; i++)
+			run_job(&r, i);
+		rc = r.rc;
+		goto out;
+	}
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	nth = pg->total != NULL ? (size_t)pg->o.parallel :
+	    (n < (size_t)pg->o.parallel ? n : (size_t)pg->o.parallel);
+	for (i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, worker, &r) != 0)
+			break;
+	nth = i;
+	if (nth == 0 && n > 0) {
+		rc = integ_errf(e, INTEG_EXIT_FAIL, "cannot start a thread");
+		goto done;
+	}
+	pthread_mutex_lock(&r.mu);
+	while (r.head < n) {
+		jb = &r.jobs[r.head];
+		if (jb->delivered < jb->nslots && jb->slots[jb->delivered] &&
+		    jb->slots[jb->delivered]->ready) {
+			k = jb->delivered;
+			s = jb->slots[k];
+			jb->slots[k] = NULL;
+			jb->delivered++;
+			pthread_cond_broadcast(&r.cv);
+			pthread_mutex_unlock(&r.mu);
+			if (s->rc != 0) {
+				*e = s->err;
+				rc = s->rc;
+			} else {
+				page.job = r.head;
+				page.n = (long long)k;
+				page.rs = &s->rs;
+				page.records = s->records;
+				rc = fn(arg, &page, e);
+			}
+			slot_free(s);
+			pthread_mutex_lock(&r.mu);
+			if (rc != 0)
+				break;
+		} else if (jb->finished && jb->delivered >= jb->nslots) {
+			r.head++;
+			pthread_cond_broadcast(&r.cv);
+		} else {
+			pthread_cond_wait(&r.cv, &r.mu);
+		}
+	}
+	r.stop = 1;
+	pthread_cond_broadcast(&r.cv);
+	pthread_mutex_unlock(&r.mu);
+done:
+	if (rc != 0)
+		integ_http_cancel(h);
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	integ_http_uncancel(h);
+	pthread_cond_destroy(&r.cv);
+	pthread_mutex_destroy(&r.mu);
+out:
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < r.jobs[i].nslots; k++)
+			slot_free(r.jobs[i].slots[k]);
+		free(r.jobs[i].slots);
+		integ_request_free(r.jobs[i].first);
+	}
+	free(r.jobs);
+	free(r.tasks);
+	return rc;
+}

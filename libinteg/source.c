@@ -1,0 +1,468 @@
+/*
+ * source.c: integ_main(), both command lines of a connector.
+ *
+ *	source-NAME spec | check --config C | discover --config C |
+ *	    read --config C [--catalog CAT] [--state S]		(Airbyte)
+ *	source-NAME --config C [--discover] [--catalog CAT |
+ *	    --properties CAT] [--state S]			(Singer)
+ *
+ * Airbyte logs are LOG messages on stdout and failures TRACE ERRORs;
+ * Singer logs go to stderr. Streams run in catalog order; one that
+ * fails does not stop the others; the exit status is the first
+ * failure's.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integ.h"
+#include "source_int.h"
+
+#define CONFIG_MAX	((size_t)1 << 20)
+#define CATALOG_MAX	((size_t)64 << 20)
+
+enum cmd { CMD_NONE, CMD_SPEC, CMD_CHECK, CMD_DISCOVER, CMD_READ };
+
+struct args {
+	enum integ_protocol proto;
+	enum cmd	 cmd;
+	const char	*config;
+	const char	*catalog;
+	const char	*state;
+};
+
+static void
+usage(const char *prog, FILE *fp)
+{
+	fprintf(fp,
+	    "usage: %s spec\n"
+	    "       %s check --config FILE\n"
+	    "       %s discover --config FILE\n"
+	    "       %s read --config FILE [--catalog FILE] [--state FILE]\n"
+	    "       %s --config FILE [--discover] [--catalog FILE | "
+	    "--properties FILE]\n"
+	    "              [--state FILE]\n", prog, prog, prog, prog, prog);
+}
+
+static int
+parse(int argc, char *argv[], struct args *a)
+{
+	static const struct option longopts[] = {
+		{ "catalog",	required_argument,	NULL, 'c' },
+		{ "config",	required_argument,	NULL, 'C' },
+		{ "discover",	no_argument,		NULL, 'd' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "properties",	required_argument,	NULL, 'p' },
+		{ "state",	required_argument,	NULL, 's' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	static const char *const cmds[] = { "spec", "check", "discover",
+	    "read" };
+	size_t i;
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->proto = INTEG_PROTO_SINGER;
+	if (argc > 1 && argv[1][0] != '-') {
+		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			if (strcmp(argv[1], cmds[i]) == 0)
+				a->cmd = CMD_SPEC + (int)i;
+		if (a->cmd == CMD_NONE)
+			return -1;
+		a->proto = INTEG_PROTO_AIRBYTE;
+		argc--;
+		argv++;
+	}
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+		case 'p':
+			a->catalog = optarg;
+			break;
+		case 'C':
+			a->config = optarg;
+			break;
+		case 'd':
+			if (a->proto == INTEG_PROTO_AIRBYTE)
+				return -1;
+			a->cmd = CMD_DISCOVER;
+			break;
+		case 'h':
+			return 1;
+		case 's':
+			a->state = optarg;
+			break;
+		case 'V':
+			return 2;
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc)
+		return -1;
+	if (a->proto == INTEG_PROTO_SINGER && a->cmd == CMD_NONE)
+		a->cmd = CMD_READ;
+	if (a->cmd != CMD_SPEC && a->config == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * Airbyte: every log line a LOG message on stdout. Worker threads (the
+ * HTTP layer's parallel transfers) log too, but only the main thread may
+ * write to the emitter: their lines wait here until it drains them.
+ */
+#define PENDING_MAX	((size_t)1 << 20)
+
+static pthread_t	 main_thread;
+static pthread_mutex_t	 pending_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct integ_buf	 pending = { NULL, 0, 0, PENDING_MAX };
+static unsigned long	 pending_lost;
+
+void
+integ_source_drain_logs(struct integ_emitter *em)
+{
+	struct integ_buf b;
+	unsigned long lost;
+	size_t i, n;
+
+	pthread_mutex_lock(&pending_mu);
+	b = pending;
+	integ_buf_init(&pending, PENDING_MAX);
+	lost = pending_lost;
+	pending_lost = 0;
+	pthread_mutex_unlock(&pending_mu);
+	/* each line: its level as one byte, the text, a NUL */
+	for (i = 0; i < b.len; i += n + 2) {
+		n = strlen(b.data + i + 1);
+		integ_emit_log(em, (enum integ_level)b.data[i], b.data + i + 1,
+		    NULL);
+	}
+	if (lost > 0) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "%lu log lines lost", lost);
+		integ_emit_log(em, INTEG_LOG_WARN, msg, NULL);
+	}
+	integ_buf_free(&b);
+}
+
+static void
+airbyte_sink(enum integ_level lv, const char *line, void *arg)
+{
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		pthread_mutex_lock(&pending_mu);
+		if (integ_buf_addc(&pending, (int)lv) == -1 ||
+		    integ_buf_add(&pending, line, strlen(line) + 1) == -1)
+			pending_lost++;
+		pthread_mutex_unlock(&pending_mu);
+		return;
+	}
+	integ_source_drain_logs(arg);
+	integ_emit_log(arg, lv, line, NULL);
+}
+
+static void
+put(struct integ_buf *b)
+{
+	integ_buf_addc(b, '\n');
+	fwrite(b->data, 1, b->len, stdout);
+	fflush(stdout);
+	integ_buf_reset(b);
+}
+
+static int
+spec(const struct integ_source *src, struct integ_json_span connspec)
+{
+	struct integ_buf b;
+
+	integ_buf_init(&b, 0);
+	integ_buf_adds(&b, "{\"type\":\"SPEC\",\"spec\":{");
+	if (src->docs != NULL) {
+		integ_buf_adds(&b, "\"documentationUrl\":");
+		integ_json_str_encode(&b, src->docs, strlen(src->docs));
+		integ_buf_addc(&b, ',');
+	}
+	integ_buf_adds(&b, "\"connectionSpecification\":");
+	integ_json_compact(connspec, &b);
+	integ_buf_adds(&b, "}}");
+	put(&b);
+	integ_buf_free(&b);
+	return 0;
+}
+
+static void
+connection_status(int ok, const char *why)
+{
+	struct integ_buf b;
+
+	integ_buf_init(&b, 0);
+	integ_buf_adds(&b, "{\"type\":\"CONNECTION_STATUS\","
+	    "\"connectionStatus\":{\"status\":");
+	integ_buf_adds(&b, ok ? "\"SUCCEEDED\"" : "\"FAILED\"");
+	if (!ok) {
+		char *m = integ_mask(why);
+
+		integ_buf_adds(&b, ",\"message\":");
+		integ_json_str_encode(&b, m, strlen(m));
+		free(m);
+	}
+	integ_buf_adds(&b, "}}");
+	put(&b);
+	integ_buf_free(&b);
+}
+
+/* A failure before any stream: said in the protocol's way. */
+static int
+fail(struct integ_ctx *ctx, int code, const char *why)
+{
+	if (ctx->proto == INTEG_PROTO_AIRBYTE && ctx->em != NULL)
+		integ_emit_error(ctx->em, integ_failure_of(code), why, NULL,
+		    NULL);
+	else
+		integ_log(INTEG_LOG_ERROR, "%s", why);
+	return code;
+}
+
+static int
+load_config(struct integ_ctx *ctx, const char *path, struct integ_buf *text,
+    struct integ_err *e)
+{
+	int code;
+
+	if ((code = integ_file_read(path, CONFIG_MAX, text, e)) != 0)
+		return code;
+	if (integ_json_validate(text->data ? text->data : "", text->len,
+	    &ctx->config, e) != 0)
+		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config %s", path);
+	/* secrets first: nothing below may print one */
+	integ_config_secrets(ctx->spec, ctx->config);
+	if ((code = integ_config_validate(ctx->spec, ctx->config, e)) != 0)
+		return integ_err_wrap(e, code, "config %s", path);
+	return 0;
+}
+
+static int
+new_http(struct integ_ctx *ctx, struct integ_err *e)
+{
+	struct integ_http_opts o;
+	static char ua[128];	/* the client keeps the pointer */
+	const char *url;
+	int code;
+
+	integ_http_opts_init(&o);
+	snprintf(ua, sizeof(ua), "integ/%s source-%s/%s", INTEG_VERSION,
+	    ctx->src->name, ctx->src->version ? ctx->src->version : "0");
+	o.user_agent = ua;
+	if ((code = integ_http_new(&o, &ctx->http, e)) != 0)
+		return code;
+	/* credentials go to the API the config names, nowhere else */
+	if ((url = integ_config(ctx, "url")) != NULL &&
+	    (code = integ_http_trust(ctx->http, url, e)) != 0)
+		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config: url");
+	if (ctx->src->init != NULL && (code = ctx->src->init(ctx)) != 0) {
+		*e = ctx->err;
+		return code;
+	}
+	return 0;
+}
+
+static int
+check(struct integ_ctx *ctx)
+{
+	int code;
+
+	ctx->checking = 1;
+	ctx->stream = ctx->src->streams;
+	code = ctx->src->check != NULL ? ctx->src->check(ctx) :
+	    ctx->stream->run(ctx);
+	if (code == INTEG_EXIT_TEMPFAIL || code > INTEG_EXIT_SIGNAL)
+		return fail(ctx, code, ctx->err.msg);
+	connection_status(code == 0, ctx->err.msg);
+	return 0;
+}
+
+static int
+run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
+{
+	const struct integ_stream *s = sel->stream;
+	struct integ_stream_spec spec;
+	struct integ_err e;
+	const char *keys[1];
+	int code, sig;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.name = s->name;
+	spec.schema = s->schema;
+	keys[0] = s->key;
+	spec.keys = keys;
+	spec.nkeys = s->key != NULL;
+	spec.cursor = sel->incremental ? s->cursor : NULL;
+	integ_ctx_reset(ctx);
+	ctx->stream = s;
+	ctx->incremental = sel->incremental;
+	if ((code = integ_emit_stream_begin(ctx->em, &spec, &ctx->st, &e)) != 0)
+		return fail(ctx, code, e.msg);
+	integ_log(INTEG_LOG_INFO, "%s: started", s->name);
+	code = s->run(ctx);
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
+		integ_source_drain_logs(ctx->em);
+	if ((sig = integ_signal_caught()) != 0)
+		code = INTEG_EXIT_SIGNAL + sig;
+	if (code == 0) {
+		if ((code = integ_emit_stream_end(ctx->st, &e)) != 0)
+			integ_log_err(&e);
+		else
+			integ_log(INTEG_LOG_INFO, "%s: %llu records", s->name,
+			    (unsigned long long)integ_emit_stream_written(ctx->st));
+	} else {
+		if (ctx->err.msg[0] == '\0')
+			snprintf(ctx->err.msg, sizeof(ctx->err.msg),
+			    "exit status %d", code);
+		if (ctx->proto != INTEG_PROTO_AIRBYTE)
+			integ_log(INTEG_LOG_ERROR, "%s: %s", s->name,
+			    ctx->err.msg);
+		integ_emit_stream_fail(ctx->st, code, ctx->err.msg, &e);
+	}
+	integ_ctx_reset(ctx);
+	ctx->st = NULL;
+	return code;
+}
+
+static int
+read_streams(struct integ_ctx *ctx, const struct args *a)
+{
+	struct integ_selected *sel = NULL;
+	struct integ_buf cat;
+	struct integ_err e;
+	size_t i, n = 0;
+	int code, first = 0;
+
+	integ_buf_init(&cat, CATALOG_MAX);
+	if (a->catalog != NULL &&
+	    (code = integ_file_read(a->catalog, CATALOG_MAX, &cat, &e)) != 0)
+		goto out;
+	if ((code = integ_catalog_select(ctx->src, ctx->proto,
+	    a->catalog ? (cat.data ? cat.data : "") : NULL, cat.len, &sel, &n,
+	    &e)) != 0)
+		goto out;
+	if ((ctx->state = integ_state_new()) == NULL ||
+	    (a->state != NULL &&
+	    (code = integ_state_load(ctx->state, a->state, &e)) != 0))
+		goto out;
+	integ_emitter_set_state(ctx->em, ctx->state);
+	for (i = 0; i < n; i++) {
+		code = run_stream(ctx, &sel[i]);
+		if (code != 0 && first == 0)
+			first = code;
+		if (code > INTEG_EXIT_SIGNAL)
+			break;	/* cancelled: no more streams */
+	}
+	free(sel);
+	integ_buf_free(&cat);
+	return first;
+out:
+	free(sel);
+	integ_buf_free(&cat);
+	return fail(ctx, code, e.msg);
+}
+
+static int
+discover(struct integ_ctx *ctx)
+{
+	struct integ_buf b;
+
+	integ_buf_init(&b, 0);
+	if (ctx->proto == INTEG_PROTO_AIRBYTE) {
+		integ_buf_adds(&b, "{\"type\":\"CATALOG\",\"catalog\":");
+		integ_catalog_airbyte(ctx->src, &b);
+		integ_buf_addc(&b, '}');
+	} else {
+		integ_catalog_singer(ctx->src, &b);
+	}
+	put(&b);
+	integ_buf_free(&b);
+	return 0;
+}
+
+int
+integ_main(const struct integ_source *src, int argc, char *argv[])
+{
+	struct integ_ctx ctx;
+	struct integ_buf config;
+	struct integ_err e;
+	struct args a;
+	char prog[128];
+	int code, rc;
+
+	snprintf(prog, sizeof(prog), "source-%s", src->name);
+	integ_log_init(prog, INTEG_LOG_INFO);
+	integ_signals_init();
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.src = src;
+	if (integ_json_validate(src->spec, strlen(src->spec), &ctx.spec,
+	    &e) != 0) {
+		integ_log(INTEG_LOG_ERROR, "the compiled-in spec: %s", e.msg);
+		return INTEG_EXIT_FAIL;
+	}
+	if ((rc = parse(argc, argv, &a)) != 0) {
+		if (rc == 2) {
+			printf("%s %s (integ %s)\n", prog,
+			    src->version ? src->version : "", INTEG_VERSION);
+			return 0;
+		}
+		usage(prog, rc == 1 ? stdout : stderr);
+		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
+	}
+	ctx.proto = a.proto;
+	if (a.proto == INTEG_PROTO_AIRBYTE) {
+		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
+		    &e)) != 0)
+			return integ_log_err(&e);
+		main_thread = pthread_self();
+		integ_log_set_sink(airbyte_sink, ctx.em);
+	} else if (a.cmd == CMD_READ &&
+	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
+		return integ_log_err(&e);
+	}
+	integ_buf_init(&config, CONFIG_MAX);
+	if (a.cmd == CMD_SPEC) {
+		code = spec(src, ctx.spec);
+	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
+		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {
+			connection_status(0, e.msg);
+			code = 0;
+		} else {
+			fail(&ctx, code, e.msg);
+		}
+	} else if (a.cmd == CMD_DISCOVER) {
+		code = discover(&ctx);
+	} else if ((code = new_http(&ctx, &e)) != 0) {
+		if (a.cmd == CMD_CHECK && code == INTEG_EXIT_CONFIG) {
+			connection_status(0, e.msg);
+			code = 0;
+		} else {
+			fail(&ctx, code, e.msg);
+		}
+	} else if (a.cmd == CMD_CHECK) {
+		code = check(&ctx);
+	} else {
+		code = read_streams(&ctx, &a);
+	}
+	integ_ctx_reset(&ctx);
+	integ_http_free(ctx.http);
+	if (ctx.proto == INTEG_PROTO_AIRBYTE && ctx.em != NULL)
+		integ_source_drain_logs(ctx.em);
+	integ_state_free(ctx.state);
+	integ_log_set_sink(NULL, NULL);
+	integ_emitter_free(ctx.em);
+	integ_buf_free(&config);
+	integ_secret_clear();
+	if ((rc = integ_close_stdout(&e)) != 0 && code == 0)
+		code = integ_log_err(&e);
+	return code;
+}
