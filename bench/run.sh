@@ -9,20 +9,6 @@ DATA=${BENCH_DATA:-$PWD/bench/data}
 RUNS=${BENCH_RUNS:-5}
 mkdir -p "$DATA"
 
-# median_time CMD...: the median wall time of RUNS runs, in seconds.
-median_time() {
-	_i=0
-	: >"$DATA/.times"
-	while [ $_i -lt "$RUNS" ]; do
-		_s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		_e=$(date +%s.%N)
-		echo "$_s $_e" | awk '{ printf "%.4f\n", $2 - $1 }' >>"$DATA/.times"
-		_i=$((_i + 1))
-	done
-	sort -n "$DATA/.times" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-}
-
 # ---- integ-emit (issue 5) ----------------------------------------------
 # integ-emit --airbyte and --singer (with a replication key) on the
 # 1M-record JSONL fixture, against integ-extract on the same bytes, jq
@@ -45,44 +31,76 @@ emit_fixture() {
 	echo "$f"
 }
 
+# emit_runs OUT FILE CMD...: RUNS runs of CMD with stdin FILE, one line
+# "WALL KIB STATUS CPU" each (bench/rusage.c), into OUT.
+emit_runs() {
+	_out=$1 _in=$2
+	shift 2
+	: >"$_out"
+	_i=0
+	while [ $_i -lt "$RUNS" ]; do
+		"$RUSAGE" -i "$_in" "$@" >>"$_out"
+		_i=$((_i + 1))
+	done
+}
+
+# emit_med COLUMN FILE: the median of a column (1 wall s, 4 CPU s).
+emit_med() {
+	sort -n -k"$1,$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
 bench_emit() {
 	fx=$(emit_fixture)
 	n=$(wc -l <"$fx" | tr -d ' ')
 	mb=$(wc -c <"$fx" | awk '{ printf "%.1f", $1 / 1048576 }')
+	RUSAGE=$PWD/build/bench/rusage
+	mkdir -p "$PWD/build/bench"
+	${CC:-cc} -O2 -Wall -o "$RUSAGE" bench/rusage.c || return 1
 	# jq 1.6 is slow: it gets the first 100k records, compared per record
 	small=$DATA/emit-100k.jsonl
 	head -n 100000 "$fx" >"$small"
 	echo "# integ-emit on $fx: $n records, $mb MiB, median of $RUNS runs"
-	t_cat=$(median_time sh -c "cat '$fx'")
-	t_ab=$(median_time sh -c "'$BIN/integ-emit' --airbyte <'$fx'")
-	t_sg=$(median_time sh -c "'$BIN/integ-emit' --singer --replication-key updated_at <'$fx'")
-	t_ex=
+	echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg) (wall times suffer on a busy machine; CPU s less)"
+	emit_runs "$DATA/.t_cat" "$fx" cat
+	emit_runs "$DATA/.t_ab" "$fx" "$BIN/integ-emit" --airbyte
+	emit_runs "$DATA/.t_sg" "$fx" "$BIN/integ-emit" --singer --replication-key updated_at
+	ex=
 	if [ -x "$BIN/integ-extract" ]; then
-		t_ex=$(median_time sh -c "'$BIN/integ-extract' . <'$fx'")
+		ex=1
+		emit_runs "$DATA/.t_ex" "$fx" "$BIN/integ-extract" .
 	fi
-	t_jq=
+	jqr=
 	if command -v jq >/dev/null 2>&1; then
-		t_jq=$(median_time sh -c "jq -c '{type:\"RECORD\",stream:\"records\",record:.,time_extracted:\"2024-01-01T00:00:00.000Z\"}' <'$small'")
+		jqr=1
+		_r=$RUNS
+		RUNS=${JQ_RUNS:-1}
+		emit_runs "$DATA/.t_jq" "$small" jq -c '{type:"RECORD",stream:"records",record:.,time_extracted:"2024-01-01T00:00:00.000Z"}'
+		RUNS=$_r
 	fi
-	printf '%-44s %9s %10s %12s\n' tool seconds MiB/s records/s
-	row() {	# row NAME SECONDS RECORDS
-		awk -v name="$1" -v t="$2" -v n="$3" -v mb="$mb" -v all="$n" 'BEGIN {
-		    printf "%-44s %9.3f %10.1f %12.0f\n", name, t, mb * n / all / t, n / t }'
+	printf '%-44s %9s %9s %10s %12s\n' tool "wall s" "CPU s" MiB/s records/s
+	row() {	# row NAME FILE RECORDS
+		awk -v name="$1" -v t="$(emit_med 1 "$2")" -v u="$(emit_med 4 "$2")" -v n="$3" -v mb="$mb" -v all="$n" 'BEGIN {
+		    printf "%-44s %9.3f %9.3f %10.1f %12.0f\n", name, t, u, mb * n / all / t, n / t }'
 	}
-	row cat "$t_cat" "$n"
-	[ -n "$t_ex" ] && row "integ-extract ." "$t_ex" "$n"
-	row "integ-emit --airbyte" "$t_ab" "$n"
-	row "integ-emit --singer --replication-key" "$t_sg" "$n"
-	[ -n "$t_jq" ] && row "jq -c '{type:\"RECORD\",...}' (100k)" "$t_jq" 100000
-	if [ -n "$t_ex" ]; then
-		awk -v a="$t_ab" -v s="$t_sg" -v x="$t_ex" 'BEGIN {
-		    printf "vs integ-extract (target >= 0.8x): airbyte %.2fx, singer %.2fx\n", x / a, x / s }'
-	fi
-	if [ -n "$t_jq" ]; then
-		awk -v a="$t_ab" -v s="$t_sg" -v j="$t_jq" -v n="$n" 'BEGIN {
-		    printf "vs jq per record (target >= 50x): airbyte %.1fx, singer %.1fx\n",
-		    (j / 100000) / (a / n), (j / 100000) / (s / n) }'
-	fi
+	row cat "$DATA/.t_cat" "$n"
+	[ -n "$ex" ] && row "integ-extract ." "$DATA/.t_ex" "$n"
+	row "integ-emit --airbyte" "$DATA/.t_ab" "$n"
+	row "integ-emit --singer --replication-key" "$DATA/.t_sg" "$n"
+	[ -n "$jqr" ] && row "jq -c '{type:\"RECORD\",...}' (100k)" "$DATA/.t_jq" 100000
+	for c in 1 4; do
+		[ $c = 1 ] && what="wall" || what="CPU"
+		a=$(emit_med $c "$DATA/.t_ab")
+		s=$(emit_med $c "$DATA/.t_sg")
+		if [ -n "$ex" ]; then
+			awk -v a="$a" -v s="$s" -v x="$(emit_med $c "$DATA/.t_ex")" -v w="$what" 'BEGIN {
+			    printf "%s: vs integ-extract (target >= 0.8x): airbyte %.2fx, singer %.2fx\n", w, x / a, x / s }'
+		fi
+		if [ -n "$jqr" ]; then
+			awk -v a="$a" -v s="$s" -v j="$(emit_med $c "$DATA/.t_jq")" -v n="$n" -v w="$what" 'BEGIN {
+			    printf "%s: vs jq per record (target >= 50x): airbyte %.1fx, singer %.1fx\n", w,
+			    (j / 100000) / (a / n), (j / 100000) / (s / n) }'
+		fi
+	done
 }
 
 # ---- integ-extract (issue 3) -------------------------------------------

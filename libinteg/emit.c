@@ -14,10 +14,29 @@
 #include <unistd.h>
 
 #include "integ.h"
+#include "json_int.h"
 
 #define OUT_FLUSH	(64 * 1024)
 #define INFER_DEFAULT	1000
 #define HELD_MAX	((size_t)256 << 20)
+#define SHAPES		8
+
+/*
+ * What is known of the records of one shape (json_int.h), so that a
+ * record shaped like an earlier one is not walked again: records of the
+ * same shape fit the schema alike except for the strings it requires to
+ * be date-times (dates), and have the cursor at the same place.
+ */
+struct shape_entry {
+	char		*text;
+	size_t		 len;
+	uint64_t	 used;		/* last use, for replacement */
+	int		 dates_known;	/* dates: for every record of this shape */
+	uint32_t	*dates;		/* value indexes */
+	size_t		 ndates;
+	int		 cursor_known;
+	long		 cursor;	/* value index, -1: no cursor */
+};
 
 struct integ_emit_stream {
 	struct integ_emitter	*em;
@@ -47,6 +66,12 @@ struct integ_emit_stream {
 	uint64_t		 written;
 	uint64_t		 dropped;
 	uint64_t		 nocursor;
+	/* record shapes seen (a small cache, least recently used goes) */
+	struct shape_entry	 shapes[SHAPES];
+	size_t			 nshapes;
+	size_t			 lasthit;
+	uint64_t		 uses;
+	struct integ_msg	 recmsg;	/* kind 0 until the first record */
 };
 
 struct integ_emitter {
@@ -128,6 +153,11 @@ static void
 stream_free(struct integ_emit_stream *st)
 {
 	size_t i;
+
+	for (i = 0; i < st->nshapes; i++) {
+		free(st->shapes[i].text);
+		free(st->shapes[i].dates);
+	}
 
 	free(st->name);
 	integ_buf_free(&st->name_json);
@@ -459,7 +489,7 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
     struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
-	struct integ_msg m;
+	struct integ_msg *m;
 	int code;
 
 	if (!st->running) {
@@ -467,22 +497,23 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
 		if ((code = status(st, "RUNNING", e)) != 0)
 			return code;
 	}
-	if (st->schema != NULL && em->keep) {
-		if (!em->fmt->needs_schema)
-			integ_schema_add(st->schema, v);
-		else if (fits == 0 || (fits == -1 &&
-		    !integ_schema_fits(st->schema, v))) {
-			integ_schema_add(st->schema, v);
-			if ((code = send_schema(st, e)) != 0)
-				return code;
-		}
+	/* a record that fits would not change the schema: add the others */
+	if (st->schema != NULL && em->keep && (fits == 0 ||
+	    (fits == -1 && !integ_schema_fits(st->schema, v)))) {
+		integ_schema_add(st->schema, v);
+		if (em->fmt->needs_schema && (code = send_schema(st, e)) != 0)
+			return code;
 	}
 	tick(em);
-	msg_init(&m, em, st, INTEG_MSG_RECORD);
-	m.record = v;
+	/* the stream's record message, filled in once */
+	m = &st->recmsg;
+	if (m->kind != INTEG_MSG_RECORD)
+		msg_init(m, em, st, INTEG_MSG_RECORD);
+	m->now_ms = em->now_ms;
+	m->record = v;
 	st->since_state++;
 	st->written++;
-	return put(em, &m, e);
+	return put(em, m, e);
 }
 
 /* The schema is known: SCHEMA, then the records held back. */
@@ -498,11 +529,12 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	st->holding = 0;
 	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
 		return code;
+	/* the schema was inferred from them: they fit */
 	for (i = 0; i < st->nheld && code == 0; i++) {
 		v.p = st->held.data + start;
 		v.len = st->heldend[i] - start;
 		start = st->heldend[i];
-		code = frame(st, v, -1, e);
+		code = frame(st, v, 1, e);
 	}
 	integ_buf_free(&st->held);
 	free(st->heldend);
@@ -511,26 +543,146 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 	return code;
 }
 
-/* A validated record. */
+/* The entry of a record's shape, or NULL. */
+static struct shape_entry *
+shape_find(struct integ_emit_stream *st, const struct json_shape *sh)
+{
+	struct shape_entry *se;
+	size_t i;
+
+	se = &st->shapes[st->lasthit];
+	if (st->lasthit < st->nshapes && se->len == sh->len &&
+	    memcmp(se->text, sh->text, sh->len) == 0) {
+		se->used = ++st->uses;
+		return se;
+	}
+	for (i = 0; i < st->nshapes; i++) {
+		se = &st->shapes[i];
+		if (se->len == sh->len && memcmp(se->text, sh->text,
+		    sh->len) == 0) {
+			se->used = ++st->uses;
+			st->lasthit = i;
+			return se;
+		}
+	}
+	return NULL;
+}
+
+/* A new entry for the shape, nothing known yet. */
+static struct shape_entry *
+shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
+{
+	struct shape_entry *se;
+	size_t i, old = 0;
+
+	if (st->nshapes < SHAPES)
+		old = st->nshapes++;
+	else
+		for (i = 1; i < SHAPES; i++)
+			if (st->shapes[i].used < st->shapes[old].used)
+				old = i;
+	se = &st->shapes[old];
+	free(se->text);
+	free(se->dates);
+	memset(se, 0, sizeof(*se));
+	se->text = integ_xmalloc(sh->len ? sh->len : 1);
+	memcpy(se->text, sh->text, sh->len);
+	se->len = sh->len;
+	se->used = ++st->uses;
+	st->lasthit = old;
+	return se;
+}
+
+/* Are the strings the schema wants as date-times date-times? */
+static int
+shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
+    struct integ_json_span v)
+{
+	size_t i;
+
+	for (i = 0; i < se->ndates; i++)
+		if (!integ_schema_datetime_at(v.p + sh->off[se->dates[i]],
+		    v.p + v.len))
+			return 0;
+	return 1;
+}
+
+/* Where the cursor was found (or not) in v, as a value index. */
+static void
+shape_cursor(struct shape_entry *se, const struct json_shape *sh,
+    struct integ_json_span v, int found, struct integ_json_span c)
+{
+	size_t lo = 0, hi = sh->nvals, mid;
+	uint32_t off;
+
+	if (!found) {
+		se->cursor = -1;
+		se->cursor_known = 1;
+		return;
+	}
+	off = (uint32_t)(c.p - v.p);
+	while (lo < hi) {		/* offsets grow in shape order */
+		mid = lo + (hi - lo) / 2;
+		if (sh->off[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sh->nvals && sh->off[lo] == off) {
+		se->cursor = (long)lo;
+		se->cursor_known = 1;
+	}
+}
+
+/*
+ * A validated record, and its shape from the scanner (or NULL): a
+ * record shaped like one seen before is checked against the schema by
+ * its date-time strings alone, and its cursor is where it was.
+ */
 static int
 record(struct integ_emit_stream *st, struct integ_json_span v,
-    struct integ_err *e)
+    const struct json_shape *sh, struct integ_err *e)
 {
+	struct integ_emitter *em = st->em;
+	struct shape_entry *se = NULL;
 	struct integ_json_span c, k;
-	int fits = -1, found = -1;
+	int fits = -1, found = -1, check, code;
 
 	if (st->ended)
 		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
 		    "the stream ended", st->name);
-	if (integ_json_type(v) != INTEG_JSON_OBJECT)
+	/* validated: an object is what starts with '{' */
+	if (v.len == 0 || v.p[0] != '{')
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
+	/* frame() checks the record against the schema */
+	check = st->schema != NULL && em->keep && !st->holding;
+	if (sh != NULL && (!sh->ok || (!check && st->cpath == NULL)))
+		sh = NULL;
+	if (sh != NULL && (se = shape_find(st, sh)) != NULL) {
+		if (check && se->dates_known) {
+			if (shape_dates_pass(se, sh, v))
+				fits = 1;
+			else {		/* known again once it is framed */
+				free(se->dates);
+				se->dates = NULL;
+				se->ndates = 0;
+				se->dates_known = 0;
+			}
+		}
+		if (st->cpath != NULL && se->cursor_known &&
+		    (found = se->cursor >= 0)) {
+			c.p = v.p + sh->off[se->cursor];
+			c.len = (size_t)(integ_json_skip(c.p, v.p + v.len) -
+			    c.p);
+		}
+	}
 	/*
-	 * Where every record is checked against the schema anyway, a plain
+	 * Where the record is checked against the schema anyway, a plain
 	 * cursor is picked up in the same pass.
 	 */
-	if (st->cpath != NULL && st->ckey.len > 0 && st->schema != NULL &&
-	    !st->holding && st->em->keep && st->em->fmt->needs_schema) {
+	if (fits == -1 && found == -1 && st->cpath != NULL &&
+	    st->ckey.len > 0 && check) {
 		k.p = st->ckey.data;
 		k.len = st->ckey.len;
 		fits = integ_schema_fits_grab(st->schema, v, k, &c, &found);
@@ -538,7 +690,12 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	if (st->cpath != NULL) {
 		if (found == -1)
 			found = integ_path_find(st->cpath, v, &c);
-		if (!found || integ_json_type(c) == INTEG_JSON_NULL) {
+		if (sh != NULL && (se == NULL || !se->cursor_known)) {
+			if (se == NULL)
+				se = shape_add(st, sh);
+			shape_cursor(se, sh, v, found, c);
+		}
+		if (!found || c.p[0] == 'n') {		/* null */
 			if (st->nocursor++ == 0)
 				integ_log(INTEG_LOG_WARN, "%s: a record without "
 				    "the cursor %s: written, the bookmark not "
@@ -578,7 +735,17 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 			return release(st, e);
 		return 0;
 	}
-	return frame(st, v, fits, e);
+	if ((code = frame(st, v, fits, e)) != 0)
+		return code;
+	/* the record fits the schema now: what its shape needs checked */
+	if (check && sh != NULL && (se == NULL || !se->dates_known)) {
+		if (se == NULL)
+			se = shape_add(st, sh);
+		if (integ_schema_shape_dates(st->schema, v, sh, &se->dates,
+		    &se->ndates) == 0)
+			se->dates_known = 1;
+	}
+	return 0;
 }
 
 int
@@ -590,7 +757,7 @@ integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
 
 	if ((code = integ_json_validate(p, len, &v, e)) != 0)
 		return code;
-	return record(st, v, e);
+	return record(st, v, NULL, e);
 }
 
 int
@@ -599,7 +766,7 @@ integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
 {
 	struct integ_json_span v = { p, len };
 
-	return record(st, v, e);
+	return record(st, v, NULL, e);
 }
 
 int
@@ -777,15 +944,17 @@ struct run {
 	uint64_t		  every;
 	struct integ_err	  cbe;		/* what the callback said */
 	int			  cbfail;
+	struct json_shape	 *shape;	/* of the record at hand */
 };
 
 static int
 on_text(void *arg, const char *p, size_t len)
 {
 	struct run *r = arg;
+	struct integ_json_span v = { p, len };
 	int code;
 
-	if ((code = integ_emit_record_valid(r->st, p, len, &r->cbe)) != 0)
+	if ((code = record(r->st, v, r->shape, &r->cbe)) != 0)
 		r->cbfail = 1;
 	return code;
 }
@@ -864,6 +1033,12 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	r.every = state_every;
 	sink.arg = &r;
 	r.js = integ_json_stream_new(NULL, 0, &sink);
+	/* shapes spare the schema check and the cursor lookup their walks */
+	r.shape = NULL;
+	if ((st->schema != NULL && em->keep) || st->cpath != NULL) {
+		r.shape = integ_xmalloc(sizeof(*r.shape));
+		integ_json_stream_shape(r.js, r.shape);
+	}
 	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
 	for (;;) {
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {
@@ -934,6 +1109,7 @@ fail:
 	trailer(em, code, msg, NULL, 0);
 done:
 	integ_json_stream_free(r.js);
+	free(r.shape);
 	integ_buf_free(&in);
 	return code;
 }

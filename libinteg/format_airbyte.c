@@ -47,6 +47,14 @@ decimal(struct integ_buf *b, int64_t v)
 	return integ_buf_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 
+/*
+ * emitted_at of the last record, as digits: the clock moves once a
+ * millisecond at most, records come by the thousand.
+ */
+static _Thread_local int64_t last_ms = -1;
+static _Thread_local char last_digits[24];
+static _Thread_local size_t last_nd;
+
 /* The message every record is: one reservation, then copies. */
 static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
@@ -55,15 +63,23 @@ record_fast(struct integ_buf *b, const struct integ_msg *m,
 	static const char pre[] = "{\"type\":\"RECORD\",\"record\":{\"stream\":";
 	static const char mid[] = ",\"data\":";
 	static const char post[] = ",\"emitted_at\":";
-	char d[24], *p = d + sizeof(d), *o;
-	uint64_t u = m->now_ms < 0 ? 0 : (uint64_t)m->now_ms;
+	char d[24], *p, *o;
+	uint64_t u;
 	size_t nd, n;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	nd = (size_t)(d + sizeof(d) - p);
+	if (m->now_ms != last_ms) {
+		u = m->now_ms < 0 ? 0 : (uint64_t)m->now_ms;
+		p = d + sizeof(d);
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		last_nd = (size_t)(d + sizeof(d) - p);
+		memcpy(last_digits, p, last_nd);
+		last_ms = m->now_ms;
+	}
+	p = last_digits;
+	nd = last_nd;
 	n = sizeof(pre) - 1 + m->stream_json.len + sizeof(mid) - 1 +
 	    m->record.len + sizeof(post) - 1 + nd + 3;
 	if (integ_buf_reserve(b, n) == -1)

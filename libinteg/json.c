@@ -102,6 +102,10 @@ struct integ_json_stream {
 	struct integ_buf rec;
 	struct integ_buf trailer;
 	struct integ_json_sink sink;
+
+	/* record shapes (json_int.h) */
+	struct json_shape *shape;
+	const unsigned char *shkey;	/* where the member name began */
 };
 
 static const char *
@@ -163,9 +167,13 @@ stream_restart(struct integ_json_stream *s)
 	s->recparent = s->whole ? 0 : -1;
 	s->emitting = 0;
 	s->found = 0;
-	integ_buf_reset(&s->rec);
-	integ_buf_reset(&s->key);
-	integ_buf_reset(&s->trailer);
+	/* once a line with integ-emit: only what was used */
+	if (s->rec.len > 0)
+		integ_buf_reset(&s->rec);
+	if (s->key.len > 0)
+		integ_buf_reset(&s->key);
+	if (s->trailer.len > 0)
+		integ_buf_reset(&s->trailer);
 }
 
 /* Append [a, b) to the record. */
@@ -215,7 +223,7 @@ deliver_rest(struct integ_json_stream *s, const char *p, size_t len)
 }
 
 /* The record that started at s->mark (or earlier) ends before p. */
-static int
+static inline __attribute__((always_inline)) int
 rec_end(struct integ_json_stream *s, const unsigned char *p,
     struct integ_err *e)
 {
@@ -248,7 +256,7 @@ rec_end(struct integ_json_stream *s, const unsigned char *p,
 	return 0;
 }
 
-static int
+static inline __attribute__((always_inline)) int
 text_end(struct integ_json_stream *s, struct integ_err *e)
 {
 	int rc;
@@ -266,7 +274,7 @@ text_end(struct integ_json_stream *s, struct integ_err *e)
  * At the start of a value (byte c at p) inside the on-path container,
  * or at the top: is it at the path, or on the way there?
  */
-static void
+static inline __attribute__((always_inline)) void
 path_value(struct integ_json_stream *s, int c, const unsigned char *p)
 {
 	const struct path_step *st;
@@ -323,6 +331,79 @@ special8(uint64_t w)
 	    ((w - ONES * 0x20) & ~w) | w;
 }
 
+/* The shape class of a value, by its first byte (json_int.h). */
+static const unsigned char shape_class[256] = {
+	['"'] = 's', ['{'] = '{', ['['] = '[', ['t'] = 'b', ['f'] = 'b',
+	['n'] = 'z', ['-'] = 'i', ['0'] = 'i', ['1'] = 'i', ['2'] = 'i',
+	['3'] = 'i', ['4'] = 'i', ['5'] = 'i', ['6'] = 'i', ['7'] = 'i',
+	['8'] = 'i', ['9'] = 'i'
+};
+
+/* A value starts at p (byte c); a record starts with its first value. */
+static inline void
+shape_value(struct integ_json_stream *s, unsigned c, const unsigned char *p)
+{
+	struct json_shape *sh = s->shape;
+
+	if (sh->len >= SHAPE_MAX) {
+		sh->ok = 0;
+		return;
+	}
+	/* each value adds a byte: nvals <= len < SHAPE_MAX */
+	sh->off[sh->nvals++] = (uint32_t)(s->rec.len + (size_t)(p - s->mark));
+	sh->text[sh->len++] = (char)shape_class[c];
+}
+
+/* A container closes with byte c. */
+static inline void
+shape_close(struct integ_json_stream *s, unsigned c)
+{
+	struct json_shape *sh = s->shape;
+
+	if (sh->len >= SHAPE_MAX) {
+		sh->ok = 0;
+		return;
+	}
+	sh->text[sh->len++] = (char)c;
+}
+
+/* A member name ends before q (past its closing quote); the chunk at end. */
+static inline void
+shape_key(struct integ_json_stream *s, const unsigned char *q,
+    const unsigned char *end)
+{
+	struct json_shape *sh = s->shape;
+	const unsigned char *k = s->shkey;
+	char *d;
+	size_t n;
+
+	if (k == NULL) {		/* it began in an earlier chunk */
+		sh->ok = 0;
+		return;
+	}
+	n = (size_t)(q - k);
+	if (n > SHAPE_MAX - sh->len) {
+		sh->ok = 0;
+		return;
+	}
+	d = sh->text + sh->len;
+	/* names are short: fixed-size copies (text has room past the end) */
+	if (n <= 16 && end - k >= 16)
+		memcpy(d, k, 16);
+	else if (n >= 8 && n <= 16) {
+		memcpy(d, k, 8);
+		memcpy(d + n - 8, k + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, k, 4);
+		memcpy(d + n - 4, k + n - 4, 4);
+	} else if (n < 4) {
+		memcpy(d, k, 2);	/* n >= 2: the quotes */
+		memcpy(d + n - 2, k + n - 2, 2);
+	} else
+		memcpy(d, k, n);
+	sh->len += n;
+}
+
 /*
  * Feed n bytes. Returns 0, INTEG_EXIT_DATA (malformed), or what a
  * callback returned to stop.
@@ -330,10 +411,13 @@ special8(uint64_t w)
  * Threaded code: each state is a label and a transition jumps straight
  * to the next one; s->state is written only when the chunk runs out
  * (AT) and read only on entry.
+ *
+ * Compiled twice (scan below): shaping, a constant, gathers record
+ * shapes; the plain scanner carries none of it.
  */
-static int
-scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
-    struct integ_err *e)
+static inline __attribute__((always_inline)) int
+scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    struct integ_err *e, const int shaping)
 {
 	const unsigned char *const start = p, *const end = p + n;
 	unsigned int c;
@@ -365,6 +449,8 @@ scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
 		s->mark = p;
 	if (s->capkey == 1)
 		s->kmark = p;
+	if (shaping)
+		s->shkey = NULL;
 	switch (s->state) {
 	case S_TOP:		goto L_top;
 	case S_BOM:		goto L_bom;
@@ -507,6 +593,8 @@ key:
 		FAIL("expected a member name, got", c);
 	}
 	s->in_key = 1;
+	if (shaping)
+		s->shkey = p;
 	if (s->depth == s->watch) {
 		s->capkey = 1;
 		integ_buf_reset(&s->key);
@@ -596,7 +684,14 @@ value:
 		s->emitting = 1;
 		s->recdepth = s->depth;
 		s->mark = p;
+		if (shaping) {		/* a record starts */
+			s->shape->ok = 1;
+			s->shape->len = 0;
+			s->shape->nvals = 0;
+		}
 	}
+	if (shaping)
+		shape_value(s, c, p);
 	switch (c) {
 	case '"':
 		s->in_key = 0;
@@ -654,6 +749,8 @@ value:
 	goto L_lit;
 
 close:
+	if (shaping)
+		shape_close(s, c);
 	p++;
 	if (s->depth == s->watch)
 		s->watch--;
@@ -725,6 +822,8 @@ special:
 			p++;
 			if (!s->in_key)
 				goto value_end;
+			if (shaping)
+				shape_key(s, p, end);
 			if (s->capkey) {
 				const struct path_step *st =
 				    &s->path->steps[s->depth - 1];
@@ -865,6 +964,9 @@ L_num:
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    c == '.' || c == '+' || c == '-')
 			FAIL("invalid number at", c);
+		/* its class byte is the last one written (len >= 1) */
+		if (shaping && (s->sub == N_FRAC || s->sub == N_EXP))
+			s->shape->text[s->shape->len - 1] = 'n';
 		goto scalar_end;
 	}
 	s->state = S_NUM;
@@ -886,6 +988,29 @@ out:
 #undef CHECK
 #undef AT
 #undef SKIPWS
+}
+
+static int __attribute__((noinline))
+scan_plain(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    struct integ_err *e)
+{
+	return scan_impl(s, p, n, e, 0);
+}
+
+static int __attribute__((noinline))
+scan_shaping(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    struct integ_err *e)
+{
+	return scan_impl(s, p, n, e, 1);
+}
+
+static int
+scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    struct integ_err *e)
+{
+	if (s->shape != NULL)
+		return scan_shaping(s, p, n, e);
+	return scan_plain(s, p, n, e);
 }
 
 /* The end of an input. */
@@ -1043,6 +1168,17 @@ integ_json_stream_end(struct integ_json_stream *s, struct integ_err *e)
 	if (rc == 0)
 		stream_restart(s);
 	return rc;
+}
+
+int
+integ_json_stream_shape(struct integ_json_stream *s, struct json_shape *sh)
+{
+	if (!s->whole)
+		return -1;
+	s->shape = sh;
+	if (sh != NULL)
+		sh->ok = 0;
+	return 0;
 }
 
 unsigned long long

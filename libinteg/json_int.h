@@ -1,5 +1,6 @@
 /*
- * json_int.h: what json.c, jsonval.c and path.c share inside libinteg.
+ * json_int.h: what json.c, jsonval.c and path.c share inside libinteg,
+ * and the record shapes the scanner gathers for emit.c and schema.c.
  * Not installed; tools and connectors use integ.h only.
  */
 #ifndef JSON_INT_H
@@ -33,5 +34,44 @@ int	 integ_path_find_from(const struct integ_path *, int,
 
 /* Skip one validated value at p (no leading whitespace); returns its end. */
 const char *integ_json_skip(const char *, const char *);
+
+/*
+ * The shape of a record, gathered by the scanner as it validates a
+ * stream of whole texts (integ_json_stream_shape), for emit.c's schema
+ * and cursor cache. Two records with the same shape text have the same
+ * structure: the same member names (as JSON text) in the same order,
+ * the same array lengths, and at each place the same kind of value.
+ * The text is, in document order: for each value a class byte ('z'
+ * null, 'b' boolean, 'i' integer, 'n' a number with a fraction or an
+ * exponent, 's' string, '{' object, '[' array), for each member name its
+ * JSON text (quotes included), and '}' or ']' where a container closes.
+ * off[i] is where value i (in the same order) starts in the record as
+ * delivered. ok is 0 when the shape is not known: larger than
+ * SHAPE_MAX, or a member name cut between two chunks.
+ */
+#define SHAPE_MAX	4096
+
+struct json_shape {
+	int		 ok;
+	size_t		 len;
+	size_t		 nvals;
+	char		 text[SHAPE_MAX + 16];	/* room for 16-byte copies */
+	uint32_t	 off[SHAPE_MAX];
+};
+
+/* Gather each record's shape into sh (NULL: stop); whole texts only: -1 else. */
+int	 integ_json_stream_shape(struct integ_json_stream *, struct json_shape *);
+
+/*
+ * schema.c, for a record v of shape sh that the schema accepts: the
+ * indexes (in shape order; *idx allocated) of the strings the schema
+ * requires to be date-times. Any record of the same shape is accepted
+ * exactly when those strings are date-times. -1 when v does not fit.
+ */
+int	 integ_schema_shape_dates(const struct integ_schema *,
+	    struct integ_json_span, const struct json_shape *, uint32_t **,
+	    size_t *);
+/* Is the validated string at p (its opening quote) a date-time? */
+int	 integ_schema_datetime_at(const char *, const char *);
 
 #endif /* JSON_INT_H */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 
 enum {
 	T_NULL = 1 << 0,
@@ -92,13 +93,99 @@ is_integer(struct integ_json_span v)
 }
 
 static int
+dig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+two(const char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight bytes at p laid out as dmask (0x80 in each byte that must be an
+ * ASCII digit) and seps (every other byte as it must be).
+ */
+static int
+layout8(const char *p, uint64_t dmask, uint64_t seps)
+{
+	uint64_t w, t, d;
+
+	memcpy(&w, p, 8);
+	t = w & 0x7f7f7f7f7f7f7f7fULL;
+	d = (t + 0x5050505050505050ULL) & ~(t + 0x4646464646464646ULL) & ~w &
+	    0x8080808080808080ULL;
+	return d == dmask && (w & ~((dmask >> 7) * 0xff)) == seps;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" at s, in three overlapping words. */
+static int
+layout_secs(const char *s)
+{
+	return layout8(s, 0x0080800080808080ULL, 0x2d00002d00000000ULL) &&
+	    layout8(s + 8, 0x8080008080008080ULL, 0x00003a0000540000ULL) &&
+	    layout8(s + 11, 0x8080008080008080ULL, 0x00003a00003a0000ULL);
+}
+#else
+static int
+layout_secs(const char *s)
+{
+	return s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+	    s[16] == ':' && dig(s[0]) && dig(s[1]) && dig(s[2]) &&
+	    dig(s[3]) && dig(s[5]) && dig(s[6]) && dig(s[8]) && dig(s[9]) &&
+	    dig(s[11]) && dig(s[12]) && dig(s[14]) && dig(s[15]) &&
+	    dig(s[17]) && dig(s[18]);
+}
+#endif
+
+/*
+ * The usual date-time, "YYYY-MM-DDTHH:MM:SS[.F...]Z" exactly, checked
+ * here without the general parser (the same ranges): 1 or 0, or -1 when
+ * the text is laid out otherwise.
+ */
+static int
+datetime_usual(const char *s, size_t n)
+{
+	static const char mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d;
+	size_t i;
+
+	if (n < 20 || s[n - 1] != 'Z' || !layout_secs(s))
+		return -1;
+	if (n > 20) {
+		if (n == 21 || s[19] != '.')
+			return -1;
+		for (i = 20; i < n - 1; i++)
+			if (!dig(s[i]))
+				return -1;
+	}
+	y = two(s) * 100 + two(s + 2);
+	mo = two(s + 5);
+	d = two(s + 8);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 &&
+	    ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
+	    two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 60)
+		return 0;
+	return 1;
+}
+
+static int
 is_datetime(struct integ_json_span v)
 {
 	int64_t secs;
 	long ns;
+	int r;
 
+	if (v.len < 22 || v.len > 64)
+		return 0;
+	if ((r = datetime_usual(v.p + 1, v.len - 2)) != -1)
+		return r;
 	/* RFC 3339 has no escapes: a string with one is not a date-time */
-	if (v.len < 22 || v.len > 64 || memchr(v.p, '\\', v.len) != NULL)
+	if (memchr(v.p, '\\', v.len) != NULL)
 		return 0;
 	return integ_rfc3339_parse(v.p + 1, v.len - 2, 1, &secs, &ns) == 0;
 }
@@ -357,6 +444,104 @@ integ_schema_fits_grab(const struct integ_schema *s, struct integ_json_span v,
 	else if ((*found = g.found) != 0)
 		*value = g.value;
 	return fits;
+}
+
+int
+integ_schema_datetime_at(const char *p, const char *end)
+{
+	struct integ_json_span v;
+	const char *q;
+	int r;
+
+	if (p >= end || *p != '"')
+		return 0;
+	/*
+	 * The usual layout, without looking for the end first: its 'Z' and
+	 * the closing quote come right after the seconds and their fraction.
+	 */
+	if (end - p >= 22) {
+		q = p + 20;
+		if (*q == '.')
+			for (q++; q < end && dig(*q); q++)
+				;
+		if (q + 1 < end && q[0] == 'Z' && q[1] == '"') {
+			if (q + 2 - p > 64)
+				return 0;
+			if ((r = datetime_usual(p + 1, (size_t)(q - p))) != -1)
+				return r;
+		}
+	}
+	/* the first quote ends it unless a backslash came first: then not one */
+	if ((q = memchr(p + 1, '"', (size_t)(end - p - 1))) == NULL)
+		return 0;
+	v.p = p;
+	v.len = (size_t)(q + 1 - p);
+	return is_datetime(v);
+}
+
+/* Where the value shapes say what walk() would check: the date-times. */
+struct dates {
+	size_t		 i;		/* value index, in shape order */
+	size_t		 n;
+	size_t		 max;
+	uint32_t	*idx;
+};
+
+static int
+dates_walk(const struct node *n, struct integ_json_span v, struct dates *d)
+{
+	struct integ_json_iter it;
+	struct integ_json_span k, c;
+	const struct prop *pr;
+	size_t here = d->i++, i;
+	unsigned t = type_of(v);
+
+	if ((n->types & t) == 0 && !(t == T_INT && (n->types & T_NUM)))
+		return -1;
+	switch (t) {
+	case T_STR:
+		if (n->notdate)
+			return 0;
+		if (d->n == d->max) {
+			d->max = d->max ? d->max * 2 : 4;
+			d->idx = integ_xreallocarray(d->idx, d->max,
+			    sizeof(*d->idx));
+		}
+		d->idx[d->n++] = (uint32_t)here;
+		return 0;
+	case T_OBJ:
+		integ_json_iter_init(&it, v);
+		for (i = 0; integ_json_iter_next(&it, &k, &c); i++)
+			if ((pr = prop_find(n, k, i)) == NULL ||
+			    dates_walk(pr->node, c, d) == -1)
+				return -1;
+		return 0;
+	case T_ARR:
+		integ_json_iter_init(&it, v);
+		while (integ_json_iter_next(&it, NULL, &c))
+			if (n->items == NULL || dates_walk(n->items, c, d) == -1)
+				return -1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int
+integ_schema_shape_dates(const struct integ_schema *s,
+    struct integ_json_span v, const struct json_shape *sh, uint32_t **idx,
+    size_t *n)
+{
+	struct dates d;
+
+	memset(&d, 0, sizeof(d));
+	if (!sh->ok || dates_walk(s->root, v, &d) == -1 || d.i != sh->nvals) {
+		free(d.idx);
+		return -1;
+	}
+	*idx = d.idx;
+	*n = d.n;
+	return 0;
 }
 
 static int

@@ -85,4 +85,54 @@ t 'Airbyte records pass the catalog they came with' '
 	validate_airbyte --strict --catalog configured.json out
 '
 
+# Records shaped like an earlier one are checked by their shape (the
+# scanner's summary) and their date-time strings only: these show the
+# shortcut never hides a misfit.
+t 'Singer: a misfit after many records of the same shape still gets its widened SCHEMA first' '
+	{ i=0; while [ $i -lt 200 ]; do echo "{\"id\":$i,\"d\":\"2024-01-01T00:00:0$((i % 10))Z\"}"; i=$((i+1)); done
+	  echo "{\"id\":200,\"d\":\"yesterday\"}"; echo "{\"id\":201,\"d\":\"2024-01-02T00:00:00Z\"}"; } >in
+	integ-emit --singer --infer 3 <in >out
+	expect_eq 2 "$(grep -c "\"type\":\"SCHEMA\"" out)"
+	expect_eq 202 "$(grep -c "\"type\":\"RECORD\"" out)"
+	n=$(grep -nF "\"d\":{\"type\":\"string\"}" out | cut -d: -f1)
+	m=$(grep -n "\"record\":{\"id\":200," out | cut -d: -f1)
+	expect_eq $((m - 1)) "$n" "widened SCHEMA right before the record"
+	expect_eq 1 "$(grep -c "date-time" out)" "date-time only in the first SCHEMA"
+'
+
+t 'Singer: the shape cache is not fooled by a same-shaped record with another type in a nested field' '
+	{ i=0; while [ $i -lt 50 ]; do echo "{\"id\":$i,\"a\":{\"b\":[{\"c\":$i}]}}"; i=$((i+1)); done
+	  echo "{\"id\":50,\"a\":{\"b\":[{\"c\":\"x\"}]}}"
+	  echo "{\"id\":51,\"a\":{\"b\":[{\"c\":1.5}]}}"
+	  echo "{\"id\":52,\"a\":{\"b\":[{\"c\":null}]}}"
+	  echo "{\"id\":53,\"a\":{\"b\":[{\"c\":7}]}}"
+	  echo "{\"id\":54, \"a\": {\"b\": [{\"c\": \"y\"}]}}"; } >in
+	integ-emit --singer --infer 2 <in >out
+	expect_eq 4 "$(grep -c "\"type\":\"SCHEMA\"" out)"
+	expect_eq 55 "$(grep -c "\"type\":\"RECORD\"" out)"
+	for id in 50 51 52; do
+		m=$(grep -n "\"record\":{\"id\":$id," out | cut -d: -f1)
+		expect_eq SCHEMA "$(sed -n "$((m - 1))p" out | cut -d\" -f4)" "SCHEMA before $id"
+	done
+	expect_grep "\"c\":{\"type\":[\"null\",\"number\",\"string\"]}" out
+	m=$(grep -n "\"record\":{\"id\":53," out | cut -d: -f1)
+	expect_eq RECORD "$(sed -n "$((m - 1))p" out | cut -d\" -f4)" "53 fits"
+	have_conformance && check_singer --strict out
+	:
+'
+
+t 'a cursor found through the shape cache: nested, null, missing, and a same-shaped record of another type' '
+	{ i=1; while [ $i -le 30 ]; do echo "{\"id\":$i,\"m\":{\"t\":$i}}"; i=$((i+1)); done
+	  echo "{\"id\":31,\"m\":{\"t\":null}}"; echo "{\"id\":32,\"m\":{}}"
+	  echo "{\"id\":33,\"m\":{\"t\":\"99\"}}"; echo "{\"id\":34,\"m\":{\"t\":5}}"; } >in
+	integ-emit --airbyte --replication-key m.t <in >out 2>err
+	expect_eq 34 "$(grep -c "\"type\":\"RECORD\"" out)"
+	expect_grep "\"stream_state\":{\"m.t\":\"99\"}" out
+	expect_grep "without the cursor" err
+	echo "{\"records\":{\"m.t\":20}}" >st.json
+	integ-emit --singer --replication-key m.t --state st.json <in >out 2>err
+	expect_eq 14 "$(grep -c "\"type\":\"RECORD\"" out)" "20..30, null, missing, 99 (a string), not 5"
+	expect_no_grep "\"id\":34" out
+'
+
 done_testing

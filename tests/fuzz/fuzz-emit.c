@@ -8,12 +8,15 @@
  * - Any text read as a state writes in both shapes, and what is written
  *   reads back.
  * - RFC 3339 parsing of the raw bytes never reads out of bounds.
+ * - The date-time check of a string in place (the shape cache's) agrees
+ *   with the parser on the members of an array or object.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -48,6 +51,17 @@ cursors(struct integ_json_span v)
 	if (integ_json_iter_init(&it, v) != 0)
 		return;
 	while (integ_json_iter_next(&it, NULL, &c) && n++ < 16) {
+		if (integ_json_type(c) == INTEG_JSON_STRING) {
+			int64_t secs;
+			long ns;
+			int want = c.len >= 22 && c.len <= 64 &&
+			    memchr(c.p, '\\', c.len) == NULL &&
+			    integ_rfc3339_parse(c.p + 1, c.len - 2, 1, &secs,
+			    &ns) == 0;
+
+			if (integ_schema_datetime_at(c.p, v.p + v.len) != want)
+				abort();
+		}
 		if (integ_cursor_cmp(c, c) != 0)
 			abort();
 		if (prev.p != NULL && integ_cursor_cmp(prev, c) !=

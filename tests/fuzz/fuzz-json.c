@@ -2,26 +2,91 @@
  * fuzz-json: the JSON scanner. Every input is validated as one text and
  * streamed as a stream of texts, whole and in chunks whose sizes come
  * from the input; the results must agree, and a valid text must survive
- * compact, iteration and equality with itself.
+ * compact, iteration and equality with itself. Each record's shape, as
+ * the scanner gathers it, is what a walk of the record makes of it.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct out {
 	struct integ_buf b;
 	int texts;
+	int whole;		/* fed in one chunk */
+	struct json_shape *shape;
+	struct json_shape *ref;
 };
+
+/* The shape of v (json_int.h) by walking it; len may pass SHAPE_MAX. */
+static void
+shape_ref(struct integ_json_span v, const char *base, struct json_shape *r,
+    size_t *len)
+{
+	static const char cls[] = { [INTEG_JSON_NULL] = 'z',
+	    [INTEG_JSON_FALSE] = 'b', [INTEG_JSON_TRUE] = 'b',
+	    [INTEG_JSON_NUMBER] = 'i', [INTEG_JSON_STRING] = 's',
+	    [INTEG_JSON_ARRAY] = '[', [INTEG_JSON_OBJECT] = '{' };
+	struct integ_json_iter it;
+	struct integ_json_span k, c;
+	enum integ_json_type t = integ_json_type(v);
+	char ch = cls[t];
+
+	if (t == INTEG_JSON_NUMBER && (memchr(v.p, '.', v.len) ||
+	    memchr(v.p, 'e', v.len) || memchr(v.p, 'E', v.len)))
+		ch = 'n';
+	if (*len < SHAPE_MAX) {
+		r->off[r->nvals++] = (uint32_t)(v.p - base);
+		r->text[*len] = ch;
+	}
+	(*len)++;
+	if (t != INTEG_JSON_ARRAY && t != INTEG_JSON_OBJECT)
+		return;
+	integ_json_iter_init(&it, v);
+	while (integ_json_iter_next(&it, &k, &c)) {
+		if (k.p != NULL) {
+			if (*len + k.len <= SHAPE_MAX)
+				memcpy(r->text + *len, k.p, k.len);
+			*len += k.len;
+		}
+		shape_ref(c, base, r, len);
+	}
+	if (*len < SHAPE_MAX)
+		r->text[*len] = t == INTEG_JSON_ARRAY ? ']' : '}';
+	(*len)++;
+}
+
+static void
+shape_check(struct out *o, const char *p, size_t n)
+{
+	struct integ_json_span v;
+	struct json_shape *sh = o->shape, *r = o->ref;
+	size_t len = 0;
+
+	if (integ_json_validate(p, n, &v, NULL) != 0 || v.p != p ||
+	    v.len != n)
+		abort();		/* records are compact valid texts */
+	r->nvals = 0;
+	shape_ref(v, p, r, &len);
+	if (sh->ok && (len != sh->len || r->nvals != sh->nvals ||
+	    memcmp(r->text, sh->text, len) != 0 ||
+	    memcmp(r->off, sh->off, r->nvals * sizeof(*r->off)) != 0))
+		abort();
+	/* known whenever it fits, unless a name was cut between chunks */
+	if (!sh->ok && o->whole && len < SHAPE_MAX)
+		abort();
+}
 
 static int
 rec(void *arg, const char *p, size_t n)
 {
 	struct out *o = arg;
 
+	shape_check(o, p, n);
 	integ_buf_add(&o->b, p, n);
 	integ_buf_addc(&o->b, '\n');
 	return 0;
@@ -52,7 +117,10 @@ stream(const char *p, size_t n, unsigned seed, struct out *o,
 
 	integ_buf_init(&o->b, 0);
 	o->texts = 0;
+	o->whole = seed == 0;
 	s = integ_json_stream_new(NULL, 0, &sink);
+	if (integ_json_stream_shape(s, o->shape) != 0)
+		abort();
 	while (off < n && rc == 0) {
 		k = seed ? 1 + (seed = seed * 1103515245 + 12345) % 17 : n;
 		if (k > n - off)
@@ -111,6 +179,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
+	a.shape = b.shape = integ_xmalloc(sizeof(*a.shape));
+	a.ref = b.ref = integ_xmalloc(sizeof(*a.ref));
 	rv = integ_json_validate(p, size, &v, &e);
 	ra = stream(p, size, 0, &a, &e);
 	rb = stream(p, size, size ? data[0] + 1u : 1u, &b, &e);
@@ -134,5 +204,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	integ_buf_free(&a.b);
 	integ_buf_free(&b.b);
+	free(a.shape);
+	free(a.ref);
 	return 0;
 }
