@@ -62,6 +62,9 @@ struct integ_emit_stream {
 	/* incremental */
 	struct integ_buf	 bookmark;	/* at the start; empty: none */
 	struct integ_buf	 newest;	/* newest cursor seen */
+	/* bookmark, newest: a date-time string in the usual layout */
+	int			 bookmark_usual;
+	int			 newest_usual;
 	uint64_t		 since_state;
 	uint64_t		 written;
 	uint64_t		 dropped;
@@ -442,8 +445,13 @@ integ_emit_stream_begin(struct integ_emitter *em,
 			integ_json_str_encode(&st->ckey, st->cursor,
 			    strlen(st->cursor));
 		if (integ_state_get(em->state, st->name, st->ns, st->cursor,
-		    &bm))
+		    &bm)) {
+			size_t n;
+
 			integ_buf_add(&st->bookmark, bm.p, bm.len);
+			st->bookmark_usual = integ_schema_datetime_usual_at(
+			    bm.p, bm.p + bm.len, &n) == 1 && n == bm.len;
+		}
 	}
 	if (spec->schema != NULL) {
 		if (integ_json_validate(spec->schema, strlen(spec->schema),
@@ -593,18 +601,42 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
 	return se;
 }
 
-/* Are the strings the schema wants as date-times date-times? */
+/*
+ * Are the strings the schema wants as date-times date-times? If value
+ * cur is one of them, *curlen is its length when it has the usual layout.
+ */
 static int
 shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
-    struct integ_json_span v)
+    struct integ_json_span v, long cur, size_t *curlen)
 {
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; i < se->ndates; i++)
-		if (!integ_schema_datetime_at(v.p + sh->off[se->dates[i]],
-		    v.p + v.len))
+	*curlen = 0;
+	for (i = 0; i < se->ndates; i++) {
+		if (!integ_schema_datetime_usual_at(v.p +
+		    sh->off[se->dates[i]], v.p + v.len, &n))
 			return 0;
+		if ((long)se->dates[i] == cur)
+			*curlen = n;
+	}
 	return 1;
+}
+
+/*
+ * integ_cursor_cmp, sparing its layout test when both are date-time
+ * strings of one length in the usual layout (then bytes order them).
+ */
+static int
+cursor_cmp(struct integ_json_span a, int ausual, struct integ_json_span b,
+    int busual)
+{
+	int c;
+
+	if (ausual && busual && a.len == b.len) {
+		c = memcmp(a.p, b.p, a.len);
+		return (c > 0) - (c < 0);
+	}
+	return integ_cursor_cmp(a, b);
 }
 
 /* Where the cursor was found (or not) in v, as a value index. */
@@ -646,7 +678,8 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	struct integ_emitter *em = st->em;
 	struct shape_entry *se = NULL;
 	struct integ_json_span c, k;
-	int fits = -1, found = -1, check, code;
+	int fits = -1, found = -1, check, code, cusual = 0;
+	size_t curlen = 0;
 
 	if (st->ended)
 		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
@@ -661,7 +694,8 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		sh = NULL;
 	if (sh != NULL && (se = shape_find(st, sh)) != NULL) {
 		if (check && se->dates_known) {
-			if (shape_dates_pass(se, sh, v))
+			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
+			    se->cursor_known ? se->cursor : -1, &curlen))
 				fits = 1;
 			else {		/* known again once it is framed */
 				free(se->dates);
@@ -673,8 +707,13 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		if (st->cpath != NULL && se->cursor_known &&
 		    (found = se->cursor >= 0)) {
 			c.p = v.p + sh->off[se->cursor];
-			c.len = (size_t)(integ_json_skip(c.p, v.p + v.len) -
-			    c.p);
+			if (fits == 1 && curlen > 0) {
+				/* checked as a date-time: its length known */
+				c.len = curlen;
+				cusual = 1;
+			} else
+				c.len = (size_t)(integ_json_skip(c.p,
+				    v.p + v.len) - c.p);
 		}
 	}
 	/*
@@ -706,15 +745,17 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 				struct integ_json_span bm = { st->bookmark.data,
 				    st->bookmark.len };
 
-				if (integ_cursor_cmp(c, bm) < 0) {
+				if (cursor_cmp(c, cusual, bm,
+				    st->bookmark_usual) < 0) {
 					st->dropped++;
 					return 0;
 				}
 			}
-			if (st->newest.len == 0 || integ_cursor_cmp(c,
+			if (st->newest.len == 0 || cursor_cmp(c, cusual,
 			    (struct integ_json_span){ st->newest.data,
-			    st->newest.len }) > 0) {
+			    st->newest.len }, st->newest_usual) > 0) {
 				integ_buf_reset(&st->newest);
+				st->newest_usual = cusual;
 				if (integ_buf_add(&st->newest, c.p, c.len) == -1)
 					return integ_errf(e, INTEG_EXIT_DATA,
 					    "%s: cursor value too large",

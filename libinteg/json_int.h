@@ -73,5 +73,11 @@ int	 integ_schema_shape_dates(const struct integ_schema *,
 	    size_t *);
 /* Is the validated string at p (its opening quote) a date-time? */
 int	 integ_schema_datetime_at(const char *, const char *);
+/*
+ * The same, and in *usual the string's length (quotes included) when it
+ * is a date-time in the usual layout (YYYY-MM-DDTHH:MM:SS[.f]Z), else 0:
+ * two such strings of one length order as instants by their bytes.
+ */
+int	 integ_schema_datetime_usual_at(const char *, const char *, size_t *);
 
 #endif /* JSON_INT_H */

@@ -446,13 +446,18 @@ integ_schema_fits_grab(const struct integ_schema *s, struct integ_json_span v,
 	return fits;
 }
 
-int
-integ_schema_datetime_at(const char *p, const char *end)
+/*
+ * integ_schema_datetime_at, and in *usual the length of the string
+ * (quotes included) when it has the usual layout and is a date-time, else 0.
+ */
+static inline __attribute__((always_inline)) int
+datetime_at(const char *p, const char *end, size_t *usual)
 {
 	struct integ_json_span v;
 	const char *q;
 	int r;
 
+	*usual = 0;
 	if (p >= end || *p != '"')
 		return 0;
 	/*
@@ -467,8 +472,11 @@ integ_schema_datetime_at(const char *p, const char *end)
 		if (q + 1 < end && q[0] == 'Z' && q[1] == '"') {
 			if (q + 2 - p > 64)
 				return 0;
-			if ((r = datetime_usual(p + 1, (size_t)(q - p))) != -1)
+			if ((r = datetime_usual(p + 1, (size_t)(q - p))) != -1) {
+				if (r == 1)
+					*usual = (size_t)(q + 2 - p);
 				return r;
+			}
 		}
 	}
 	/* the first quote ends it unless a backslash came first: then not one */
@@ -477,6 +485,20 @@ integ_schema_datetime_at(const char *p, const char *end)
 	v.p = p;
 	v.len = (size_t)(q + 1 - p);
 	return is_datetime(v);
+}
+
+int
+integ_schema_datetime_at(const char *p, const char *end)
+{
+	size_t usual;
+
+	return datetime_at(p, end, &usual);
+}
+
+int
+integ_schema_datetime_usual_at(const char *p, const char *end, size_t *usual)
+{
+	return datetime_at(p, end, usual);
 }
 
 /* Where the value shapes say what walk() would check: the date-times. */

@@ -135,4 +135,27 @@ t 'a cursor found through the shape cache: nested, null, missing, and a same-sha
 	expect_no_grep "\"id\":34" out
 '
 
+t 'date-time cursors through the shape cache: same layout by bytes, other layouts and lengths by instant, bookmark boundary' '
+	{ i=1; while [ $i -le 30 ]; do printf "{\"id\":%d,\"u\":\"2024-01-%02dT00:00:00.000Z\"}\n" $i $i; i=$((i+1)); done
+	  echo "{\"id\":31,\"u\":\"2024-02-01T00:00:00.5Z\"}"
+	  echo "{\"id\":32,\"u\":\"2024-02-01T00:00:00.400Z\"}"
+	  echo "{\"id\":33,\"u\":\"2024-02-01T01:00:00.550+01:00\"}"
+	  echo "{\"id\":34,\"u\":\"2024-01-14T23:59:59.999Z\"}"
+	  echo "{\"id\":35,\"u\":\"2024-02-01T00:00:00.600Z\"}"
+	  echo "{\"id\":36,\"u\":\"2024-02-01T00:00:00.599Z\"}"; } >in
+	integ-emit --singer --replication-key u <in >out
+	expect_eq 36 "$(grep -c "\"type\":\"RECORD\"" out)"
+	expect_grep "\"replication_key_value\":\"2024-02-01T00:00:00.600Z\"}}}}" out
+	head -n 33 in | integ-emit --singer --replication-key u >out
+	expect_grep "\"replication_key_value\":\"2024-02-01T01:00:00.550+01:00\"}}}}" out "an offset instant after a shorter usual one"
+	echo "{\"bookmarks\":{\"records\":{\"u\":\"2024-01-15T00:00:00.000Z\"}}}" >st.json
+	integ-emit --singer --replication-key u --state st.json <in >out
+	expect_eq 21 "$(grep -c "\"type\":\"RECORD\"" out)" "15..30 and 31, 32, 33, 35, 36"
+	expect_grep "\"record\":{\"id\":15," out
+	expect_no_grep "\"record\":{\"id\":34," out
+	expect_no_grep "\"record\":{\"id\":14," out
+	have_conformance && check_singer --strict out
+	:
+'
+
 done_testing

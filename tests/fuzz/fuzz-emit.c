@@ -46,6 +46,7 @@ cursors(struct integ_json_span v)
 {
 	struct integ_json_iter it;
 	struct integ_json_span prev = { NULL, 0 }, c;
+	size_t ulen = 0, prevlen = 0;
 	int n = 0;
 
 	if (integ_json_iter_init(&it, v) != 0)
@@ -61,6 +62,16 @@ cursors(struct integ_json_span v)
 
 			if (integ_schema_datetime_at(c.p, v.p + v.len) != want)
 				abort();
+			/* the usual layout's length, and its byte order */
+			if (integ_schema_datetime_usual_at(c.p, v.p + v.len,
+			    &ulen) != want || (ulen != 0 && ulen != c.len))
+				abort();
+			if (ulen != 0 && prev.p != NULL && prevlen == ulen) {
+				int m = memcmp(prev.p, c.p, ulen);
+
+				if (integ_cursor_cmp(prev, c) != (m > 0) - (m < 0))
+					abort();
+			}
 		}
 		if (integ_cursor_cmp(c, c) != 0)
 			abort();
@@ -68,6 +79,7 @@ cursors(struct integ_json_span v)
 		    -integ_cursor_cmp(c, prev))
 			abort();
 		prev = c;
+		prevlen = integ_json_type(c) == INTEG_JSON_STRING ? ulen : 0;
 	}
 }
 
