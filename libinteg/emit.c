@@ -612,6 +612,13 @@ shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
 	size_t i, n;
 
 	*curlen = 0;
+	if (cur < 0) {
+		for (i = 0; i < se->ndates; i++)
+			if (!integ_schema_datetime_at(v.p +
+			    sh->off[se->dates[i]], v.p + v.len))
+				return 0;
+		return 1;
+	}
 	for (i = 0; i < se->ndates; i++) {
 		if (!integ_schema_datetime_usual_at(v.p +
 		    sh->off[se->dates[i]], v.p + v.len, &n))

@@ -146,8 +146,8 @@ layout_secs(const char *s)
  * here without the general parser (the same ranges): 1 or 0, or -1 when
  * the text is laid out otherwise.
  */
-static int
-datetime_usual(const char *s, size_t n)
+static inline __attribute__((always_inline)) int
+datetime_usual_impl(const char *s, size_t n, const int frac_known)
 {
 	static const char mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -159,7 +159,7 @@ datetime_usual(const char *s, size_t n)
 	if (n > 20) {
 		if (n == 21 || s[19] != '.')
 			return -1;
-		for (i = 20; i < n - 1; i++)
+		for (i = 20; !frac_known && i < n - 1; i++)
 			if (!dig(s[i]))
 				return -1;
 	}
@@ -171,6 +171,12 @@ datetime_usual(const char *s, size_t n)
 	    two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 60)
 		return 0;
 	return 1;
+}
+
+static int
+datetime_usual(const char *s, size_t n)
+{
+	return datetime_usual_impl(s, n, 0);
 }
 
 static int
@@ -472,7 +478,9 @@ datetime_at(const char *p, const char *end, size_t *usual)
 		if (q + 1 < end && q[0] == 'Z' && q[1] == '"') {
 			if (q + 2 - p > 64)
 				return 0;
-			if ((r = datetime_usual(p + 1, (size_t)(q - p))) != -1) {
+			/* its fraction's digits are counted: not again */
+			if ((r = datetime_usual_impl(p + 1, (size_t)(q - p),
+			    1)) != -1) {
 				if (r == 1)
 					*usual = (size_t)(q + 2 - p);
 				return r;
