@@ -506,7 +506,12 @@ int	 integ_request_set_url(struct integ_request *, const char *,
 	    struct integ_err *);
 /* The URL without the parameters added by integ_request_query. */
 const char *integ_request_url(const struct integ_request *);
-/* Secret values are registered with integ_secret_add. */
+/*
+ * Secret values are registered with integ_secret_add. A NULL request
+ * (integ_ctx_request failed and said why) or a NULL value (an absent
+ * config field or bookmark) adds nothing, so run functions need no
+ * checks of their own.
+ */
 void	 integ_request_header(struct integ_request *, const char *,
 	    const char *, int);
 void	 integ_request_query(struct integ_request *, const char *,

@@ -274,6 +274,8 @@ void
 integ_request_header(struct integ_request *rq, const char *name,
     const char *value, int secret)
 {
+	if (rq == NULL || value == NULL)
+		return;
 	if (always_secret(name))
 		secret = 1;
 	if (secret)
@@ -285,6 +287,8 @@ void
 integ_request_query(struct integ_request *rq, const char *name,
     const char *value, int secret)
 {
+	if (rq == NULL || value == NULL)
+		return;
 	if (secret)
 		register_secret(NULL, value);
 	kv_set(&rq->qry, &rq->nqry, name, value, secret, 0);

@@ -119,4 +119,8 @@ t 'the doer: a connector wraps libcurl'"'"'s to sign each request' '
 	expect_eq "sig-123" "$(jq -r ".headers[\"X-Signature\"]" mock.log)"
 '
 
+t 'a NULL request or a NULL value adds no parameter, header or secret' '
+	expect_eq "http://h/a?x=1 0 0" "$(tt-http nulls "http://h/a?x=1")"
+'
+
 done_testing

@@ -14,8 +14,7 @@ list(struct integ_ctx *ctx, const char *path)
 {
 	struct integ_request *rq = integ_ctx_request(ctx, path);
 
-	if (rq != NULL)
-		integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
+	integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
 	return integ_emit_pages(ctx, rq, INTEG_NEXT("next"), "results");
 }
 
@@ -31,8 +30,7 @@ pokemon_details(struct integ_ctx *ctx)
 	size_t n;
 	int code;
 
-	if (rq != NULL)
-		integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
+	integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
 	if ((code = integ_collect(ctx, rq, INTEG_NEXT("next"), "results", "url",
 	    &urls, &n)) != 0)
 		return code;

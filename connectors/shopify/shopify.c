@@ -186,19 +186,16 @@ list(struct integ_ctx *ctx, const char *stream)
 
 	snprintf(url, sizeof(url), "%s/admin/api/%s/%s.json", shop_url,
 	    integ_config(ctx, "api_version"), stream);
-	if ((rq = integ_ctx_request_url(ctx, url)) != NULL) {
-		integ_request_header(rq, TOKEN_HEADER,
-		    integ_config(ctx, "access_token"), 1);
-		integ_request_query(rq, "limit", PAGE_LIMIT, 0);
-		/* else only open orders: the rest silently lost */
-		if (strcmp(stream, "orders") == 0)
-			integ_request_query(rq, "status", "any", 0);
-		since = later(integ_bookmark(ctx, NULL),
-		    integ_config(ctx, "start_date"));
-		if (since != NULL)
-			integ_request_query(rq, "updated_at_min", since, 0);
-		integ_request_query(rq, "order", "updated_at asc", 0);
-	}
+	rq = integ_ctx_request_url(ctx, url);
+	integ_request_header(rq, TOKEN_HEADER, integ_config(ctx, "access_token"),
+	    1);
+	integ_request_query(rq, "limit", PAGE_LIMIT, 0);
+	/* else only open orders: the rest silently lost */
+	if (strcmp(stream, "orders") == 0)
+		integ_request_query(rq, "status", "any", 0);
+	since = later(integ_bookmark(ctx, NULL), integ_config(ctx, "start_date"));
+	integ_request_query(rq, "updated_at_min", since, 0);
+	integ_request_query(rq, "order", "updated_at asc", 0);
 	code = integ_emit_pages(ctx, rq, INTEG_LINK, stream);
 	if (code == INTEG_EXIT_AUTH)
 		integ_err_wrap(integ_ctx_err(ctx), code, "access_token: "

@@ -141,6 +141,19 @@ main(int argc, char *argv[])
 		(void)k;
 		integ_http_free(h);
 		integ_request_free(rq);
+	} else if (strcmp(argv[1], "nulls") == 0 && argc == 3) {
+		struct integ_request *rq;
+
+		/* a failed request or an absent value adds nothing */
+		integ_request_query(NULL, "a", "b", 0);
+		integ_request_header(NULL, "A", "b", 1);
+		if ((rc = integ_request_new(argv[2], &rq, &e)) != 0)
+			fail(rc, &e);
+		integ_request_query(rq, "a", NULL, 0);
+		integ_request_header(rq, "X-A", NULL, 1);
+		printf("%s %zu %d\n", integ_request_full_url(rq),
+		    integ_request_nheaders(rq), integ_secret_count());
+		integ_request_free(rq);
 	} else if (strcmp(argv[1], "sign") == 0 && argc == 5) {
 		struct integ_request *rq;
 		struct integ_http *h;
