@@ -36,6 +36,7 @@ struct shape_entry {
 	size_t		 ndates;
 	int		 cursor_known;
 	long		 cursor;	/* value index, -1: no cursor */
+	struct json_tmpl *tmpl;		/* lines of this shape, or NULL */
 };
 
 struct integ_emit_stream {
@@ -74,6 +75,7 @@ struct integ_emit_stream {
 	size_t			 nshapes;
 	size_t			 lasthit;
 	uint64_t		 uses;
+	size_t			 common[SHAPES][SHAPES];	/* runs shared */
 	struct integ_msg	 recmsg;	/* kind 0 until the first record */
 };
 
@@ -160,6 +162,7 @@ stream_free(struct integ_emit_stream *st)
 	for (i = 0; i < st->nshapes; i++) {
 		free(st->shapes[i].text);
 		free(st->shapes[i].dates);
+		integ_json_tmpl_free(st->shapes[i].tmpl);
 	}
 
 	free(st->name);
@@ -592,13 +595,61 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
 	se = &st->shapes[old];
 	free(se->text);
 	free(se->dates);
+	integ_json_tmpl_free(se->tmpl);
 	memset(se, 0, sizeof(*se));
 	se->text = integ_xmalloc(sh->len ? sh->len : 1);
 	memcpy(se->text, sh->text, sh->len);
 	se->len = sh->len;
 	se->used = ++st->uses;
+	se->tmpl = integ_json_tmpl_new(sh->text, sh->len);
+	for (i = 0; i < st->nshapes; i++) {
+		st->common[i][old] = st->common[old][i] = se->tmpl == NULL ||
+		    st->shapes[i].tmpl == NULL ? 0 :
+		    integ_json_tmpl_common(se->tmpl, st->shapes[i].tmpl);
+	}
 	st->lasthit = old;
 	return se;
+}
+
+/*
+ * The entry of a line shaped like a record seen before, with sh's
+ * offsets filled in, or NULL (then the scanner reads the line). Only
+ * entries that know all record() asks of them are tried: most recently
+ * matched first; each goes on where one sharing its runs stopped, and
+ * is not tried where it would stop at the same place.
+ */
+static struct shape_entry *
+shape_match(struct integ_emit_stream *st, const char *p, size_t len,
+    struct json_shape *sh)
+{
+	struct shape_entry *se;
+	struct json_tmpl_at at = { 0, 0 };
+	size_t i, k, tried = SHAPES, n = st->nshapes;
+	int check = st->schema != NULL && st->em->keep && !st->holding;
+
+	for (i = 0; i < n; i++) {
+		/* lasthit first, then the others in order */
+		k = i == 0 ? st->lasthit : i <= st->lasthit ? i - 1 : i;
+		se = &st->shapes[k];
+		if (se->tmpl == NULL || (check && !se->dates_known) ||
+		    (st->cpath != NULL && !se->cursor_known))
+			continue;
+		if (tried != SHAPES) {
+			if (st->common[tried][k] > at.seg)
+				continue;	/* it would stop there too */
+			if (st->common[tried][k] < at.seg)
+				at.seg = at.off = 0;
+		}
+		if (integ_json_tmpl_match(se->tmpl, p, len, sh->off, &at)) {
+			sh->ok = 1;
+			sh->nvals = integ_json_tmpl_nvals(se->tmpl);
+			se->used = ++st->uses;
+			st->lasthit = k;
+			return se;
+		}
+		tried = k;
+	}
+	return NULL;
 }
 
 /*
@@ -676,11 +727,13 @@ shape_cursor(struct shape_entry *se, const struct json_shape *sh,
 /*
  * A validated record, and its shape from the scanner (or NULL): a
  * record shaped like one seen before is checked against the schema by
- * its date-time strings alone, and its cursor is where it was.
+ * its date-time strings alone, and its cursor is where it was. hit: the
+ * entry shape_match found for it (sh has its offsets), or NULL.
  */
 static int
 record(struct integ_emit_stream *st, struct integ_json_span v,
-    const struct json_shape *sh, struct integ_err *e)
+    const struct json_shape *sh, struct shape_entry *hit,
+    struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
 	struct shape_entry *se = NULL;
@@ -697,9 +750,11 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
 	/* frame() checks the record against the schema */
 	check = st->schema != NULL && em->keep && !st->holding;
-	if (sh != NULL && (!sh->ok || (!check && st->cpath == NULL)))
+	if (sh != NULL && !sh->ok)
 		sh = NULL;
-	if (sh != NULL && (se = shape_find(st, sh)) != NULL) {
+	if (sh != NULL)
+		se = hit != NULL ? hit : shape_find(st, sh);
+	if (se != NULL) {
 		if (check && se->dates_known) {
 			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
 			    se->cursor_known ? se->cursor : -1, &curlen))
@@ -770,6 +825,9 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 			}
 		}
 	}
+	/* known from now on, for shape_match if for nothing else */
+	if (sh != NULL && se == NULL)
+		se = shape_add(st, sh);
 	if (st->holding) {
 		if (integ_buf_add(&st->held, v.p, v.len) == -1)
 			return integ_errf(e, INTEG_EXIT_DATA, "%s: records "
@@ -805,7 +863,7 @@ integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
 
 	if ((code = integ_json_validate(p, len, &v, e)) != 0)
 		return code;
-	return record(st, v, NULL, e);
+	return record(st, v, NULL, NULL, e);
 }
 
 int
@@ -814,7 +872,7 @@ integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
 {
 	struct integ_json_span v = { p, len };
 
-	return record(st, v, NULL, e);
+	return record(st, v, NULL, NULL, e);
 }
 
 int
@@ -1002,7 +1060,7 @@ on_text(void *arg, const char *p, size_t len)
 	struct integ_json_span v = { p, len };
 	int code;
 
-	if ((code = record(r->st, v, r->shape, &r->cbe)) != 0)
+	if ((code = record(r->st, v, r->shape, NULL, &r->cbe)) != 0)
 		r->cbfail = 1;
 	return code;
 }
@@ -1014,6 +1072,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	struct integ_emit_stream *st = r->st;
 	struct integ_emitter *em = st->em;
 	struct integ_err fe, *e = r->e;
+	struct shape_entry *se;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
 	int code, tcode;
@@ -1027,9 +1086,15 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
-	/* each line is its own input: a text may not run on to the next */
 	r->cbfail = 0;
-	if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+	if (r->shape != NULL && (se = shape_match(st, p, len, r->shape)) !=
+	    NULL) {
+		/* a shape seen before, checked without the scanner */
+		if ((code = record(st, (struct integ_json_span){ p, len },
+		    r->shape, se, &r->cbe)) != 0)
+			r->cbfail = 1;
+	} else if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+		/* each line is its own input: no text runs on to the next */
 		code = integ_json_stream_end(r->js, e);
 	if (code != 0 && r->cbfail && e != NULL)
 		*e = r->cbe;
@@ -1081,12 +1146,12 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	r.every = state_every;
 	sink.arg = &r;
 	r.js = integ_json_stream_new(NULL, 0, &sink);
-	/* shapes spare the schema check and the cursor lookup their walks */
-	r.shape = NULL;
-	if ((st->schema != NULL && em->keep) || st->cpath != NULL) {
-		r.shape = integ_xmalloc(sizeof(*r.shape));
-		integ_json_stream_shape(r.js, r.shape);
-	}
+	/*
+	 * Shapes spare a record of a shape seen before the scanner, and the
+	 * schema check and the cursor lookup their walks.
+	 */
+	r.shape = integ_xmalloc(sizeof(*r.shape));
+	integ_json_stream_shape(r.js, r.shape);
 	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
 	for (;;) {
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {

@@ -63,6 +63,34 @@ struct json_shape {
 int	 integ_json_stream_shape(struct integ_json_stream *, struct json_shape *);
 
 /*
+ * shape.c: a matcher for lines of one shape (text, len: the shape text).
+ * NULL when the shape is not an object's.
+ */
+struct json_tmpl;
+
+/* Where a match stopped: a run (shape.c) and its offset in the line. */
+struct json_tmpl_at {
+	size_t	 seg;
+	size_t	 off;
+};
+
+struct json_tmpl *integ_json_tmpl_new(const char *, size_t);
+void	 integ_json_tmpl_free(struct json_tmpl *);
+size_t	 integ_json_tmpl_nvals(const struct json_tmpl *);
+/* How many runs two matchers share: one can go on where the other stopped. */
+size_t	 integ_json_tmpl_common(const struct json_tmpl *,
+	    const struct json_tmpl *);
+/*
+ * Is the line [p, p + len) one JSON text of the shape, without
+ * whitespace? 1: yes, off[] has its values' offsets as the scanner
+ * gives them. 0: no (or not known without the scanner); *at is where
+ * it stopped. Starts at *at: {0, 0}, or where a matcher sharing that
+ * many runs stopped on the same line.
+ */
+int	 integ_json_tmpl_match(const struct json_tmpl *, const char *, size_t,
+	    uint32_t *, struct json_tmpl_at *);
+
+/*
  * schema.c, for a record v of shape sh that the schema accepts: the
  * indexes (in shape order; *idx allocated) of the strings the schema
  * requires to be date-times. Any record of the same shape is accepted
