@@ -36,7 +36,7 @@ struct shape_entry {
 	size_t		 ndates;
 	int		 cursor_known;
 	long		 cursor;	/* value index, -1: no cursor */
-	struct json_tmpl *tmpl;		/* lines of this shape, or NULL */
+	struct json_tmpl *tmpl;		/* made when first tried */
 };
 
 struct integ_emit_stream {
@@ -75,7 +75,10 @@ struct integ_emit_stream {
 	size_t			 nshapes;
 	size_t			 lasthit;
 	uint64_t		 uses;
-	size_t			 common[SHAPES][SHAPES];	/* runs shared */
+	/* runs two matchers share, SIZE_MAX: not known yet */
+	size_t			 common[SHAPES][SHAPES];
+	int			 again;		/* the last record's shape was known */
+	int			 credit;	/* do matchers pay? (shape_match) */
 	struct integ_msg	 recmsg;	/* kind 0 until the first record */
 };
 
@@ -601,12 +604,8 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
 	memcpy(se->text, sh->text, sh->len);
 	se->len = sh->len;
 	se->used = ++st->uses;
-	se->tmpl = integ_json_tmpl_new(sh->text, sh->len);
-	for (i = 0; i < st->nshapes; i++) {
-		st->common[i][old] = st->common[old][i] = se->tmpl == NULL ||
-		    st->shapes[i].tmpl == NULL ? 0 :
-		    integ_json_tmpl_common(se->tmpl, st->shapes[i].tmpl);
-	}
+	for (i = 0; i < SHAPES; i++)
+		st->common[i][old] = st->common[old][i] = SIZE_MAX;
 	st->lasthit = old;
 	return se;
 }
@@ -617,6 +616,11 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
  * entries that know all record() asks of them are tried: most recently
  * matched first; each goes on where one sharing its runs stopped, and
  * is not tried where it would stop at the same place.
+ *
+ * Where shapes rarely come again (more than the cache holds) the tries
+ * would cost more than they spare: st->credit keeps score of how often
+ * a record's shape was known, tried or not, and below 0 none is tried.
+ * A hit spares about twice what a miss costs.
  */
 static struct shape_entry *
 shape_match(struct integ_emit_stream *st, const char *p, size_t len,
@@ -631,10 +635,17 @@ shape_match(struct integ_emit_stream *st, const char *p, size_t len,
 		/* lasthit first, then the others in order */
 		k = i == 0 ? st->lasthit : i <= st->lasthit ? i - 1 : i;
 		se = &st->shapes[k];
-		if (se->tmpl == NULL || (check && !se->dates_known) ||
+		if ((check && !se->dates_known) ||
 		    (st->cpath != NULL && !se->cursor_known))
 			continue;
+		if (se->tmpl == NULL && (se->tmpl =
+		    integ_json_tmpl_new(se->text, se->len)) == NULL)
+			continue;
 		if (tried != SHAPES) {
+			if (st->common[tried][k] == SIZE_MAX)
+				st->common[tried][k] = st->common[k][tried] =
+				    integ_json_tmpl_common(st->shapes[tried].tmpl,
+				    se->tmpl);
 			if (st->common[tried][k] > at.seg)
 				continue;	/* it would stop there too */
 			if (st->common[tried][k] < at.seg)
@@ -752,8 +763,8 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	check = st->schema != NULL && em->keep && !st->holding;
 	if (sh != NULL && !sh->ok)
 		sh = NULL;
-	if (sh != NULL)
-		se = hit != NULL ? hit : shape_find(st, sh);
+	if (sh != NULL && (se = hit) == NULL)
+		st->again = (se = shape_find(st, sh)) != NULL;
 	if (se != NULL) {
 		if (check && se->dates_known) {
 			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
@@ -1075,7 +1086,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	struct shape_entry *se;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
-	int code, tcode;
+	int code, tcode, tried = 0;
 
 	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
 	    &tmsg)) {
@@ -1087,15 +1098,27 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		return tcode;
 	}
 	r->cbfail = 0;
-	if (r->shape != NULL && (se = shape_match(st, p, len, r->shape)) !=
-	    NULL) {
+	se = NULL;
+	if (r->shape != NULL && st->credit >= 0) {
+		tried = 1;
+		se = shape_match(st, p, len, r->shape);
+	}
+	if (se != NULL) {
 		/* a shape seen before, checked without the scanner */
 		if ((code = record(st, (struct integ_json_span){ p, len },
 		    r->shape, se, &r->cbe)) != 0)
 			r->cbfail = 1;
-	} else if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+	} else {
+		st->again = 0;
 		/* each line is its own input: no text runs on to the next */
-		code = integ_json_stream_end(r->js, e);
+		if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
+			code = integ_json_stream_end(r->js, e);
+	}
+	/* a hit, or a shape known but not tried: +2; else -1 */
+	if (se != NULL || (!tried && st->again))
+		st->credit = st->credit > 30 ? 32 : st->credit + 2;
+	else if (st->credit > -32)
+		st->credit--;
 	if (code != 0 && r->cbfail && e != NULL)
 		*e = r->cbe;
 	if (code != 0) {
