@@ -1062,6 +1062,9 @@ struct run {
 	struct integ_err	  cbe;		/* what the callback said */
 	int			  cbfail;
 	struct json_shape	 *shape;	/* of the record at hand */
+	int			  shaping;	/* the scanner gathers shapes */
+	int			  need;		/* for more than shape_match */
+	uint64_t		  unshaped;	/* lines read without */
 };
 
 static int
@@ -1071,7 +1074,8 @@ on_text(void *arg, const char *p, size_t len)
 	struct integ_json_span v = { p, len };
 	int code;
 
-	if ((code = record(r->st, v, r->shape, NULL, &r->cbe)) != 0)
+	if ((code = record(r->st, v, r->shaping ? r->shape : NULL, NULL,
+	    &r->cbe)) != 0)
 		r->cbfail = 1;
 	return code;
 }
@@ -1099,7 +1103,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	}
 	r->cbfail = 0;
 	se = NULL;
-	if (r->shape != NULL && st->credit >= 0) {
+	if (r->shaping && st->credit >= 0) {
 		tried = 1;
 		se = shape_match(st, p, len, r->shape);
 	}
@@ -1119,6 +1123,20 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		st->credit = st->credit > 30 ? 32 : st->credit + 2;
 	else if (st->credit > -32)
 		st->credit--;
+	/*
+	 * Shapes wanted only for shape_match are not gathered while they
+	 * would not pay (the shaping scanner is slower), and tried again
+	 * now and then.
+	 */
+	if (!r->need && r->shaping && st->credit == -32) {
+		integ_json_stream_shape(r->js, NULL);
+		r->shaping = 0;
+		r->unshaped = 0;
+	} else if (!r->shaping && ++r->unshaped == 4096) {
+		integ_json_stream_shape(r->js, r->shape);
+		r->shaping = 1;
+		st->credit = 0;
+	}
 	if (code != 0 && r->cbfail && e != NULL)
 		*e = r->cbe;
 	if (code != 0) {
@@ -1175,6 +1193,8 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	 */
 	r.shape = integ_xmalloc(sizeof(*r.shape));
 	integ_json_stream_shape(r.js, r.shape);
+	r.shaping = 1;
+	r.need = (st->schema != NULL && em->keep) || st->cpath != NULL;
 	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
 	for (;;) {
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {
