@@ -614,8 +614,7 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
  * The entry of a line shaped like a record seen before, with sh's
  * offsets filled in, or NULL (then the scanner reads the line). Only
  * entries that know all record() asks of them are tried: most recently
- * matched first; each goes on where one sharing its runs stopped, and
- * is not tried where it would stop at the same place.
+ * matched first, then only those that go on where the last one stopped.
  *
  * Where shapes rarely come again (more than the cache holds) the tries
  * would cost more than they spare: st->credit keeps score of how often
@@ -628,7 +627,7 @@ shape_match(struct integ_emit_stream *st, const char *p, size_t len,
 {
 	struct shape_entry *se;
 	struct json_tmpl_at at = { 0, 0 };
-	size_t i, k, tried = SHAPES, n = st->nshapes;
+	size_t i, k, c = 0, tried = SHAPES, n = st->nshapes;
 	int check = st->schema != NULL && st->em->keep && !st->holding;
 
 	for (i = 0; i < n; i++) {
@@ -641,16 +640,22 @@ shape_match(struct integ_emit_stream *st, const char *p, size_t len,
 		if (se->tmpl == NULL && (se->tmpl =
 		    integ_json_tmpl_new(se->text, se->len)) == NULL)
 			continue;
-		if (tried != SHAPES) {
-			if (st->common[tried][k] == SIZE_MAX)
-				st->common[tried][k] = st->common[k][tried] =
-				    integ_json_tmpl_common(st->shapes[tried].tmpl,
-				    se->tmpl);
-			if (st->common[tried][k] > at.seg)
-				continue;	/* it would stop there too */
-			if (st->common[tried][k] < at.seg)
-				at.seg = at.off = 0;
+		/*
+		 * The line has the runs before at.seg of the one tried,
+		 * with their scalars: a shape parting from it sooner does
+		 * not fit the line, and one that shares the run it stopped
+		 * in stops there too.
+		 */
+		if (tried != SHAPES && (c = st->common[tried][k]) == SIZE_MAX) {
+			if (!integ_json_tmpl_may_part_at(st->shapes[tried].tmpl,
+			    se->tmpl, at.seg))
+				continue;
+			c = st->common[tried][k] = st->common[k][tried] =
+			    integ_json_tmpl_common(st->shapes[tried].tmpl,
+			    se->tmpl);
 		}
+		if (tried != SHAPES && c != at.seg)
+			continue;
 		if (integ_json_tmpl_match(se->tmpl, p, len, sh->off, &at)) {
 			sh->ok = 1;
 			sh->nvals = integ_json_tmpl_nvals(se->tmpl);

@@ -81,6 +81,13 @@ size_t	 integ_json_tmpl_nvals(const struct json_tmpl *);
 size_t	 integ_json_tmpl_common(const struct json_tmpl *,
 	    const struct json_tmpl *);
 /*
+ * Might they share exactly k runs? By hashes: 0 is sure of the runs
+ * before k (a differing run k may be missed); 1 is to be made sure of
+ * with integ_json_tmpl_common.
+ */
+int	 integ_json_tmpl_may_part_at(const struct json_tmpl *,
+	    const struct json_tmpl *, size_t);
+/*
  * Is the line [p, p + len) one JSON text of the shape, without
  * whitespace? 1: yes, off[] has its values' offsets as the scanner
  * gives them. 0: no (or not known without the scanner); *at is where

@@ -37,6 +37,7 @@ struct json_tmpl {
 	size_t		 nsegs;
 	uint32_t	*marks;		/* offsets in the run */
 	size_t		 nvals;
+	uint64_t	*hash;		/* hash[i]: of the runs before run i */
 };
 
 /* The end of the JSON string text at p (its opening quote), or NULL. */
@@ -52,6 +53,32 @@ name_end(const char *p, const char *end)
 	return NULL;
 }
 
+/* FNV-1a over a run's bytes, scalar class and marks, from h. */
+static uint64_t
+seg_hash(const struct json_tmpl *t, const struct seg *sg, uint64_t h)
+{
+	const unsigned char *p = (const unsigned char *)t->bytes + sg->lit;
+	size_t i;
+
+	h ^= 0xcbf29ce484222325ULL;
+	for (i = 0; i < sg->litlen; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	h = (h ^ (unsigned char)sg->cls) * 0x100000001b3ULL;
+	for (i = 0; i < sg->nmark; i++)
+		h = (h ^ t->marks[sg->mark + i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int
+seg_eq(const struct json_tmpl *a, const struct seg *x,
+    const struct json_tmpl *b, const struct seg *y)
+{
+	return x->litlen == y->litlen && x->cls == y->cls &&
+	    x->nmark == y->nmark && memcmp(a->bytes + x->lit,
+	    b->bytes + y->lit, x->litlen) == 0 && memcmp(a->marks + x->mark,
+	    b->marks + y->mark, x->nmark * sizeof(uint32_t)) == 0;
+}
+
 struct json_tmpl *
 integ_json_tmpl_new(const char *text, size_t len)
 {
@@ -59,7 +86,7 @@ integ_json_tmpl_new(const char *text, size_t len)
 	struct seg *sg;
 	const char *p = text, *end = text + len, *q;
 	char *stack, *b;
-	size_t depth = 0, nb = 0, nm = 0, nv = 0;
+	size_t depth = 0, nb = 0, nm = 0, nv = 0, i;
 	int first = 1, named = 0;
 
 	/* each shape byte gives at most 2 fixed bytes, a mark or a run */
@@ -134,6 +161,11 @@ close:
 	t->nsegs = (size_t)(sg - t->segs) + 1;
 	t->nvals = nv;
 	t->segs = integ_xreallocarray(t->segs, t->nsegs, sizeof(*t->segs));
+	t->marks = integ_xreallocarray(t->marks, nm + 1, sizeof(*t->marks));
+	t->hash = integ_xreallocarray(NULL, t->nsegs + 1, sizeof(*t->hash));
+	t->hash[0] = 0;
+	for (i = 0; i < t->nsegs; i++)
+		t->hash[i + 1] = seg_hash(t, &t->segs[i], t->hash[i]);
 	free(stack);
 	return t;
 bad:
@@ -150,6 +182,7 @@ integ_json_tmpl_free(struct json_tmpl *t)
 	free(t->bytes);
 	free(t->segs);
 	free(t->marks);
+	free(t->hash);
 	free(t);
 }
 
@@ -162,19 +195,20 @@ integ_json_tmpl_nvals(const struct json_tmpl *t)
 size_t
 integ_json_tmpl_common(const struct json_tmpl *a, const struct json_tmpl *b)
 {
-	const struct seg *x, *y;
 	size_t i;
 
-	for (i = 0; i < a->nsegs && i < b->nsegs; i++) {
-		x = &a->segs[i];
-		y = &b->segs[i];
-		if (x->litlen != y->litlen || x->cls != y->cls ||
-		    x->nmark != y->nmark || memcmp(a->bytes + x->lit,
-		    b->bytes + y->lit, x->litlen) != 0 || memcmp(a->marks +
-		    x->mark, b->marks + y->mark, x->nmark * sizeof(uint32_t)))
+	for (i = 0; i < a->nsegs && i < b->nsegs; i++)
+		if (!seg_eq(a, &a->segs[i], b, &b->segs[i]))
 			break;
-	}
 	return i;
+}
+
+int
+integ_json_tmpl_may_part_at(const struct json_tmpl *a,
+    const struct json_tmpl *b, size_t k)
+{
+	return k < a->nsegs && k < b->nsegs && a->hash[k] == b->hash[k] &&
+	    a->hash[k + 1] != b->hash[k + 1];
 }
 
 /* n fixed bytes at p? The caller made sure n bytes are there. */

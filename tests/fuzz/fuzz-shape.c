@@ -8,7 +8,7 @@
  *   A's shape is matched.
  * - B going on where A stopped (when they share the runs before it)
  *   ends as B from the start does; B sharing the run A stopped in
- *   stops too.
+ *   stops too. The hashes tell whether they share just those runs.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -113,6 +113,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!m && (tb = matcher(b, blen, &sb)) != NULL) {
 		common = integ_json_tmpl_common(ta, tb);
 		if (common != integ_json_tmpl_common(tb, ta))
+			abort();
+		/* the hashes say so exactly when the runs do */
+		if ((common == at.seg) != integ_json_tmpl_may_part_at(ta, tb,
+		    at.seg) && at.seg < sa.len)
 			abort();
 		m = integ_json_tmpl_match(tb, l, llen, off2, &at2);
 		if (common > at.seg && m)
