@@ -6,6 +6,8 @@
  * it is flushed at every STATE, so a STATE never reaches the reader
  * before the records it covers.
  */
+#include <sys/param.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 #define OUT_FLUSH	(64 * 1024)
 #define INFER_DEFAULT	1000
 #define HELD_MAX	((size_t)256 << 20)
-#define SHAPES		8
+#define SHAPES		64
 
 /*
  * What is known of the records of one shape (json_int.h), so that a
@@ -36,7 +38,7 @@ struct shape_entry {
 	size_t		 ndates;
 	int		 cursor_known;
 	long		 cursor;	/* value index, -1: no cursor */
-	struct json_tmpl *tmpl;		/* made when first tried */
+	struct json_shape_node *node;	/* in the stream's set, or NULL */
 };
 
 struct integ_emit_stream {
@@ -75,8 +77,7 @@ struct integ_emit_stream {
 	size_t			 nshapes;
 	size_t			 lasthit;
 	uint64_t		 uses;
-	/* runs two matchers share, SIZE_MAX: not known yet */
-	size_t			 common[SHAPES][SHAPES];
+	struct json_shapes	*set;		/* shapes seen twice, matched */
 	int			 again;		/* the last record's shape was known */
 	int			 credit;	/* do matchers pay? (shape_match) */
 	struct integ_msg	 recmsg;	/* kind 0 until the first record */
@@ -165,8 +166,8 @@ stream_free(struct integ_emit_stream *st)
 	for (i = 0; i < st->nshapes; i++) {
 		free(st->shapes[i].text);
 		free(st->shapes[i].dates);
-		integ_json_tmpl_free(st->shapes[i].tmpl);
 	}
+	integ_json_shapes_free(st->set);
 
 	free(st->name);
 	integ_buf_free(&st->name_json);
@@ -598,74 +599,53 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
 	se = &st->shapes[old];
 	free(se->text);
 	free(se->dates);
-	integ_json_tmpl_free(se->tmpl);
+	integ_json_shapes_remove(st->set, se->node);
 	memset(se, 0, sizeof(*se));
 	se->text = integ_xmalloc(sh->len ? sh->len : 1);
 	memcpy(se->text, sh->text, sh->len);
 	se->len = sh->len;
 	se->used = ++st->uses;
-	for (i = 0; i < SHAPES; i++)
-		st->common[i][old] = st->common[old][i] = SIZE_MAX;
 	st->lasthit = old;
 	return se;
 }
 
 /*
  * The entry of a line shaped like a record seen before, with sh's
- * offsets filled in, or NULL (then the scanner reads the line). Only
- * entries that know all record() asks of them are tried: most recently
- * matched first, then only those that go on where the last one stopped.
- *
- * Where shapes rarely come again (more than the cache holds) the tries
- * would cost more than they spare: st->credit keeps score of how often
- * a record's shape was known, tried or not, and below 0 none is tried.
- * A hit spares about twice what a miss costs.
+ * offsets filled in, or NULL (then the scanner reads the line). An entry
+ * that does not know yet all record() asks of it is left to the scanner.
  */
 static struct shape_entry *
 shape_match(struct integ_emit_stream *st, const char *p, size_t len,
     struct json_shape *sh)
 {
 	struct shape_entry *se;
-	struct json_tmpl_at at = { 0, 0 };
-	size_t i, k, c = 0, tried = SHAPES, n = st->nshapes;
 	int check = st->schema != NULL && st->em->keep && !st->holding;
 
-	for (i = 0; i < n; i++) {
-		/* lasthit first, then the others in order */
-		k = i == 0 ? st->lasthit : i <= st->lasthit ? i - 1 : i;
-		se = &st->shapes[k];
-		if ((check && !se->dates_known) ||
-		    (st->cpath != NULL && !se->cursor_known))
-			continue;
-		if (se->tmpl == NULL && (se->tmpl =
-		    integ_json_tmpl_new(se->text, se->len)) == NULL)
-			continue;
-		/*
-		 * The line has the runs before at.seg of the one tried,
-		 * with their scalars: a shape parting from it sooner does
-		 * not fit the line, and one that shares the run it stopped
-		 * in stops there too.
-		 */
-		if (tried != SHAPES && (c = st->common[tried][k]) == SIZE_MAX) {
-			if (!integ_json_tmpl_may_part_at(st->shapes[tried].tmpl,
-			    se->tmpl, at.seg))
-				continue;
-			c = st->common[tried][k] = st->common[k][tried] =
-			    integ_json_tmpl_common(st->shapes[tried].tmpl,
-			    se->tmpl);
-		}
-		if (tried != SHAPES && c != at.seg)
-			continue;
-		if (integ_json_tmpl_match(se->tmpl, p, len, sh->off, &at)) {
-			sh->ok = 1;
-			sh->nvals = integ_json_tmpl_nvals(se->tmpl);
-			se->used = ++st->uses;
-			st->lasthit = k;
-			return se;
-		}
-		tried = k;
-	}
-	return NULL;
+	if (st->set == NULL || (se = integ_json_shapes_match(st->set, p, len,
+	    sh->off, &sh->nvals)) == NULL)
+		return NULL;
+	if ((check && !se->dates_known) ||
+	    (st->cpath != NULL && !se->cursor_known))
+		return NULL;
+	sh->ok = 1;
+	se->used = ++st->uses;
+	st->lasthit = (size_t)(se - st->shapes);
+	return se;
+}
+
+/*
+ * A shape the scanner found again goes into the set that shape_match
+ * matches: one seen once may never come again.
+ */
+static void
+shape_again(struct integ_emit_stream *st, struct shape_entry *se)
+{
+	st->again = 1;
+	if (se->node != NULL)
+		return;
+	if (st->set == NULL)
+		st->set = integ_json_shapes_new();
+	se->node = integ_json_shapes_add(st->set, se->text, se->len, se);
 }
 
 /*
@@ -768,8 +748,9 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	check = st->schema != NULL && em->keep && !st->holding;
 	if (sh != NULL && !sh->ok)
 		sh = NULL;
-	if (sh != NULL && (se = hit) == NULL)
-		st->again = (se = shape_find(st, sh)) != NULL;
+	if (sh != NULL && (se = hit) == NULL &&
+	    (se = shape_find(st, sh)) != NULL)
+		shape_again(st, se);
 	if (se != NULL) {
 		if (check && se->dates_known) {
 			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
@@ -1123,11 +1104,19 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
 			code = integ_json_stream_end(r->js, e);
 	}
-	/* a hit, or a shape known but not tried: +2; else -1 */
+	/*
+	 * Where shapes rarely come again (more than the cache holds),
+	 * matching would cost more than it spares: credit keeps score of
+	 * how often a record's shape was known, tried or not, and below 0
+	 * none is tried. Where shapes are gathered anyway a hit spares
+	 * about twice what a miss costs; where they serve only matching,
+	 * a miss costs about three times what a hit spares (the plain
+	 * scanner is quick, the shaping one and its cache are not).
+	 */
 	if (se != NULL || (!tried && st->again))
-		st->credit = st->credit > 30 ? 32 : st->credit + 2;
-	else if (st->credit > -32)
-		st->credit--;
+		st->credit = MIN(st->credit + (r->need ? 2 : 1), 32);
+	else
+		st->credit = MAX(st->credit - (r->need ? 1 : 3), -32);
 	/*
 	 * Shapes wanted only for shape_match are not gathered while they
 	 * would not pay (the shaping scanner is slower), and tried again

@@ -63,39 +63,30 @@ struct json_shape {
 int	 integ_json_stream_shape(struct integ_json_stream *, struct json_shape *);
 
 /*
- * shape.c: a matcher for lines of one shape (text, len: the shape text).
- * NULL when the shape is not an object's.
+ * shape.c: a set of object shapes (the text of each, json_int.h above)
+ * matched at once against lines.
  */
-struct json_tmpl;
+struct json_shapes;
+struct json_shape_node;
 
-/* Where a match stopped: a run (shape.c) and its offset in the line. */
-struct json_tmpl_at {
-	size_t	 seg;
-	size_t	 off;
-};
-
-struct json_tmpl *integ_json_tmpl_new(const char *, size_t);
-void	 integ_json_tmpl_free(struct json_tmpl *);
-size_t	 integ_json_tmpl_nvals(const struct json_tmpl *);
-/* How many runs two matchers share: one can go on where the other stopped. */
-size_t	 integ_json_tmpl_common(const struct json_tmpl *,
-	    const struct json_tmpl *);
+struct json_shapes *integ_json_shapes_new(void);
+void	 integ_json_shapes_free(struct json_shapes *);
 /*
- * Might they share exactly k runs? By hashes: 0 is sure of the runs
- * before k (a differing run k may be missed); 1 is to be made sure of
- * with integ_json_tmpl_common.
+ * Add a shape (its text) for arg; the handle that removes it, or NULL:
+ * not an object's shape, or in the set already.
  */
-int	 integ_json_tmpl_may_part_at(const struct json_tmpl *,
-	    const struct json_tmpl *, size_t);
+struct json_shape_node *integ_json_shapes_add(struct json_shapes *,
+	    const char *, size_t, void *);
+void	 integ_json_shapes_remove(struct json_shapes *,
+	    struct json_shape_node *);
 /*
- * Is the line [p, p + len) one JSON text of the shape, without
- * whitespace? 1: yes, off[] has its values' offsets as the scanner
- * gives them. 0: no (or not known without the scanner); *at is where
- * it stopped. Starts at *at: {0, 0}, or where a matcher sharing that
- * many runs stopped on the same line.
+ * Is the line [p, p + len) one JSON text of a shape of the set, with
+ * no whitespace? Its arg, off[] filled in with its values' offsets as
+ * the scanner gives them and *nvals their count; else NULL (a line of
+ * another shape, with whitespace or not valid: the scanner knows).
  */
-int	 integ_json_tmpl_match(const struct json_tmpl *, const char *, size_t,
-	    uint32_t *, struct json_tmpl_at *);
+void	*integ_json_shapes_match(struct json_shapes *, const char *, size_t,
+	    uint32_t *, size_t *);
 
 /*
  * schema.c, for a record v of shape sh that the schema accepts: the

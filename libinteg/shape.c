@@ -1,16 +1,22 @@
 /*
- * shape.c: a record shape (json_int.h) turned into a matcher for lines
- * that have it, so that a stream of records of a few shapes is checked
- * by comparing their fixed bytes and scanning only their scalars.
+ * shape.c: the record shapes (json_int.h) of a stream, made into one
+ * matcher for lines that have one of them, so that records of shapes
+ * seen before are checked by comparing their fixed bytes and scanning
+ * only their scalars.
  *
  * A shape's fixed bytes are everything but its scalars: braces,
  * brackets, commas, member names with their colons. They are gathered
  * into runs, each followed by one scalar (or by nothing, at the end):
  * {"id":  i  ,"name":  s  ,"types":[{"slot":  i  ...  }
- * A line matches when each run is there byte for byte and each scalar
- * is a valid JSON value of its class. No whitespace is allowed: a line
- * with any goes to the scanner, which is the reference; a match is what
- * the scanner would accept as one text with this very shape.
+ * The shapes of a set share their first runs in a tree: a node is a run
+ * and its scalar, its children the runs that may follow. A line is
+ * matched by going down from the root: of a node's children at most one
+ * has its run there byte for byte and a valid JSON value of its class
+ * after it (runs differ in a byte, or one has a scalar where the other
+ * has a bracket or a name, or their scalars' classes differ), so no
+ * child need be tried again. No whitespace is allowed: a line with any
+ * goes to the scanner, which is the reference; a match is what the
+ * scanner would read as one text of that very shape.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,22 +28,29 @@
 #include "integ.h"
 #include "json_int.h"
 
-struct seg {
-	uint32_t	 lit;		/* its fixed bytes, in t->bytes */
+/* A run, its containers' starts and the scalar after it. */
+struct run {
+	const char	*lit;
 	uint32_t	 litlen;
-	uint32_t	 mark;		/* its containers' starts, in t->marks */
 	uint32_t	 nmark;
+	const uint32_t	*marks;		/* offsets in lit of '{' and '[' */
 	uint32_t	 nv;		/* index of its first value */
-	char		 cls;		/* the scalar after it; 0: the end */
+	char		 cls;		/* 0: the last run */
 };
 
-struct json_tmpl {
-	char		*bytes;
-	struct seg	*segs;
-	size_t		 nsegs;
-	uint32_t	*marks;		/* offsets in the run */
-	size_t		 nvals;
-	uint64_t	*hash;		/* hash[i]: of the runs before run i */
+/* Allocated with its run's marks, then its bytes, after it. */
+struct json_shape_node {
+	struct run		 r;
+	struct json_shape_node	*parent;
+	struct json_shape_node	*child;	/* most recently matched first */
+	struct json_shape_node	*next;
+	size_t			 refs;	/* shapes through here */
+	void			*arg;	/* the last run's: its shape's */
+	size_t			 nvals;
+};
+
+struct json_shapes {
+	struct json_shape_node	 root;
 };
 
 /* The end of the JSON string text at p (its opening quote), or NULL. */
@@ -53,49 +66,47 @@ name_end(const char *p, const char *end)
 	return NULL;
 }
 
-/* FNV-1a over a run's bytes, scalar class and marks, from h. */
-static uint64_t
-seg_hash(const struct json_tmpl *t, const struct seg *sg, uint64_t h)
-{
-	const unsigned char *p = (const unsigned char *)t->bytes + sg->lit;
-	size_t i;
+/* A shape's runs; their bytes and marks are in buffers of their own. */
+struct runs {
+	struct run	*v;
+	size_t		 n;
+	char		*bytes;
+	uint32_t	*marks;
+};
 
-	h ^= 0xcbf29ce484222325ULL;
-	for (i = 0; i < sg->litlen; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	h = (h ^ (unsigned char)sg->cls) * 0x100000001b3ULL;
-	for (i = 0; i < sg->nmark; i++)
-		h = (h ^ t->marks[sg->mark + i]) * 0x100000001b3ULL;
-	return h;
+static void
+runs_free(struct runs *rs)
+{
+	free(rs->v);
+	free(rs->bytes);
+	free(rs->marks);
 }
 
 static int
-seg_eq(const struct json_tmpl *a, const struct seg *x,
-    const struct json_tmpl *b, const struct seg *y)
+run_eq(const struct run *x, const struct run *y)
 {
 	return x->litlen == y->litlen && x->cls == y->cls &&
-	    x->nmark == y->nmark && memcmp(a->bytes + x->lit,
-	    b->bytes + y->lit, x->litlen) == 0 && memcmp(a->marks + x->mark,
-	    b->marks + y->mark, x->nmark * sizeof(uint32_t)) == 0;
+	    x->nmark == y->nmark && memcmp(x->lit, y->lit, x->litlen) == 0 &&
+	    memcmp(x->marks, y->marks, x->nmark * sizeof(*x->marks)) == 0;
 }
 
-struct json_tmpl *
-integ_json_tmpl_new(const char *text, size_t len)
+/* A shape's runs (runs_free them); -1 when it is not an object's shape. */
+static int
+runs_make(const char *text, size_t len, struct runs *rs)
 {
-	struct json_tmpl *t;
-	struct seg *sg;
 	const char *p = text, *end = text + len, *q;
+	struct run *r;
 	char *stack, *b;
-	size_t depth = 0, nb = 0, nm = 0, nv = 0, i;
+	uint32_t *marks;
+	size_t depth = 0, nb = 0, nm = 0, nv = 0, lit = 0, mark = 0;
 	int first = 1, named = 0;
 
 	/* each shape byte gives at most 2 fixed bytes, a mark or a run */
-	t = integ_xcalloc(1, sizeof(*t));
-	t->bytes = b = integ_xmalloc(2 * len + 1);
-	t->segs = integ_xcalloc(len + 1, sizeof(*t->segs));
-	t->marks = integ_xcalloc(len + 1, sizeof(*t->marks));
+	rs->bytes = b = integ_xmalloc(2 * len + 1);
+	rs->marks = marks = integ_xcalloc(len + 1, sizeof(*marks));
+	rs->v = integ_xcalloc(len + 1, sizeof(*rs->v));
+	rs->n = 0;
 	stack = integ_xmalloc(len + 1);
-	sg = t->segs;
 	while (p < end) {
 		char c = *p, top = depth ? stack[depth - 1] : 0;
 
@@ -123,23 +134,24 @@ integ_json_tmpl_new(const char *text, size_t len)
 		switch (c) {
 		case '{':
 		case '[':
-			t->marks[nm++] = (uint32_t)(nb - sg->lit);
-			sg->nmark++;
+			marks[nm++] = (uint32_t)(nb - lit);
 			b[nb++] = c;
 			stack[depth++] = c;
 			first = 1;
-			nv++;
 			break;
 		case 's': case 'i': case 'n': case 'b': case 'z':
 			if (depth == 0)		/* records are objects */
 				goto bad;
-			sg->litlen = (uint32_t)(nb - sg->lit);
-			sg->cls = c;
-			nv++;
-			sg++;
-			sg->lit = (uint32_t)nb;
-			sg->mark = (uint32_t)nm;
-			sg->nv = (uint32_t)nv;
+			r = &rs->v[rs->n++];
+			r->lit = b + lit;
+			r->litlen = (uint32_t)(nb - lit);
+			r->marks = marks + mark;
+			r->nmark = (uint32_t)(nm - mark);
+			r->nv = (uint32_t)nv;
+			r->cls = c;
+			nv += r->nmark + 1;
+			lit = nb;
+			mark = nm;
 			break;
 		default:
 			goto bad;
@@ -155,60 +167,21 @@ close:
 		named = 0;
 		p++;
 	}
-	if (depth != 0 || nb == 0 || t->bytes[0] != '{')
+	if (depth != 0 || nb == 0 || b[0] != '{')
 		goto bad;
-	sg->litlen = (uint32_t)(nb - sg->lit);
-	t->nsegs = (size_t)(sg - t->segs) + 1;
-	t->nvals = nv;
-	t->segs = integ_xreallocarray(t->segs, t->nsegs, sizeof(*t->segs));
-	t->marks = integ_xreallocarray(t->marks, nm + 1, sizeof(*t->marks));
-	t->hash = integ_xreallocarray(NULL, t->nsegs + 1, sizeof(*t->hash));
-	t->hash[0] = 0;
-	for (i = 0; i < t->nsegs; i++)
-		t->hash[i + 1] = seg_hash(t, &t->segs[i], t->hash[i]);
+	r = &rs->v[rs->n++];
+	r->lit = b + lit;
+	r->litlen = (uint32_t)(nb - lit);
+	r->marks = marks + mark;
+	r->nmark = (uint32_t)(nm - mark);
+	r->nv = (uint32_t)nv;
+	r->cls = 0;
 	free(stack);
-	return t;
+	return 0;
 bad:
 	free(stack);
-	integ_json_tmpl_free(t);
-	return NULL;
-}
-
-void
-integ_json_tmpl_free(struct json_tmpl *t)
-{
-	if (t == NULL)
-		return;
-	free(t->bytes);
-	free(t->segs);
-	free(t->marks);
-	free(t->hash);
-	free(t);
-}
-
-size_t
-integ_json_tmpl_nvals(const struct json_tmpl *t)
-{
-	return t->nvals;
-}
-
-size_t
-integ_json_tmpl_common(const struct json_tmpl *a, const struct json_tmpl *b)
-{
-	size_t i;
-
-	for (i = 0; i < a->nsegs && i < b->nsegs; i++)
-		if (!seg_eq(a, &a->segs[i], b, &b->segs[i]))
-			break;
-	return i;
-}
-
-int
-integ_json_tmpl_may_part_at(const struct json_tmpl *a,
-    const struct json_tmpl *b, size_t k)
-{
-	return k < a->nsegs && k < b->nsegs && a->hash[k] == b->hash[k] &&
-	    a->hash[k + 1] != b->hash[k + 1];
+	runs_free(rs);
+	return -1;
 }
 
 /* n fixed bytes at p? The caller made sure n bytes are there. */
@@ -371,56 +344,180 @@ string(const char *p, const char *end)
 	}
 }
 
-int
-integ_json_tmpl_match(const struct json_tmpl *t, const char *p, size_t len,
-    uint32_t *off, struct json_tmpl_at *at)
+struct json_shapes *
+integ_json_shapes_new(void)
 {
-	const char *const start = p, *const end = p + len, *q;
-	const struct seg *sg = t->segs + at->seg, *last = t->segs + t->nsegs;
+	return integ_xcalloc(1, sizeof(struct json_shapes));
+}
+
+static void
+node_free(struct json_shape_node *n)
+{
+	struct json_shape_node *c, *next;
+
+	for (c = n->child; c != NULL; c = next) {
+		next = c->next;
+		node_free(c);
+	}
+	free(n);
+}
+
+void
+integ_json_shapes_free(struct json_shapes *set)
+{
+	struct json_shape_node *c, *next;
+
+	if (set == NULL)
+		return;
+	for (c = set->root.child; c != NULL; c = next) {
+		next = c->next;
+		node_free(c);
+	}
+	free(set);
+}
+
+/* A node for run r, its bytes and marks copied: one allocation. */
+static struct json_shape_node *
+node_new(const struct run *r, struct json_shape_node *parent)
+{
+	struct json_shape_node *c;
+	uint32_t *m;
+	char *lit;
+
+	c = integ_xcalloc(1, sizeof(*c) + r->nmark * sizeof(*m) + r->litlen);
+	m = (uint32_t *)(c + 1);
+	lit = (char *)(m + r->nmark);
+	memcpy(m, r->marks, r->nmark * sizeof(*m));
+	memcpy(lit, r->lit, r->litlen);
+	c->r = *r;
+	c->r.marks = m;
+	c->r.lit = lit;
+	c->parent = parent;
+	c->next = parent->child;
+	parent->child = c;
+	return c;
+}
+
+struct json_shape_node *
+integ_json_shapes_add(struct json_shapes *set, const char *text, size_t len,
+    void *arg)
+{
+	struct json_shape_node *n = &set->root, *c;
+	struct runs rs;
 	size_t i;
+
+	if (runs_make(text, len, &rs) == -1)
+		return NULL;
+	/* a shape already here is not added again */
+	for (i = 0; i < rs.n && n != NULL; i++) {
+		for (c = n->child; c != NULL; c = c->next)
+			if (run_eq(&c->r, &rs.v[i]))
+				break;
+		n = c;
+	}
+	if (n != NULL) {
+		runs_free(&rs);
+		return NULL;
+	}
+	n = &set->root;
+	for (i = 0; i < rs.n; i++) {
+		for (c = n->child; c != NULL; c = c->next)
+			if (run_eq(&c->r, &rs.v[i]))
+				break;
+		if (c == NULL)
+			c = node_new(&rs.v[i], n);
+		c->refs++;
+		n = c;
+	}
+	n->arg = arg;
+	n->nvals = n->r.nv + n->r.nmark;
+	runs_free(&rs);
+	return n;
+}
+
+void
+integ_json_shapes_remove(struct json_shapes *set, struct json_shape_node *n)
+{
+	struct json_shape_node *up, **pp;
+
+	if (n == NULL)
+		return;
+	n->arg = NULL;
+	for (; n != &set->root; n = up) {
+		up = n->parent;
+		if (--n->refs > 0)
+			continue;
+		for (pp = &up->child; *pp != n; pp = &(*pp)->next)
+			;
+		*pp = n->next;
+		n->child = NULL;
+		node_free(n);
+	}
+}
+
+void *
+integ_json_shapes_match(struct json_shapes *set, const char *p, size_t len,
+    uint32_t *off, size_t *nvals)
+{
+	const char *const start = p, *const end = p + len, *q = NULL;
+	struct json_shape_node *n = &set->root, *c, **pp;
+	uint32_t i;
 	int frac;
 
-	p = start + at->off;
-	for (; sg < last; sg++) {
-		at->seg = (size_t)(sg - t->segs);
-		at->off = (size_t)(p - start);
-		if ((size_t)(end - p) < sg->litlen ||
-		    !fixed_eq(p, t->bytes + sg->lit, sg->litlen))
-			return 0;
-		for (i = 0; i < sg->nmark; i++)
-			off[sg->nv + i] = (uint32_t)(p - start) +
-			    t->marks[sg->mark + i];
-		p += sg->litlen;
-		if (sg->cls == 0)
-			break;
-		off[sg->nv + sg->nmark] = (uint32_t)(p - start);
-		switch (sg->cls) {
-		case 's':
-			if (p == end || *p != '"' ||
-			    (q = string(p + 1, end)) == NULL)
-				return 0;
-			break;
-		case 'i':
-		case 'n':
-			if ((q = number(p, end, &frac)) == NULL ||
-			    frac != (sg->cls == 'n'))
-				return 0;
-			break;
-		case 'b':
-			if (end - p >= 4 && memcmp(p, "true", 4) == 0)
-				q = p + 4;
-			else if (end - p >= 5 && memcmp(p, "false", 5) == 0)
-				q = p + 5;
-			else
-				return 0;
-			break;
-		default:	/* 'z' */
-			if (end - p < 4 || memcmp(p, "null", 4) != 0)
-				return 0;
-			q = p + 4;
-			break;
+	for (;;) {
+		for (pp = &n->child; (c = *pp) != NULL; pp = &c->next) {
+			if ((size_t)(end - p) < c->r.litlen ||
+			    !fixed_eq(p, c->r.lit, c->r.litlen))
+				continue;
+			q = p + c->r.litlen;
+			if (c->r.cls == 0) {
+				if (q == end)
+					break;
+				continue;
+			}
+			switch (c->r.cls) {
+			case 's':
+				if (q == end || *q != '"')
+					continue;
+				q = string(q + 1, end);
+				break;
+			case 'i':
+			case 'n':
+				if ((q = number(q, end, &frac)) != NULL &&
+				    frac != (c->r.cls == 'n'))
+					q = NULL;
+				break;
+			case 'b':
+				if (end - q >= 4 && memcmp(q, "true", 4) == 0)
+					q += 4;
+				else if (end - q >= 5 && memcmp(q, "false", 5) == 0)
+					q += 5;
+				else
+					q = NULL;
+				break;
+			default:	/* 'z' */
+				q = end - q >= 4 && memcmp(q, "null", 4) == 0 ?
+				    q + 4 : NULL;
+				break;
+			}
+			if (q != NULL)
+				break;
 		}
+		if (c == NULL)
+			return NULL;
+		for (i = 0; i < c->r.nmark; i++)
+			off[c->r.nv + i] = (uint32_t)(p - start) + c->r.marks[i];
+		if (c != n->child) {		/* to the front */
+			*pp = c->next;
+			c->next = n->child;
+			n->child = c;
+		}
+		if (c->r.cls == 0) {
+			*nvals = c->nvals;
+			return c->arg;
+		}
+		off[c->r.nv + c->r.nmark] = (uint32_t)(p - start) + c->r.litlen;
 		p = q;
+		n = c;
 	}
-	return p == end;
 }

@@ -1,14 +1,13 @@
 /*
- * fuzz-shape: shape.c's matcher against the scanner, its reference.
- * The input is lines: the first two are records whose shapes become
- * matchers A and B, the third is the line matched.
- * - A line A matches is one text to the scanner, of A's very shape,
- *   with the offsets the scanner gives.
- * - A line without whitespace that the scanner reads as one text of
- *   A's shape is matched.
- * - B going on where A stopped (when they share the runs before it)
- *   ends as B from the start does; B sharing the run A stopped in
- *   stops too. The hashes tell whether they share just those runs.
+ * fuzz-shape: shape.c's set of shapes against the scanner, its
+ * reference. The input is lines: the last is matched, the ones before
+ * are records whose shapes go into a set; the first byte of a line
+ * that is "r" after its record removes that line's shape again.
+ * - A match names a shape of the set, and is what the scanner reads as
+ *   one text of that very shape, with the same value offsets.
+ * - A line without whitespace that the scanner reads as one text of a
+ *   shape of the set is matched; a removed shape is never matched.
+ * - A shape is added once: adding it again is refused.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include "json_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define MAXSHAPES	8
 
 struct seen {
 	struct json_shape sh;
@@ -55,82 +56,63 @@ scan(const char *p, size_t len, struct json_shape *out)
 	return ok;
 }
 
-static struct json_tmpl *
-matcher(const char *p, size_t len, struct json_shape *sh)
+static int
+same(const struct json_shape *a, const struct json_shape *b)
 {
-	struct json_tmpl *t;
-
-	if (!scan(p, len, sh) || !sh->ok)
-		return NULL;
-	t = integ_json_tmpl_new(sh->text, sh->len);
-	/* every object's shape has a matcher, nothing else's */
-	if ((t != NULL) != (len > 0 && sh->text[0] == '{'))
-		abort();
-	if (t != NULL && integ_json_tmpl_nvals(t) != sh->nvals)
-		abort();
-	return t;
-}
-
-static const char *
-next_line(const char *p, const char *end, size_t *len)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	*len = (size_t)((nl ? nl : end) - p);
-	return nl ? nl + 1 : end;
+	return a->ok && b->ok && a->len == b->len &&
+	    memcmp(a->text, b->text, a->len) == 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct json_shape sa, sb, sl;
-	static uint32_t off[SHAPE_MAX], off2[SHAPE_MAX];
-	const char *p = (const char *)data, *end = p + size, *a, *b, *l;
-	size_t alen, blen, llen, common, i;
-	struct json_tmpl *ta, *tb;
-	struct json_tmpl_at at = { 0, 0 }, at2 = { 0, 0 };
-	int m, ws;
+	static struct json_shape shapes[MAXSHAPES], sl;
+	static uint32_t off[SHAPE_MAX];
+	struct json_shape_node *node[MAXSHAPES];
+	int live[MAXSHAPES];
+	const char *p = (const char *)data, *end = p + size, *nl;
+	struct json_shapes *set = integ_json_shapes_new();
+	struct json_shape *hit;
+	size_t len, nvals, n = 0, i;
+	int ws, dup;
 
-	a = p;
-	p = next_line(p, end, &alen);
-	b = p;
-	p = next_line(p, end, &blen);
-	l = p;
-	next_line(p, end, &llen);
-	if ((ta = matcher(a, alen, &sa)) == NULL)
-		return 0;
-	m = integ_json_tmpl_match(ta, l, llen, off, &at);
-	ws = memchr(l, ' ', llen) || memchr(l, '\t', llen) ||
-	    memchr(l, '\r', llen);
-	if (m) {
-		if (!scan(l, llen, &sl) || !sl.ok || sl.len != sa.len ||
-		    memcmp(sl.text, sa.text, sa.len) != 0 ||
+	/* every line but the last: a shape for the set */
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL &&
+	    n < MAXSHAPES) {
+		len = (size_t)(nl - p);
+		if (len > 1 && p[0] == 'r' && n > 0 && live[n - 1]) {
+			integ_json_shapes_remove(set, node[n - 1]);
+			live[n - 1] = 0;
+		} else if (scan(p, len, &shapes[n]) && shapes[n].ok) {
+			for (dup = 0, i = 0; i < n; i++)
+				dup |= live[i] && same(&shapes[i], &shapes[n]);
+			node[n] = integ_json_shapes_add(set, shapes[n].text,
+			    shapes[n].len, &shapes[n]);
+			/* objects' shapes go in, once; nothing else does */
+			if ((node[n] != NULL) != (shapes[n].text[0] == '{' &&
+			    !dup))
+				abort();
+			live[n] = node[n] != NULL;
+			n++;
+		}
+		p = nl + 1;
+	}
+	len = (size_t)(end - p);
+	hit = integ_json_shapes_match(set, p, len, off, &nvals);
+	ws = memchr(p, ' ', len) || memchr(p, '\t', len) ||
+	    memchr(p, '\r', len) || memchr(p, '\n', len);
+	if (hit != NULL) {
+		for (i = 0; i < n && hit != &shapes[i]; i++)
+			;
+		if (i == n || !live[i] || !scan(p, len, &sl) ||
+		    !same(&sl, hit) || nvals != sl.nvals ||
 		    memcmp(off, sl.off, sl.nvals * sizeof(*off)) != 0)
 			abort();
-	} else if (!ws && scan(l, llen, &sl) && sl.ok && sl.len == sa.len &&
-	    memcmp(sl.text, sa.text, sa.len) == 0)
-		abort();
-	if (!m && (tb = matcher(b, blen, &sb)) != NULL) {
-		common = integ_json_tmpl_common(ta, tb);
-		if (common != integ_json_tmpl_common(tb, ta))
-			abort();
-		/* the hashes say so exactly when the runs do */
-		if ((common == at.seg) != integ_json_tmpl_may_part_at(ta, tb,
-		    at.seg) && at.seg < sa.len)
-			abort();
-		m = integ_json_tmpl_match(tb, l, llen, off2, &at2);
-		if (common > at.seg && m)
-			abort();
-		if (common >= at.seg) {
-			/* off[] before where A stopped is B's too */
-			if (integ_json_tmpl_match(tb, l, llen, off, &at) != m)
+	} else if (!ws && scan(p, len, &sl)) {
+		for (i = 0; i < n; i++)
+			if (live[i] && same(&sl, &shapes[i]))
 				abort();
-			for (i = 0; m && i < sb.nvals; i++)
-				if (off[i] != off2[i])
-					abort();
-		}
-		integ_json_tmpl_free(tb);
 	}
-	integ_json_tmpl_free(ta);
+	integ_json_shapes_free(set);
 	return 0;
 }
