@@ -17,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "integ.h"
 #include "json_int.h"
 
@@ -779,25 +775,8 @@ L_str:
 	/* inside a string body, at p */
 	for (;;) {
 #ifdef __SSE2__
-		{
-			const __m128i q = _mm_set1_epi8('"');
-			const __m128i bs = _mm_set1_epi8('\\');
-			const __m128i sp = _mm_set1_epi8(0x20);
-
-			while (end - p >= 16) {
-				__m128i v = _mm_loadu_si128((const __m128i *)p);
-				unsigned m = (unsigned)_mm_movemask_epi8(
-				    _mm_or_si128(_mm_or_si128(
-				    _mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
-				    _mm_cmplt_epi8(v, sp)));
-
-				if (m != 0) {
-					p += __builtin_ctz(m);
-					goto special;
-				}
-				p += 16;
-			}
-		}
+		if (integ_json_str_find16(&p, end))
+			goto special;
 #endif
 		while (end - p >= 8) {
 			uint64_t w, m;

@@ -7,6 +7,9 @@
 #define JSON_INT_H
 
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "integ.h"
 
@@ -31,6 +34,38 @@ struct integ_path {
 /* integ_path_find, starting at step `from`. */
 int	 integ_path_find_from(const struct integ_path *, int,
 	    struct integ_json_span, struct integ_json_span *);
+
+/*
+ * In a string's body at *pp: find the first quote, backslash, control
+ * or byte >= 0x80, 16 bytes at a time. 1: *pp is at it; 0: fewer than
+ * 16 bytes are left before end, *pp where the search stopped.
+ */
+static inline int
+integ_json_str_find16(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"');
+	const __m128i bs = _mm_set1_epi8('\\');
+	const __m128i sp = _mm_set1_epi8(0x20);
+
+	while (end - p >= 16) {
+		/* bytes >= 0x80 are negative: less than a space */
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+		    _mm_cmplt_epi8(v, sp)));
+
+		if (m != 0) {
+			*pp = p + __builtin_ctz(m);
+			return 1;
+		}
+		p += 16;
+	}
+#endif
+	*pp = p;
+	return 0;
+}
 
 /* Skip one validated value at p (no leading whitespace); returns its end. */
 const char *integ_json_skip(const char *, const char *);

@@ -21,9 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "integ.h"
 #include "json_int.h"
@@ -90,6 +87,22 @@ run_eq(const struct run *x, const struct run *y)
 	    memcmp(x->marks, y->marks, x->nmark * sizeof(*x->marks)) == 0;
 }
 
+/* The next run: bytes [lit, nb) and marks [mark, nm) of rs's buffers. */
+static struct run *
+run_add(struct runs *rs, size_t lit, size_t nb, size_t mark, size_t nm,
+    size_t nv, char cls)
+{
+	struct run *r = &rs->v[rs->n++];
+
+	r->lit = rs->bytes + lit;
+	r->litlen = (uint32_t)(nb - lit);
+	r->marks = rs->marks + mark;
+	r->nmark = (uint32_t)(nm - mark);
+	r->nv = (uint32_t)nv;
+	r->cls = cls;
+	return r;
+}
+
 /* A shape's runs (runs_free them); -1 when it is not an object's shape. */
 static int
 runs_make(const char *text, size_t len, struct runs *rs)
@@ -142,13 +155,7 @@ runs_make(const char *text, size_t len, struct runs *rs)
 		case 's': case 'i': case 'n': case 'b': case 'z':
 			if (depth == 0)		/* records are objects */
 				goto bad;
-			r = &rs->v[rs->n++];
-			r->lit = b + lit;
-			r->litlen = (uint32_t)(nb - lit);
-			r->marks = marks + mark;
-			r->nmark = (uint32_t)(nm - mark);
-			r->nv = (uint32_t)nv;
-			r->cls = c;
+			r = run_add(rs, lit, nb, mark, nm, nv, c);
 			nv += r->nmark + 1;
 			lit = nb;
 			mark = nm;
@@ -169,13 +176,7 @@ close:
 	}
 	if (depth != 0 || nb == 0 || b[0] != '{')
 		goto bad;
-	r = &rs->v[rs->n++];
-	r->lit = b + lit;
-	r->litlen = (uint32_t)(nb - lit);
-	r->marks = marks + mark;
-	r->nmark = (uint32_t)(nm - mark);
-	r->nv = (uint32_t)nv;
-	r->cls = 0;
+	run_add(rs, lit, nb, mark, nm, nv, 0);
 	free(stack);
 	return 0;
 bad:
@@ -270,25 +271,7 @@ string(const char *p, const char *end)
 	unsigned c, lo, hi, n;
 
 	for (;;) {
-#ifdef __SSE2__
-		const __m128i q = _mm_set1_epi8('"');
-		const __m128i bs = _mm_set1_epi8('\\');
-		const __m128i sp = _mm_set1_epi8(0x20);
-
-		/* quotes, backslashes, controls and (signed) bytes >= 0x80 */
-		while (e - u >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)u);
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(v, q),
-			    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, sp)));
-
-			if (m != 0) {
-				u += __builtin_ctz(m);
-				break;
-			}
-			u += 16;
-		}
-#endif
+		integ_json_str_find16(&u, e);
 		if (u == e)
 			return NULL;
 		c = *u;
