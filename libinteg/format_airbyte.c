@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "integ.h"
+#include "buf_int.h"
 
 static int
 str(struct integ_buf *b, const char *s)
@@ -60,12 +61,8 @@ static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
-	static const char pre[] = "{\"type\":\"RECORD\",\"record\":{\"stream\":";
-	static const char mid[] = ",\"data\":";
-	static const char post[] = ",\"emitted_at\":";
-	char d[24], *p, *o;
+	char d[24], *p;
 	uint64_t u;
-	size_t nd, n;
 
 	if (m->now_ms != last_ms) {
 		u = m->now_ms < 0 ? 0 : (uint64_t)m->now_ms;
@@ -78,28 +75,20 @@ record_fast(struct integ_buf *b, const struct integ_msg *m,
 		memcpy(last_digits, p, last_nd);
 		last_ms = m->now_ms;
 	}
-	p = last_digits;
-	nd = last_nd;
-	n = sizeof(pre) - 1 + m->stream_json.len + sizeof(mid) - 1 +
-	    m->record.len + sizeof(post) - 1 + nd + 3;
-	if (integ_buf_reserve(b, n) == -1)
-		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
-	o = b->data + b->len;
-	memcpy(o, pre, sizeof(pre) - 1);
-	o += sizeof(pre) - 1;
-	memcpy(o, m->stream_json.p, m->stream_json.len);
-	o += m->stream_json.len;
-	memcpy(o, mid, sizeof(mid) - 1);
-	o += sizeof(mid) - 1;
-	memcpy(o, m->record.p, m->record.len);
-	o += m->record.len;
-	memcpy(o, post, sizeof(post) - 1);
-	o += sizeof(post) - 1;
-	memcpy(o, p, nd);
-	o += nd;
-	memcpy(o, "}}\n", 3);
-	b->len += n;
-	b->data[b->len] = '\0';
+	{
+#define S(lit)	{ lit, sizeof(lit) - 1 }
+		const struct integ_json_span v[] = {
+			S("{\"type\":\"RECORD\",\"record\":{\"stream\":"),
+			m->stream_json, S(",\"data\":"), m->record,
+			S(",\"emitted_at\":"), { last_digits, last_nd },
+			S("}}\n")
+		};
+#undef S
+
+		if (integ_buf_addv(b, v, sizeof(v) / sizeof(v[0])) == -1)
+			return integ_errf(e, INTEG_EXIT_DATA,
+			    "message too large");
+	}
 	return 0;
 }
 

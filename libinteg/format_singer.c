@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "integ.h"
+#include "buf_int.h"
 
 static int
 str(struct integ_buf *b, const char *s)
@@ -26,32 +27,17 @@ static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
-	static const char pre[] = "{\"type\":\"RECORD\",\"stream\":";
-	static const char mid[] = ",\"record\":";
-	static const char post[] = ",\"time_extracted\":\"";
-	size_t nt = strlen(m->now), n;
-	char *o;
+#define S(lit)	{ lit, sizeof(lit) - 1 }
+	const struct integ_json_span v[] = {
+		S("{\"type\":\"RECORD\",\"stream\":"), m->stream_json,
+		S(",\"record\":"), m->record,
+		S(",\"time_extracted\":\""), { m->now, strlen(m->now) },
+		S("\"}\n")
+	};
+#undef S
 
-	n = sizeof(pre) - 1 + m->stream_json.len + sizeof(mid) - 1 +
-	    m->record.len + sizeof(post) - 1 + nt + 3;
-	if (integ_buf_reserve(b, n) == -1)
+	if (integ_buf_addv(b, v, sizeof(v) / sizeof(v[0])) == -1)
 		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
-	o = b->data + b->len;
-	memcpy(o, pre, sizeof(pre) - 1);
-	o += sizeof(pre) - 1;
-	memcpy(o, m->stream_json.p, m->stream_json.len);
-	o += m->stream_json.len;
-	memcpy(o, mid, sizeof(mid) - 1);
-	o += sizeof(mid) - 1;
-	memcpy(o, m->record.p, m->record.len);
-	o += m->record.len;
-	memcpy(o, post, sizeof(post) - 1);
-	o += sizeof(post) - 1;
-	memcpy(o, m->now, nt);
-	o += nt;
-	memcpy(o, "\"}\n", 3);
-	b->len += n;
-	b->data[b->len] = '\0';
 	return 0;
 }
 
