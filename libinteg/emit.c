@@ -609,6 +609,13 @@ shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
 	return se;
 }
 
+/* Is each record checked against the schema (frame() widens it)? */
+static int
+checking(const struct integ_emit_stream *st)
+{
+	return st->schema != NULL && st->em->keep && !st->holding;
+}
+
 /*
  * The entry of a line shaped like a record seen before, with sh's
  * offsets filled in, or NULL (then the scanner reads the line). An entry
@@ -619,7 +626,7 @@ shape_match(struct integ_emit_stream *st, const char *p, size_t len,
     struct json_shape *sh)
 {
 	struct shape_entry *se;
-	int check = st->schema != NULL && st->em->keep && !st->holding;
+	int check = checking(st);
 
 	if (st->set == NULL || (se = integ_json_shapes_match(st->set, p, len,
 	    sh->off, &sh->nvals)) == NULL)
@@ -731,7 +738,6 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
     const struct json_shape *sh, struct shape_entry *hit,
     struct integ_err *e)
 {
-	struct integ_emitter *em = st->em;
 	struct shape_entry *se = NULL;
 	struct integ_json_span c, k;
 	int fits = -1, found = -1, check, code, cusual = 0;
@@ -745,7 +751,7 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
 	/* frame() checks the record against the schema */
-	check = st->schema != NULL && em->keep && !st->holding;
+	check = checking(st);
 	if (sh != NULL && !sh->ok)
 		sh = NULL;
 	if (sh != NULL && (se = hit) == NULL &&

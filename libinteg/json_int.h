@@ -67,6 +67,46 @@ integ_json_str_find16(const unsigned char **pp, const unsigned char *end)
 	return 0;
 }
 
+/*
+ * Length of a valid UTF-8 sequence at p, n bytes there, or 0: shortest
+ * form, no surrogates, at most U+10FFFF.
+ */
+static inline size_t
+integ_utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t k, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (c < 0xe0)
+		k = 2;
+	else if (c < 0xf0) {
+		k = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;
+	} else {
+		k = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+	}
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return k;
+}
+
 /* Skip one validated value at p (no leading whitespace); returns its end. */
 const char *integ_json_skip(const char *, const char *);
 

@@ -319,43 +319,6 @@ integ_json_str_decode(struct integ_json_span v, struct integ_buf *b)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t k, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	if (c < 0xe0)
-		k = 2;
-	else if (c < 0xf0) {
-		k = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		if (c == 0xed)
-			hi = 0x9f;
-	} else {
-		k = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		if (c == 0xf4)
-			hi = 0x8f;
-	}
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return k;
-}
-
 int
 integ_json_str_encode(struct integ_buf *b, const char *s, size_t len)
 {
@@ -376,7 +339,7 @@ integ_json_str_encode(struct integ_buf *b, const char *s, size_t len)
 		if (p == end)
 			break;
 		if (*p >= 0x80) {
-			if ((k = utf8_len(p, (size_t)(end - p))) == 0) {
+			if ((k = integ_utf8_len(p, (size_t)(end - p))) == 0) {
 				if (integ_buf_adds(b, "\\ufffd") == -1)
 					return -1;
 				p++;

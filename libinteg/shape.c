@@ -50,19 +50,6 @@ struct json_shapes {
 	struct json_shape_node	 root;
 };
 
-/* The end of the JSON string text at p (its opening quote), or NULL. */
-static const char *
-name_end(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
-
 /* A shape's runs; their bytes and marks are in buffers of their own. */
 struct runs {
 	struct run	*v;
@@ -126,8 +113,10 @@ runs_make(const char *text, size_t len, struct runs *rs)
 		if (top == '{' && !named) {
 			if (c == '}')
 				goto close;
-			if (c != '"' || (q = name_end(p, end)) == NULL)
+			if (c != '"')
 				goto bad;
+			/* the scanner's copy of a member name: valid JSON */
+			q = integ_json_skip(p, end);
 			if (!first)
 				b[nb++] = ',';
 			memcpy(b + nb, p, (size_t)(q - p));
@@ -268,7 +257,8 @@ string(const char *p, const char *end)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	const unsigned char *e = (const unsigned char *)end;
-	unsigned c, lo, hi, n;
+	unsigned c;
+	size_t n;
 
 	for (;;) {
 		integ_json_str_find16(&u, e);
@@ -300,30 +290,9 @@ string(const char *p, const char *end)
 			u++;
 			continue;
 		}
-		/* UTF-8: shortest form, no surrogates, <= U+10FFFF */
-		if (c < 0xc2 || c > 0xf4)
+		if ((n = integ_utf8_len(u, (size_t)(e - u))) == 0)
 			return NULL;
-		lo = 0x80;
-		hi = 0xbf;
-		if (c < 0xe0)
-			n = 1;
-		else if (c < 0xf0) {
-			n = 2;
-			lo = c == 0xe0 ? 0xa0 : 0x80;
-			hi = c == 0xed ? 0x9f : 0xbf;
-		} else {
-			n = 3;
-			lo = c == 0xf0 ? 0x90 : 0x80;
-			hi = c == 0xf4 ? 0x8f : 0xbf;
-		}
-		if ((unsigned)(e - u) <= n)
-			return NULL;
-		for (u++; n > 0; n--, u++) {
-			if (*u < lo || *u > hi)
-				return NULL;
-			lo = 0x80;
-			hi = 0xbf;
-		}
+		u += n;
 	}
 }
 
