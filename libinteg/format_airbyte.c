@@ -6,6 +6,7 @@
  * the schema.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
@@ -15,6 +16,18 @@ static int
 str(struct integ_buf *b, const char *s)
 {
 	return integ_json_str_encode(b, s, strlen(s));
+}
+
+/* A message text, masked: it may quote an error body. */
+static int
+masked(struct integ_buf *b, const char *s)
+{
+	char *m = integ_mask(s);
+	int r;
+
+	r = str(b, m);
+	free(m);
+	return r;
 }
 
 static int
@@ -146,10 +159,10 @@ airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		r |= integ_buf_printf(b, "{\"type\":\"TRACE\",\"trace\":"
 		    "{\"type\":\"ERROR\",\"emitted_at\":%" PRId64
 		    ",\"error\":{\"message\":", m->now_ms);
-		r |= str(b, m->message);
+		r |= masked(b, m->message);
 		if (m->internal != NULL) {
 			r |= integ_buf_adds(b, ",\"internal_message\":");
-			r |= str(b, m->internal);
+			r |= masked(b, m->internal);
 		}
 		r |= integ_buf_printf(b, ",\"failure_type\":\"%s\"",
 		    integ_failure_name(m->failure));

@@ -610,8 +610,9 @@ status_error(struct integ_err *e, int code, const char *esc,
 {
 	char body[240];
 
+	/* the whole body: masked first, then cut (a secret may cross 240) */
 	integ_escape(body, sizeof(body), rs->body.data ? rs->body.data : "",
-	    rs->body.len < 400 ? rs->body.len : 400);
+	    rs->body.len);
 	return integ_errf(e, code, "GET %s: %ld%s%s%s%s", esc, rs->status,
 	    why ? " " : "", why ? why : "", body[0] ? ": " : "", body);
 }

@@ -49,7 +49,8 @@ const char	*integ_exit_name(int);
 
 /*
  * A recoverable error: an exit status and a message "what: why" without
- * the program name. Messages are masked when they are printed, and
+ * the program name. integ_errf masks the message, then cuts it to fit
+ * (integ_mask_cut); messages are masked again when they are printed, and
  * untrusted bytes in them should be passed through integ_escape() first.
  */
 struct integ_err {
@@ -66,9 +67,10 @@ int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
 void	 integ_err_clear(struct integ_err *);
 
 /*
- * Escape untrusted bytes for a one-line message: printable ASCII as is,
- * \n \r \t \\ \" and \xNN for the rest, cut to fit dstsz with "..." when
- * longer. Always NUL-terminates (dstsz > 0). Returns strlen(dst).
+ * Escape untrusted bytes for a one-line message: secrets masked first,
+ * printable ASCII as is, \n \r \t \\ \" and \xNN for the rest, cut to
+ * fit dstsz with "..." when longer (integ_mask_cut with INTEG_CUT_ESCAPE).
+ * Always NUL-terminates (dstsz > 0). Returns strlen(dst).
  */
 size_t	 integ_escape(char *, size_t, const void *, size_t);
 
@@ -98,9 +100,24 @@ int	 integ_secret_count(void);
 void	 integ_secret_clear(void);
 /* Does the text contain a registered secret (in any form)? */
 int	 integ_secret_in(const char *, size_t);
+/*
+ * A URL's userinfo: the password, "user:password" and its base64 (what
+ * Authorization: Basic carries) are registered; nothing without a password.
+ */
+void	 integ_secret_add_userinfo(const char *, const char *);
 /* A new string with every secret replaced by "***". */
 char	*integ_mask(const char *);
 char	*integ_maskn(const char *, size_t);
+/*
+ * Mask, then cut: src into dst with every secret replaced by "***" (the
+ * whole of src is looked at, however little is kept), escaped as by
+ * integ_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..." when
+ * longer. Where the kept part ends in the first 8 or more bytes of a
+ * secret form (cut in two here, or echoed only in part by a server), those
+ * bytes are masked too. Always NUL-terminates (dstsz > 0); strlen(dst).
+ */
+#define INTEG_CUT_ESCAPE	0x1
+size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);
 
 /* ---- logging ---- */
 

@@ -1,19 +1,38 @@
 /*
- * secret.c: the registry of secret values and masking.
+ * secret.c: the registry of secret values, masking, and cutting a text
+ * short without letting part of a secret through.
  *
  * A secret leaks in more shapes than the one it was given in: a token put
  * into a query string is percent-encoded, and a log line may show either.
  * Each value is registered with its encoded forms, longest first, so a
  * longer form is masked before a shorter one can cut it in half.
+ *
+ * A text is masked before it is cut, never after: a secret that straddles
+ * the cut would no longer match, and its first half would be shown. And
+ * where a text ends (cut here, or by the server that echoed it), an end
+ * that is the first PREFIX_MIN or more bytes of a secret is masked too.
  */
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
 
-static char	**forms;
-static size_t	  nforms;
-static int	  nsecrets;
+/* A shorter prefix of a secret at a cut is shown: it tells little. */
+#define PREFIX_MIN	8
+
+struct form {
+	char	*s;
+	size_t	 len;
+};
+
+static struct form *forms;
+static size_t	    nforms;
+static int	    nsecrets;
 
 static int
 unreserved(unsigned char c)
@@ -48,23 +67,72 @@ pctencode(const char *s, size_t n, int lower, int plus)
 	return out;
 }
 
+/* RFC 4648 base64 with padding, as an Authorization: Basic value has it. */
+static char *
+base64(const char *s, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = integ_xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8 |
+		    p[i + 2];
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = tab[v >> 6 & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < n) {
+		v = (unsigned long)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
 static void
 addform(char *f)
 {
 	size_t i, len = strlen(f);
 
 	for (i = 0; i < nforms; i++) {
-		if (strcmp(forms[i], f) == 0) {
+		if (strcmp(forms[i].s, f) == 0) {
+			explicit_bzero(f, len);
 			free(f);
 			return;
 		}
 	}
 	forms = integ_xreallocarray(forms, nforms + 1, sizeof(*forms));
 	/* keep longest first */
-	for (i = nforms; i > 0 && strlen(forms[i - 1]) < len; i--)
+	for (i = nforms; i > 0 && forms[i - 1].len < len; i--)
 		forms[i] = forms[i - 1];
-	forms[i] = f;
+	forms[i].s = f;
+	forms[i].len = len;
 	nforms++;
+}
+
+/*
+ * A process that holds a secret leaves no core file (and, on Linux, no
+ * ptrace or /proc/PID/mem access for its user): the secret is in memory.
+ */
+static void
+nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+#ifdef __linux__
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }
 
 void
@@ -72,7 +140,8 @@ integ_secret_addn(const char *s, size_t n)
 {
 	if (n == 0)
 		return;
-	nsecrets++;
+	if (nsecrets++ == 0)
+		nodump();
 	addform(integ_xstrndup(s, n));
 	addform(pctencode(s, n, 0, 0));
 	addform(pctencode(s, n, 1, 0));
@@ -87,6 +156,25 @@ integ_secret_add(const char *s)
 		integ_secret_addn(s, strlen(s));
 }
 
+void
+integ_secret_add_userinfo(const char *user, const char *password)
+{
+	char *ui, *b;
+
+	if (password == NULL || *password == '\0')
+		return;
+	integ_secret_add(password);
+	integ_xasprintf(&ui, "%s:%s", user != NULL ? user : "", password);
+	integ_secret_add(ui);
+	/* what "Authorization: Basic" carries, and a server may echo */
+	b = base64(ui, strlen(ui));
+	integ_secret_add(b);
+	explicit_bzero(b, strlen(b));
+	free(b);
+	explicit_bzero(ui, strlen(ui));
+	free(ui);
+}
+
 int
 integ_secret_count(void)
 {
@@ -99,8 +187,8 @@ integ_secret_clear(void)
 	size_t i;
 
 	for (i = 0; i < nforms; i++) {
-		explicit_bzero(forms[i], strlen(forms[i]));
-		free(forms[i]);
+		explicit_bzero(forms[i].s, forms[i].len);
+		free(forms[i].s);
 	}
 	free(forms);
 	forms = NULL;
@@ -112,14 +200,32 @@ integ_secret_clear(void)
 static size_t
 match(const char *p, size_t left)
 {
-	size_t i, len;
+	size_t i;
 
-	for (i = 0; i < nforms; i++) {
-		len = strlen(forms[i]);
-		if (len <= left && memcmp(p, forms[i], len) == 0)
-			return len;
-	}
+	for (i = 0; i < nforms; i++)
+		if (forms[i].len <= left && p[0] == forms[i].s[0] &&
+		    memcmp(p, forms[i].s, forms[i].len) == 0)
+			return forms[i].len;
 	return 0;
+}
+
+/*
+ * The length of the longest tail of s[0..n) that is the first PREFIX_MIN
+ * or more bytes of a secret form, or 0.
+ */
+static size_t
+prefix_at_end(const char *s, size_t n)
+{
+	size_t i, k, best = 0;
+
+	for (i = 0; i < nforms; i++)
+		for (k = forms[i].len < n ? forms[i].len : n;
+		    k >= PREFIX_MIN && k > best; k--)
+			if (memcmp(s + n - k, forms[i].s, k) == 0) {
+				best = k;
+				break;
+			}
+	return best;
 }
 
 int
@@ -157,4 +263,106 @@ char *
 integ_mask(const char *s)
 {
 	return integ_maskn(s, strlen(s));
+}
+
+/* How one byte is shown: itself, or an escape of up to 4 characters. */
+static size_t
+escape1(char out[5], unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	switch (c) {
+	case '\n': memcpy(out, "\\n", 2); return 2;
+	case '\r': memcpy(out, "\\r", 2); return 2;
+	case '\t': memcpy(out, "\\t", 2); return 2;
+	case '\\': memcpy(out, "\\\\", 2); return 2;
+	case '"':  memcpy(out, "\\\"", 2); return 2;
+	}
+	if (c >= 0x20 && c < 0x7f) {
+		out[0] = (char)c;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 15];
+	return 4;
+}
+
+/*
+ * The next piece of s[i..n): "***" for a secret, else one byte (escaped
+ * when esc). Its text goes to out, its length is returned, and *adv is
+ * how many bytes of s it stands for. Matching looks at the whole rest of
+ * s, however much of it is kept: that is what "mask, then cut" means.
+ */
+static size_t
+piece(char out[5], const unsigned char *s, size_t i, size_t n, int esc,
+    size_t *adv, int *masked)
+{
+	size_t m;
+
+	if (nforms > 0 && (m = match((const char *)s + i, n - i)) > 0) {
+		*adv = m;
+		*masked = 1;
+		memcpy(out, "***", 3);
+		return 3;
+	}
+	*adv = 1;
+	*masked = 0;
+	if (esc)
+		return escape1(out, s[i]);
+	out[0] = (char)s[i];
+	return 1;
+}
+
+size_t
+integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
+    int flags)
+{
+	const unsigned char *s = src;
+	const int esc = (flags & INTEG_CUT_ESCAPE) != 0;
+	size_t i, o, n, adv, total, room, keep, run, tail;
+	char one[5];
+	int masked;
+
+	if (dstsz == 0)
+		return 0;
+	/* does all of it fit? */
+	for (i = 0, total = 0; i < len && total < dstsz; i += adv)
+		total += piece(one, s, i, len, esc, &adv, &masked);
+	room = i == len && total < dstsz ? dstsz - 1 :
+	    dstsz > 4 ? dstsz - 4 : 0;
+	/* how much is kept, and where its last run of plain bytes began */
+	for (i = 0, o = 0, run = 0; i < len; i += adv) {
+		n = piece(one, s, i, len, esc, &adv, &masked);
+		if (o + n > room)
+			break;
+		o += n;
+		if (masked)
+			run = i + adv;
+	}
+	keep = i;
+	tail = prefix_at_end((const char *)s + run, keep - run);
+	for (i = 0, o = 0; i < keep - tail; i += adv) {
+		n = piece(one, s, i, len, esc, &adv, &masked);
+		memcpy(dst + o, one, n);
+		o += n;
+	}
+	/* fits: the tail held at least PREFIX_MIN bytes, "***" is 3 */
+	if (tail > 0) {
+		memcpy(dst + o, "***", 3);
+		o += 3;
+	}
+	if (keep < len && dstsz > 4) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+size_t
+integ_escape(char *dst, size_t dstsz, const void *src, size_t len)
+{
+	return integ_mask_cut(dst, dstsz, src, len, INTEG_CUT_ESCAPE);
 }

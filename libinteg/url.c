@@ -86,6 +86,33 @@ scheme_ok(const char *scheme)
 	    strcasecmp(scheme, "https") == 0;
 }
 
+/*
+ * A password in the text of a URL, registered before the URL is parsed:
+ * a URL that does not parse is quoted in the error.
+ */
+static void
+userinfo_text(const char *url)
+{
+	const char *p, *end, *at, *colon;
+	char *user, *pass;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	for (at = NULL, colon = p; colon < end; colon++)
+		if (*colon == '@')
+			at = colon;
+	if (at == NULL || (colon = memchr(p, ':', (size_t)(at - p))) == NULL)
+		return;
+	user = integ_xstrndup(p, (size_t)(colon - p));
+	pass = integ_xstrndup(colon + 1, (size_t)(at - colon - 1));
+	integ_secret_add_userinfo(user, pass);
+	explicit_bzero(pass, strlen(pass));
+	free(pass);
+	free(user);
+}
+
 /* Parse url (resolved against base when base is not NULL). */
 static int
 parse(CURLU **up, const char *base, const char *url, struct integ_err *e)
@@ -95,6 +122,9 @@ parse(CURLU **up, const char *base, const char *url, struct integ_err *e)
 	char *scheme = NULL, esc[256];
 	int rc = 0;
 
+	userinfo_text(url);
+	if (base != NULL)
+		userinfo_text(base);
 	integ_escape(esc, sizeof(esc), url, strlen(url));
 	if ((u = curl_url()) == NULL)
 		return integ_errf(e, INTEG_EXIT_FAIL, "%s: out of memory", esc);
@@ -132,6 +162,25 @@ out:
 	return rc;
 }
 
+/*
+ * Register the userinfo's secrets, as written or decoded: the password,
+ * and "user:password" and its base64, which Basic authentication sends.
+ */
+static void
+userinfo(CURLU *u, unsigned int flags)
+{
+	char *user = NULL, *pass = NULL;
+
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pass, flags) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_USER, &user, flags) != CURLUE_OK)
+			user = NULL;
+		integ_secret_add_userinfo(user, pass);
+		explicit_bzero(pass, strlen(pass));
+	}
+	curl_free(user);
+	curl_free(pass);
+}
+
 int
 integ_url_resolve(const char *base, const char *ref, char **out,
     struct integ_err *e)
@@ -144,10 +193,8 @@ integ_url_resolve(const char *base, const char *ref, char **out,
 	if ((rc = parse(&u, base, ref, e)) != 0)
 		return rc;
 	/* a password in the URL (user:password@host) is a secret too */
-	if (curl_url_get(u, CURLUPART_PASSWORD, &s, 0) == CURLUE_OK) {
-		integ_secret_add(s);
-		curl_free(s);
-	}
+	userinfo(u, 0);
+	userinfo(u, CURLU_URLDECODE);
 	if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "bad URL");

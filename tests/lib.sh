@@ -102,6 +102,19 @@ expect_no_grep() {
 	return 1
 }
 
+# expect_no_part SECRET FILE...: no 8 or more bytes of SECRET, taken
+# anywhere in it, are in any FILE (a secret cut, then shown in part).
+expect_no_part() {
+	_s=$1
+	shift
+	awk -v s="$_s" 'BEGIN { n = length(s) - 7 }
+	    { for (i = 1; i <= n; i++) if (index($0, substr(s, i, 8))) {
+		printf "unexpected [%s] of the secret in %s:%d: %s\n",
+		    substr(s, i, 8), FILENAME, FNR, substr($0, 1, 400)
+		bad = 1; exit } }
+	    END { exit bad }' "$@" >&2
+}
+
 # Conformance checkers from ../shared, when present and runnable.
 # Debian's python3 carries python3-jsonschema; a pyenv one may not.
 SHARED=${INTEG_SHARED:-$TOP/../shared}

@@ -1,7 +1,10 @@
 /*
  * tt-base: the base pieces of libinteg, driven from tests/t-base.sh.
  *
- *   tt-base escape MAX              stdin -> escaped into a MAX-byte buffer
+ *   tt-base escape MAX [SECRET...]  stdin -> escaped into a MAX-byte buffer
+ *   tt-base cut MAX [SECRET...]     stdin -> masked and cut, not escaped
+ *   tt-base errf [SECRET...]        stdin -> an integ_err's message
+ *   tt-base nodump [SECRET...]      "dumpable D core SOFT HARD" after adding
  *   tt-base mask SECRET...          stdin -> masked
  *   tt-base log LEVEL SECRET...     log stdin's lines at LEVEL (0-3), level WARN
  *   tt-base buf MAX CHUNK...        append chunks; prints len or the error
@@ -11,6 +14,11 @@
  *   tt-base signal                  wait for SIGTERM/SIGINT on a blocking read
  *   tt-base closeout                write stdin to stdout, then close it
  */
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,15 +55,44 @@ main(int argc, char *argv[])
 	integ_log_init("tt-base", INTEG_LOG_WARN);
 	if (argc < 2)
 		return 64;
-	if (strcmp(argv[1], "escape") == 0 && argc == 3) {
+	if ((strcmp(argv[1], "escape") == 0 || strcmp(argv[1], "cut") == 0) &&
+	    argc >= 3) {
 		size_t max = strtoul(argv[2], NULL, 10);
 		char *dst = integ_xmalloc(max ? max : 1);
 
+		for (i = 3; i < argc; i++)
+			integ_secret_add(argv[i]);
 		in = slurp(&len);
-		len = integ_escape(dst, max, in, len);
+		if (argv[1][0] == 'e')
+			len = integ_escape(dst, max, in, len);
+		else
+			len = integ_mask_cut(dst, max, in, len, 0);
 		printf("%zu:%s\n", len, dst);
 		free(dst);
 		free(in);
+		integ_secret_clear();
+	} else if (strcmp(argv[1], "errf") == 0) {
+		for (i = 2; i < argc; i++)
+			integ_secret_add(argv[i]);
+		in = slurp(&len);
+		integ_errf(&e, 1, "%s", in);
+		printf("%zu:%s\n", strlen(e.msg), e.msg);
+		free(in);
+		integ_secret_clear();
+	} else if (strcmp(argv[1], "nodump") == 0) {
+		struct rlimit rl;
+		int d = -1;
+
+		for (i = 2; i < argc; i++)
+			integ_secret_add(argv[i]);
+#ifdef __linux__
+		d = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+#endif
+		if (getrlimit(RLIMIT_CORE, &rl) == -1)
+			return 1;
+		printf("dumpable %d core %lld %lld\n", d,
+		    rl.rlim_cur == RLIM_INFINITY ? -1LL : (long long)rl.rlim_cur,
+		    rl.rlim_max == RLIM_INFINITY ? -1LL : (long long)rl.rlim_max);
 	} else if (strcmp(argv[1], "mask") == 0) {
 		for (i = 2; i < argc; i++)
 			integ_secret_add(argv[i]);
