@@ -243,7 +243,7 @@ char *
 integ_maskn(const char *s, size_t n)
 {
 	struct integ_buf b;
-	size_t i, m;
+	size_t i, m, run = 0, tail;
 
 	integ_buf_init(&b, SIZE_MAX - 1);
 	integ_buf_reserve(&b, n);
@@ -251,10 +251,16 @@ integ_maskn(const char *s, size_t n)
 		if (nforms > 0 && (m = match(s + i, n - i)) > 0) {
 			integ_buf_add(&b, "***", 3);
 			i += m;
+			run = i;
 		} else {
 			integ_buf_add(&b, s + i, 1);
 			i++;
 		}
+	}
+	/* the text may have been cut before it came here */
+	if ((tail = prefix_at_end(s + run, n - run)) > 0) {
+		b.len -= tail;
+		integ_buf_add(&b, "***", 3);
 	}
 	return integ_buf_take(&b);
 }

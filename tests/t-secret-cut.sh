@@ -71,6 +71,11 @@ t 'a text ending in 8 or more bytes of a secret has them masked; 7 are kept' '
 	expect_eq "10:token: ***" "$(cat out)"
 	printf "token: %.7s" "$TOK" | tt-base escape 100 "$TOK" >out
 	expect_eq "14:token: tok_012" "$(cat out)"
+	# and where a whole text is masked (log lines, protocol messages)
+	printf "token: %.9s" "$TOK" | tt-base mask "$TOK" >out
+	expect_eq "token: ***[in=0]" "$(cat out)"
+	printf "token: %.9s\n" "$TOK" | tt-base log 1 "$TOK" 2>err
+	expect_eq "tt-base: warning: token: ***" "$(cat err)"
 	# a percent-encoded form is a form: its prefix too
 	printf "q=a%%2Fb%%2Fc%%2Fd" | tt-base escape 100 "a/b/c/d/e/f" >out
 	expect_eq "5:q=***" "$(cat out)"
@@ -222,6 +227,7 @@ t 'a process holding a secret is not dumpable and its core limit is 0' '
 	expect_eq "dumpable 0 core 0 0" "$(tt-base nodump s3cret)"
 '
 
+# shellcheck disable=SC3045 # dash and bash have ulimit -c; else a skip
 if [ -r /proc/self/limits ] && (ulimit -c unlimited) 2>/dev/null; then
 t 'integ-fetch with a ${VAR} secret has Max core file size 0; without, unchanged' '
 	ulimit -c unlimited
