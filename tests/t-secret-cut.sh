@@ -247,8 +247,14 @@ t 'integ-fetch with a ${VAR} secret has Max core file size 0; without, unchanged
 	done
 	expect_eq 2 "$(wc -l <limits | tr -d " ")"
 	expect_eq "0 0" "$(sed -n 1p limits | awk "{print \$5, \$6}")"
-	expect_eq "unlimited unlimited" "$(sed -n 2p limits | awk "{print \$5, \$6}")"
-	expect_eq "dumpable 1 core -1 -1" "$(tt-base nodump)"
+	# ASan sets the soft limit to 0 itself: then only the hard one says
+	if [ -n "${INTEG_SANITIZED:-}" ]; then
+		expect_eq "unlimited" "$(sed -n 2p limits | awk "{print \$6}")"
+		expect_eq "dumpable 1 core -1" "$(tt-base nodump | cut -d" " -f1-3,5)"
+	else
+		expect_eq "unlimited unlimited" "$(sed -n 2p limits | awk "{print \$5, \$6}")"
+		expect_eq "dumpable 1 core -1 -1" "$(tt-base nodump)"
+	fi
 	expect_eq "dumpable 0 core 0 0" "$(tt-base nodump s3cret)"
 '
 else
