@@ -105,16 +105,20 @@ int	 integ_secret_in(const char *, size_t);
  * Authorization: Basic carries) are registered; nothing without a password.
  */
 void	 integ_secret_add_userinfo(const char *, const char *);
-/* A new string with every secret replaced by "***". */
+/*
+ * A new string with every secret replaced by "***", and every start of a
+ * secret of 8 or more bytes that the rest does not follow (see below).
+ */
 char	*integ_mask(const char *);
 char	*integ_maskn(const char *, size_t);
 /*
  * Mask, then cut: src into dst with every secret replaced by "***" (the
  * whole of src is looked at, however little is kept), escaped as by
  * integ_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..." when
- * longer. Where the kept part ends in the first 8 or more bytes of a
- * secret form (cut in two here, or echoed only in part by a server), those
- * bytes are masked too. Always NUL-terminates (dstsz > 0); strlen(dst).
+ * longer. The first 8 or more bytes of a secret form are masked too where
+ * the rest does not follow (a server echoed only part of it), so a cut
+ * never leaves a part of a secret at the end. Always NUL-terminates
+ * (dstsz > 0); returns strlen(dst).
  */
 #define INTEG_CUT_ESCAPE	0x1
 size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);

@@ -9,8 +9,9 @@
  *
  * A text is masked before it is cut, never after: a secret that straddles
  * the cut would no longer match, and its first half would be shown. And
- * where a text ends (cut here, or by the server that echoed it), an end
- * that is the first PREFIX_MIN or more bytes of a secret is masked too.
+ * the first PREFIX_MIN or more bytes of a secret are masked wherever the
+ * rest does not follow: a text cut short here, or a server that echoed
+ * only the start of a header (at the end of its body or not).
  */
 #include <sys/resource.h>
 #ifdef __linux__
@@ -22,7 +23,7 @@
 
 #include "integ.h"
 
-/* A shorter prefix of a secret at a cut is shown: it tells little. */
+/* A shorter start of a secret is shown: it tells little, and is common. */
 #define PREFIX_MIN	8
 
 struct form {
@@ -196,35 +197,31 @@ integ_secret_clear(void)
 	nsecrets = 0;
 }
 
-/* The length of the longest secret form at p, or 0. */
-static size_t
-match(const char *p, size_t left)
-{
-	size_t i;
-
-	for (i = 0; i < nforms; i++)
-		if (forms[i].len <= left && p[0] == forms[i].s[0] &&
-		    memcmp(p, forms[i].s, forms[i].len) == 0)
-			return forms[i].len;
-	return 0;
-}
-
 /*
- * The length of the longest tail of s[0..n) that is the first PREFIX_MIN
- * or more bytes of a secret form, or 0.
+ * The length of the longest secret form at p, or 0. With part, a start of
+ * a form of PREFIX_MIN bytes or more counts too: the rest of it was cut
+ * off, here or by whoever echoed it.
  */
 static size_t
-prefix_at_end(const char *s, size_t n)
+match(const char *p, size_t left, int part)
 {
 	size_t i, k, best = 0;
 
-	for (i = 0; i < nforms; i++)
-		for (k = forms[i].len < n ? forms[i].len : n;
-		    k >= PREFIX_MIN && k > best; k--)
-			if (memcmp(s + n - k, forms[i].s, k) == 0) {
-				best = k;
-				break;
-			}
+	for (i = 0; i < nforms; i++) {
+		if (p[0] != forms[i].s[0])
+			continue;
+		/* longest first: a part of an earlier form may be longer */
+		if (forms[i].len <= left &&
+		    memcmp(p, forms[i].s, forms[i].len) == 0)
+			return forms[i].len > best ? forms[i].len : best;
+		if (!part)
+			continue;
+		for (k = 1; k < forms[i].len && k < left &&
+		    p[k] == forms[i].s[k]; k++)
+			;
+		if (k >= PREFIX_MIN && k > best)
+			best = k;
+	}
 	return best;
 }
 
@@ -234,7 +231,7 @@ integ_secret_in(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n && nforms > 0; i++)
-		if (match(s + i, n - i))
+		if (match(s + i, n - i, 0))
 			return 1;
 	return 0;
 }
@@ -243,24 +240,18 @@ char *
 integ_maskn(const char *s, size_t n)
 {
 	struct integ_buf b;
-	size_t i, m, run = 0, tail;
+	size_t i, m;
 
 	integ_buf_init(&b, SIZE_MAX - 1);
 	integ_buf_reserve(&b, n);
 	for (i = 0; i < n; ) {
-		if (nforms > 0 && (m = match(s + i, n - i)) > 0) {
+		if (nforms > 0 && (m = match(s + i, n - i, 1)) > 0) {
 			integ_buf_add(&b, "***", 3);
 			i += m;
-			run = i;
 		} else {
 			integ_buf_add(&b, s + i, 1);
 			i++;
 		}
-	}
-	/* the text may have been cut before it came here */
-	if ((tail = prefix_at_end(s + run, n - run)) > 0) {
-		b.len -= tail;
-		integ_buf_add(&b, "***", 3);
 	}
 	return integ_buf_take(&b);
 }
@@ -303,18 +294,16 @@ escape1(char out[5], unsigned char c)
  */
 static size_t
 piece(char out[5], const unsigned char *s, size_t i, size_t n, int esc,
-    size_t *adv, int *masked)
+    size_t *adv)
 {
 	size_t m;
 
-	if (nforms > 0 && (m = match((const char *)s + i, n - i)) > 0) {
+	if (nforms > 0 && (m = match((const char *)s + i, n - i, 1)) > 0) {
 		*adv = m;
-		*masked = 1;
 		memcpy(out, "***", 3);
 		return 3;
 	}
 	*adv = 1;
-	*masked = 0;
 	if (esc)
 		return escape1(out, s[i]);
 	out[0] = (char)s[i];
@@ -327,39 +316,28 @@ integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
 {
 	const unsigned char *s = src;
 	const int esc = (flags & INTEG_CUT_ESCAPE) != 0;
-	size_t i, o, n, adv, total, room, keep, run, tail;
+	size_t i, o, n, adv, total, room;
 	char one[5];
-	int masked;
 
 	if (dstsz == 0)
 		return 0;
 	/* does all of it fit? */
 	for (i = 0, total = 0; i < len && total < dstsz; i += adv)
-		total += piece(one, s, i, len, esc, &adv, &masked);
+		total += piece(one, s, i, len, esc, &adv);
 	room = i == len && total < dstsz ? dstsz - 1 :
 	    dstsz > 4 ? dstsz - 4 : 0;
-	/* how much is kept, and where its last run of plain bytes began */
-	for (i = 0, o = 0, run = 0; i < len; i += adv) {
-		n = piece(one, s, i, len, esc, &adv, &masked);
+	/*
+	 * A cut falls between pieces, and a piece that begins a secret is
+	 * "***" whole: no part of a secret is left at the end.
+	 */
+	for (i = 0, o = 0; i < len; i += adv) {
+		n = piece(one, s, i, len, esc, &adv);
 		if (o + n > room)
 			break;
-		o += n;
-		if (masked)
-			run = i + adv;
-	}
-	keep = i;
-	tail = prefix_at_end((const char *)s + run, keep - run);
-	for (i = 0, o = 0; i < keep - tail; i += adv) {
-		n = piece(one, s, i, len, esc, &adv, &masked);
 		memcpy(dst + o, one, n);
 		o += n;
 	}
-	/* fits: the tail held at least PREFIX_MIN bytes, "***" is 3 */
-	if (tail > 0) {
-		memcpy(dst + o, "***", 3);
-		o += 3;
-	}
-	if (keep < len && dstsz > 4) {
+	if (i < len && dstsz > 4) {
 		memcpy(dst + o, "...", 3);
 		o += 3;
 	}

@@ -16,13 +16,13 @@ export TOK
 # pad N: N bytes of filler.
 pad() { head -c "$1" /dev/zero | tr "\0" a; }
 
-# echoes FILE STATUS FROM TO SECRET [PREFIX]: a scenario where /o/N/...
-# answers STATUS with a body of N filler bytes, then "X-Shopify-Access-
-# Token: SECRET" (or its first PREFIX bytes only, ending the body).
+# echoes FILE STATUS FROM TO SECRET [PREFIX [TAIL]]: a scenario where
+# /o/N/... answers STATUS with a body of N filler bytes, then "X-Shopify-
+# Access-Token: SECRET" (or its first PREFIX bytes only, then TAIL).
 echoes() {
 	_f=$1 _st=$2 _n=$3 _to=$4 _sec=$5 _tail=" trailing text"
 	if [ -n "${6:-}" ]; then
-		_sec=$(printf %s "$_sec" | head -c "$6") _tail=
+		_sec=$(printf %s "$_sec" | head -c "$6") _tail=${7:-}
 	fi
 	: >"$_f"
 	while [ "$_n" -le "$_to" ]; do
@@ -64,13 +64,16 @@ t 'escape and cut mask first: a secret across every cut is never shown in part' 
 	expect_eq "13:$(pad 10)***" "$(tt-base escape 20 "$TOK" <in)"
 '
 
-t 'a text ending in 8 or more bytes of a secret has them masked; 7 are kept' '
+t 'the first 8 or more bytes of a secret are masked, at a cut or not; 7 are kept' '
 	printf "token: %.8s" "$TOK" | tt-base escape 100 "$TOK" >out
 	expect_eq "10:token: ***" "$(cat out)"
 	printf "token: %.30s" "$TOK" | tt-base cut 100 "$TOK" >out
 	expect_eq "10:token: ***" "$(cat out)"
 	printf "token: %.7s" "$TOK" | tt-base escape 100 "$TOK" >out
 	expect_eq "14:token: tok_012" "$(cat out)"
+	# nor in the middle of a text: a server cut the header short
+	printf "token: %.12s... (truncated) more" "$TOK" | tt-base escape 100 "$TOK" >out
+	expect_eq "30:token: ***... (truncated) more" "$(cat out)"
 	# and where a whole text is masked (log lines, protocol messages)
 	printf "token: %.9s" "$TOK" | tt-base mask "$TOK" >out
 	expect_eq "token: ***[in=0]" "$(cat out)"
@@ -125,14 +128,18 @@ t 'integ-fetch: a 500 echoing the secret, retried then failing, shows none of it
 t 'integ-fetch: a server that echoes only the first bytes of the secret' '
 	for k in 8 9 20 $((${#TOK} - 1)); do
 		echoes s$k.scn 401 5 5 "$TOK" $k
+		echoes m$k.scn 401 5 5 "$TOK" $k "...(cut) more text"
 	done
 	for k in 8 9 20 $((${#TOK} - 1)); do
-		mock_start "$PWD/s$k.scn"
-		expect_exit 77 integ-fetch -H "X-Api-Key: \${TOK}" \
-		    "$MOCK_URL/o/5" >>out 2>>err
+		for f in s$k m$k; do
+			mock_start "$PWD/$f.scn"
+			expect_exit 77 integ-fetch -H "X-Api-Key: \${TOK}" \
+			    "$MOCK_URL/o/5" >>out 2>>err
+		done
 	done
 	expect_no_part "$TOK" out err
 	expect_eq 4 "$(grep -c "Token: \*\*\*$" err)"
+	expect_eq 4 "$(grep -c "Token: \*\*\*\.\.\.(cut) more text$" err)"
 '
 
 t 'integ-fetch: a secret query parameter across the cut of a long URL (-v, errors)' '

@@ -1,9 +1,8 @@
 /*
  * fuzz-mask: mask, then cut. The input is a buffer size, a secret and a
- * text; the text is cut into that size, escaped and not. The result fits,
- * holds no secret form, and does not end (before its "...") in the first
- * 8 or more bytes of the secret; masking a whole text shows no secret and
- * ends in no such prefix either.
+ * text; the text is cut into that size, escaped and not. The result fits
+ * and holds nowhere the first 8 bytes of the secret; nor does the whole
+ * text masked.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,30 +12,15 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* Does s[0..n) end in the first 8 or more bytes of sec (not all of it)? */
-static int
-ends_in_prefix(const char *s, size_t n, const char *sec, size_t slen)
-{
-	size_t k;
-
-	for (k = 8; k < slen && k <= n; k++)
-		if (memcmp(s + n - k, sec, k) == 0)
-			return 1;
-	return 0;
-}
-
+/* No part of the result is the first 8 or more bytes of sec. */
 static void
-check(const char *out, size_t n, const char *sec, size_t slen, int cut)
+check(const char *out, size_t n, const char *sec, size_t slen)
 {
 	size_t i;
 
-	for (i = 0; i + slen <= n; i++)
-		if (memcmp(out + i, sec, slen) == 0)
+	for (i = 0; i + 8 <= n; i++)
+		if (memcmp(out + i, sec, 8) == 0)
 			abort();
-	if (cut && n >= 3 && memcmp(out + n - 3, "...", 3) == 0)
-		n -= 3;
-	if (ends_in_prefix(out, n, sec, slen))
-		abort();
 }
 
 int
@@ -78,16 +62,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = integ_mask_cut(dst, dstsz, txt, size, 0);
 	if (dstsz > 0 && (n >= dstsz || strlen(dst) != n))
 		abort();
-	check(dst, n, sec, slen, 1);
+	check(dst, n, sec, slen);
 	n = integ_mask_cut(dst, dstsz, txt, size, INTEG_CUT_ESCAPE);
 	if (dstsz > 0 && (n >= dstsz || strlen(dst) != n))
 		abort();
 	/* escapes could spell a secret: only a plain text is checked */
 	if (plain)
-		check(dst, n, sec, slen, 1);
+		check(dst, n, sec, slen);
 	free(dst);
 	m = integ_maskn(txt, size);
-	check(m, strlen(m), sec, slen, 0);
+	check(m, strlen(m), sec, slen);
 	free(m);
 	free(txt);
 	integ_secret_clear();
