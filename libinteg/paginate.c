@@ -801,7 +801,7 @@ run_page(struct run *r, size_t j, long long k)
 {
 	struct job *jb = &r->jobs[j];
 	struct integ_request *rq;
-	struct integ_json_span doc, none = { NULL, 0 };
+	struct integ_json_span doc = { NULL, 0 }, none = { NULL, 0 };
 	struct slot *s = slot_new(r->h);
 
 	rq = with_number(jb->first, r->pg->o.param,
