@@ -274,6 +274,9 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 	if (o.parallel == 0)
 		o.parallel = (int)integ_config_int(ctx, "concurrency",
 		    PARALLEL_DEFAULT);
+	/* the pager compares the records of pages in a row: loops */
+	if (o.records == NULL)
+		o.records = path;
 	if (ctx->checking) {
 		o.max_pages = 1;
 		n = n > 1 ? 1 : n;

@@ -51,6 +51,7 @@ integ_http_opts_init(struct integ_http_opts *o)
 	o->retry_max_time = 300;
 	o->connect_timeout = 10;
 	o->stall_timeout = 60;
+	o->speed_limit = INTEG_HTTP_SPEED_LIMIT;
 	o->max_body = INTEG_BUF_MAX_DEFAULT;
 	o->max_redirects = 10;
 }
@@ -239,12 +240,26 @@ integ_http_sleep(struct integ_http *h, double secs)
 
 /* ---- the libcurl doer ---- */
 
+/*
+ * Response headers are bounded below libcurl's own bound on their total
+ * (300 KiB in 7.88 and later) by more than its bound on one line
+ * (CURL_MAX_HTTP_HEADER), so ours is met first and the failure is ours
+ * to name: a server that sends that much broke the contract.
+ */
+#define MAX_HEADERS	(192 * 1024)
+
 struct xfer {
 	struct integ_http	*h;
 	struct integ_response	*rs;
 	double			 last;		/* time of the last progress */
 	curl_off_t		 seen;
+	double			 wstart;	/* the speed window's start */
+	curl_off_t		 wseen;		/* bytes at its start */
+	size_t			 hbytes;	/* header bytes received */
+	int			 hdr_end;	/* the blank line that ends them */
 	int			 stalled;
+	int			 slow;
+	int			 hdrbig;
 	int			 toobig;
 	int			 writefail;
 };
@@ -286,6 +301,10 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	struct integ_header *last;
 	char *nv;
 
+	if ((x->hbytes += len) > MAX_HEADERS) {
+		x->hdrbig = 1;
+		return 0;
+	}
 	nl = len;
 	while (nl > 0 && (p[nl - 1] == '\n' || p[nl - 1] == '\r'))
 		nl--;
@@ -299,10 +318,14 @@ on_header(char *p, size_t size, size_t n, void *arg)
 			free(rs->hdrs[rs->nhdrs].value);
 		}
 		rs->status = sp != NULL ? strtol(sp + 1, NULL, 10) : 0;
+		x->hdr_end = 0;
 		return len;
 	}
-	if (nl == 0)
+	if (nl == 0) {
+		/* only this line says the headers came whole */
+		x->hdr_end = 1;
 		return len;
+	}
 	if ((p[0] == ' ' || p[0] == '\t') && rs->nhdrs > 0) {
 		/* obsolete line folding: a continuation of the last header */
 		last = &rs->hdrs[rs->nhdrs - 1];
@@ -372,12 +395,30 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	if (stop_code(x->h) != 0)
 		return 1;
 	if (dlnow != x->seen) {
+		/* the speed floor counts from the first byte: waiting for
+		 * it is the no-progress rule's business */
+		if (x->wstart == 0)
+			x->wstart = now;
 		x->seen = dlnow;
 		x->last = now;
 	} else if (x->h->o.stall_timeout > 0 &&
 	    now - x->last > x->h->o.stall_timeout) {
 		x->stalled = 1;
 		return 1;
+	}
+	/*
+	 * A transfer that trickles makes progress but may never end: over
+	 * each window of stall_timeout it must average speed_limit.
+	 */
+	if (x->h->o.speed_limit > 0 && x->h->o.stall_timeout > 0 &&
+	    x->wstart > 0 && now - x->wstart >= x->h->o.stall_timeout) {
+		if ((double)(dlnow - x->wseen) <
+		    x->h->o.speed_limit * (now - x->wstart)) {
+			x->slow = 1;
+			return 1;
+		}
+		x->wstart = now;
+		x->wseen = dlnow;
 	}
 	return 0;
 }
@@ -463,6 +504,24 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	if (errbuf[0] == '\0')
 		strlcpy(errbuf, curl_easy_strerror(cc), sizeof(errbuf));
 
+	/* a line over libcurl's bound is its "out of memory" */
+	if (x.hdrbig || (cc == CURLE_OUT_OF_MEMORY && !x.hdr_end)) {
+		if (x.hdrbig)
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the "
+			    "response headers are larger than %d KiB", esc,
+			    MAX_HEADERS / 1024);
+		else
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: a "
+			    "response header line is longer than %d KiB", esc,
+			    CURL_MAX_HTTP_HEADER / 1024);
+		goto done;
+	}
+	/* libcurl takes a close inside the headers for their end */
+	if (cc == CURLE_OK && (!x.hdr_end || rs->status == 0)) {
+		rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: the connection "
+		    "closed before the end of the response headers", esc);
+		goto done;
+	}
 	switch (cc) {
 	case CURLE_OK:
 		break;
@@ -470,6 +529,10 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 		if (x.stalled)
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: stalled: "
 			    "no data for %gs", esc, h->o.stall_timeout);
+		else if (x.slow)
+			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: too "
+			    "slow: under %g bytes/s for %gs (--speed-limit)",
+			    esc, h->o.speed_limit, h->o.stall_timeout);
 		else if ((rc = stop_code(h)) != 0)
 			integ_errf(e, rc, "GET %s: interrupted", esc);
 		else
@@ -526,6 +589,7 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 		rc = integ_errf(e, INTEG_EXIT_FAIL, "GET %s: %s", esc, errbuf);
 		break;
 	}
+done:
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(hl);

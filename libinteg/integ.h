@@ -451,11 +451,15 @@ int	 integ_response_add_header(struct integ_response *, const char *,
 const char *integ_response_header(const struct integ_response *,
 	    const char *);
 
+/* The default floor of a transfer's speed, over each stall_timeout. */
+#define INTEG_HTTP_SPEED_LIMIT	1024
+
 struct integ_http_opts {
 	int		 retries;		/* 5 */
 	double		 retry_max_time;	/* 300 s: all waits of one request */
 	double		 connect_timeout;	/* 10 s */
 	double		 stall_timeout;		/* 60 s without progress */
+	double		 speed_limit;		/* bytes/s over stall_timeout; 0: none */
 	double		 max_time;		/* 0: no bound on one exchange */
 	double		 rate;			/* requests per second; 0: none */
 	size_t		 max_body;		/* 256 MiB */

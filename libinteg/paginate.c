@@ -3,7 +3,8 @@
  *
  * A walk follows one first request through its pages: --next URLs,
  * Link headers, cursors, offsets or page numbers, until the API says it
- * is done (or --max-pages). A next URL or cursor seen before is a loop.
+ * is done (or --max-pages). A next URL or cursor seen before is a loop;
+ * so is a page that repeats the page before it (see same_page()).
  *
  * integ_paginate() runs the walks of many requests on worker threads
  * (up to parallel at once, within a window ahead of the output) and
@@ -506,6 +507,142 @@ speculate(const struct integ_pager *pg, const struct integ_response *rs,
 	}
 }
 
+/* ---- pages that repeat ---- */
+
+/*
+ * What two pages in a row are compared by, in a few words of memory
+ * whatever their size: a hash of the body (with the next URL or cursor
+ * value left out, so that a link that changes only a harmless parameter
+ * does not hide a page served again), and a hash of the records when the
+ * records path is known. Pages that hold no records are not compared:
+ * an API may well end with two empty pages, or pass through empty pages
+ * on a cursor.
+ */
+struct sig {
+	int		 set;		/* a page was signed */
+	int		 full;		/* it holds records */
+	int		 blanked;	/* the next URL or cursor was left out */
+	size_t		 len;
+	uint64_t	 body;
+	uint64_t	 recs;		/* 0: records unknown */
+	size_t		 rlen;
+};
+
+static uint64_t
+hash(uint64_t h, const char *p, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return (h ^ n) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* An array with an element in it somewhere: a guess at "has records". */
+static int
+some_array(const char *p, size_t n)
+{
+	const char *end = p + n, *q;
+
+	while ((q = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		for (q++; q < end && is_ws((unsigned char)*q); q++)
+			;
+		if (q < end && *q != ']')
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
+/*
+ * Sign a page. doc is the validated body (p NULL when it was not
+ * validated), val the next URL or cursor value in the body, if any.
+ */
+static void
+sign(const struct integ_pager *pg, const struct integ_response *rs,
+    struct integ_json_span doc, struct integ_json_span val, long long records,
+    struct sig *sg)
+{
+	const char *b = rs->body.data ? rs->body.data : "";
+	size_t n = rs->body.len, at;
+	struct integ_json_span v;
+
+	memset(sg, 0, sizeof(*sg));
+	sg->set = 1;
+	sg->len = n;
+	if (val.p != NULL && val.p >= b && val.p + val.len <= b + n) {
+		at = (size_t)(val.p - b);
+		sg->body = hash(hash(1, b, at), b + at + val.len,
+		    n - at - val.len);
+		sg->blanked = 1;
+	} else
+		sg->body = hash(1, b, n);
+	if (pg->records != NULL && doc.p != NULL &&
+	    integ_path_find(pg->records, doc, &v)) {
+		sg->recs = hash(2, v.p, v.len) | 1;
+		sg->rlen = v.len;
+	}
+	if (records >= 0)
+		sg->full = records > 0;
+	else
+		sg->full = some_array(b, n);
+}
+
+/* The next URL or cursor in a validated body, to be left out of its hash. */
+static struct integ_json_span
+link_value(const struct integ_pager *pg, struct integ_json_span doc)
+{
+	struct integ_json_span v = { NULL, 0 };
+
+	if (!pg->json || pg->path == NULL || (pg->o.mode != INTEG_PAGE_NEXT &&
+	    pg->o.mode != INTEG_PAGE_CURSOR) || !integ_path_find(pg->path, doc,
+	    &v))
+		return (struct integ_json_span){ NULL, 0 };
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_STRING:
+	case INTEG_JSON_NUMBER:
+		return v;
+	default:
+		return (struct integ_json_span){ NULL, 0 };
+	}
+}
+
+/*
+ * 76 when the page signed b (from url) repeats the page before it,
+ * signed *a; else b becomes the page before the next one.
+ */
+static int
+same_page(struct sig *a, const struct sig *b, const char *url,
+    struct integ_err *e)
+{
+	const char *why = NULL;
+	char esc[300];
+
+	if (a->set && b->set && b->full) {
+		if (b->recs != 0 && a->recs == b->recs && a->rlen == b->rlen)
+			why = "the same records as the page before it";
+		else if (a->body == b->body && a->len == b->len &&
+		    a->blanked == b->blanked)
+			why = b->blanked ? "the same body as the page before it, "
+			    "but for the next URL or cursor" : "the same body "
+			    "as the page before it";
+	}
+	if (why != NULL) {
+		integ_escape(esc, sizeof(esc), url ? url : "",
+		    url ? strlen(url) : 0);
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
+		    "loop: %s", esc, why);
+	}
+	*a = *b;
+	return 0;
+}
+
 /* ---- the runner: jobs on threads, pages in order ---- */
 
 struct slot {
@@ -514,6 +651,7 @@ struct slot {
 	struct integ_err	 err;
 	struct integ_response	 rs;
 	long long		 records;
+	struct sig		 sig;
 };
 
 struct job {
@@ -524,6 +662,7 @@ struct job {
 	size_t			 delivered;
 	int			 finished;
 	long long		 per_page;
+	struct sig		 last;		/* of the page delivered last */
 };
 
 struct task {
@@ -585,6 +724,9 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 	if (s->rc != 0) {
 		*r->e = s->err;
 		rc = s->rc;
+	} else if ((rc = same_page(&r->jobs[j].last, &s->sig, s->rs.url,
+	    r->e)) != 0) {
+		;
 	} else {
 		page.job = j;
 		page.n = n;
@@ -659,13 +801,15 @@ run_page(struct run *r, size_t j, long long k)
 {
 	struct job *jb = &r->jobs[j];
 	struct integ_request *rq;
-	struct integ_json_span doc;
+	struct integ_json_span doc = { NULL, 0 }, none = { NULL, 0 };
 	struct slot *s = slot_new(r->h);
 
 	rq = with_number(jb->first, r->pg->o.param,
 	    page_value(r->pg, jb->per_page, k));
 	if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
 		s->rc = inspect(r->pg, &s->rs, &doc, &s->records, &s->err);
+	if (s->rc == 0)
+		sign(r->pg, &s->rs, doc, none, s->records, &s->sig);
 	integ_request_free(rq);
 	publish(r, j, (size_t)k, s);
 }
@@ -711,7 +855,7 @@ run_job(struct run *r, size_t j)
 	struct walk w;
 	struct slot *s;
 	struct integ_err nerr;
-	struct integ_json_span sv;
+	struct integ_json_span sv, none = { NULL, 0 };
 	long long n, pages = 0, k;
 	int stop, nrc;
 
@@ -734,10 +878,14 @@ run_job(struct run *r, size_t j)
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);
 			}
+			sign(pg, &s->rs, none, sv, -1, &s->sig);
 			goto spec;
 		}
 		if (s->rc == 0)
 			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
+		if (s->rc == 0)
+			sign(pg, &s->rs, doc, link_value(pg, doc), s->records,
+			    &s->sig);
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
 			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
@@ -901,6 +1049,9 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			if (s->rc != 0) {
 				*e = s->err;
 				rc = s->rc;
+			} else if ((rc = same_page(&jb->last, &s->sig,
+			    s->rs.url, e)) != 0) {
+				;
 			} else {
 				page.job = r.head;
 				page.n = (long long)k;

@@ -179,6 +179,38 @@ t 'drop: the connection closes after N body bytes' '
 	expect_eq drop "$(mock_log .scenario_step)"
 '
 
+t 'drop-head: the connection closes after N bytes of the headers' '
+	mock_start mock-faults
+	printf "GET /drophead HTTP/1.1\r\nHost: x\r\n\r\n" >req
+	python3 -c "
+import socket, sys
+s = socket.create_connection((\"127.0.0.1\", $MOCK_PORT))
+s.sendall(open(\"req\", \"rb\").read())
+data = b\"\"
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+sys.stdout.buffer.write(data)
+" >got
+	expect_eq 30 "$(wc -c <got | tr -d " ")"
+	printf "HTTP/1.1 200 OK\r\nContent-Type: application/json" >want
+	head -c 30 want >want30
+	cmp want30 got
+	expect_eq drophead "$(mock_log .scenario_step)"
+'
+
+t 'trickle: the body N bytes at a time, SECS apart' '
+	mock_start mock-faults
+	s=$(curl -sS -o got -w "%{time_total}" "$MOCK_URL/trickle")
+	at_least "$s" 0.35
+	expect_eq 0123456789 "$(cat got)"
+	expect_exit 28 curl -sS -m 0.25 -o part "$MOCK_URL/trickle"
+	n=$(wc -c <part | tr -d " ")
+	[ "$n" -ge 2 ] && [ "$n" -le 6 ] || { echo "got $n bytes"; false; }
+'
+
 t 'hangup: the connection closes before anything is sent' '
 	mock_start mock-faults
 	expect_exit 52 curl -sS "$MOCK_URL/hangup"

@@ -23,7 +23,8 @@ usage(void)
 	    "\t[--limit PARAM=N] [--records PATH] [--total PATH] [--max-pages N]\n"
 	    "\t[--urls-from FILE] [--parallel N] [--max-body BYTES] [--stream]\n"
 	    "\t[--retries N] [--retry-max-time SECS] [--connect-timeout SECS]\n"
-	    "\t[--timeout SECS] [--max-time SECS] [--rate N/s|N/m]\n"
+	    "\t[--timeout SECS] [--speed-limit BYTES] [--max-time SECS]\n"
+	    "\t[--rate N/s|N/m]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
@@ -126,7 +127,7 @@ enum {
 	O_CACERT = 256, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
 	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
 	O_OFFSET, O_PAGE, O_PARALLEL, O_RATE, O_RECORDS, O_RETRIES,
-	O_RETRY_MAX_TIME, O_STREAM, O_TIMEOUT, O_TOTAL, O_URLS_FROM, O_VERSION
+	O_RETRY_MAX_TIME, O_SPEED_LIMIT, O_STREAM, O_TIMEOUT, O_TOTAL, O_URLS_FROM, O_VERSION
 };
 
 static const struct option longopts[] = {
@@ -153,6 +154,7 @@ static const struct option longopts[] = {
 	{ "retries",		required_argument,	NULL, O_RETRIES },
 	{ "retry-max-time",	required_argument,	NULL, O_RETRY_MAX_TIME },
 	{ "silent",		no_argument,		NULL, 's' },
+	{ "speed-limit",	required_argument,	NULL, O_SPEED_LIMIT },
 	{ "stream",		no_argument,		NULL, O_STREAM },
 	{ "timeout",		required_argument,	NULL, O_TIMEOUT },
 	{ "total",		required_argument,	NULL, O_TOTAL },
@@ -291,6 +293,11 @@ main(int argc, char *argv[])
 		case O_RETRY_MAX_TIME:
 			rc = secs("--retry-max-time", optarg,
 			    &o.http.retry_max_time);
+			break;
+		case O_SPEED_LIMIT:
+			if ((rc = count("--speed-limit", optarg, 0, 1LL << 40,
+			    &n)) == 0)
+				o.http.speed_limit = (double)n;
 			break;
 		case O_STREAM:
 			o.http.stream = stdout;

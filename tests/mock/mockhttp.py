@@ -14,8 +14,8 @@ Shape of the code, so that new kinds of replies are easy to add:
 
   Request   what was received (method, path, query, headers, body...)
   Reply     what to send, down to the wire-level faults (delay, stall,
-            drop, gzip, chunked); send_reply() is the only code that
-            writes replies, whoever built them
+            trickle, drop, drop-head, gzip, chunked); send_reply() is the
+            only code that writes replies, whoever built them
   handlers  objects with respond(req) -> (Reply, step) or None, asked
             in order; the scenario's reply list is one (Replies), a
             stateful dataset handler (DatasetHandler, over the
@@ -73,6 +73,12 @@ class Stall:
 
 
 @dataclass
+class Trickle:
+    size: int          # body bytes sent at a time
+    seconds: float     # the pause after each
+
+
+@dataclass
 class Reply:
     status: int = 200
     reason: str = ""                    # "" = the standard phrase
@@ -81,6 +87,8 @@ class Reply:
     delay: float = 0.0                  # seconds before anything is sent
     stall: Stall = None
     drop: int = None                    # close after this many body bytes
+    drop_head: int = None               # close after this many head bytes
+    trickle: Trickle = None             # the body a little at a time
     hangup: bool = False                # close without sending anything
     gzip: bool = False
     chunked: int = 0                    # chunk size; 0 = not chunked
@@ -129,6 +137,7 @@ def send_reply(wfile, reply, head_only):
               reply.status < 200 or reply.status in (204, 304)):
         headers.append(b"Content-Length: %d" % len(body))
     close = reply.close or reply.no_length or reply.drop is not None
+    close = close or reply.drop_head is not None
     close = close or any(re.fullmatch(rb"connection:\s*close\s*", h, re.I)
                          for h in reply.headers)
     if reply.close and b"connection" not in names:
@@ -143,10 +152,19 @@ def send_reply(wfile, reply, head_only):
     head = b"HTTP/1.1 %d %s\r\n" % (reply.status, reason.encode())
     head += b"".join(h + CRLF for h in headers) + CRLF
 
+    if reply.drop_head is not None:
+        # the status line and headers cut: nothing after N bytes of them
+        wfile.write(head[:reply.drop_head])
+        return True
     if head_only:
         body = b""
     end = len(body) if reply.drop is None else min(reply.drop, len(body))
-    if reply.stall:
+    if reply.trickle:
+        wfile.write(head)
+        for i in range(0, end, reply.trickle.size):
+            wfile.write(body[i:min(i + reply.trickle.size, end)])
+            time.sleep(reply.trickle.seconds)
+    elif reply.stall:
         # one write for the headers and the first bytes, so the client
         # sees them before the pause (TCP_NODELAY is set)
         k = min(reply.stall.after, end)
@@ -438,6 +456,13 @@ class Parser:
                 rp.stall = Stall(self.number(n, int), self.number(secs))
             elif word == "drop":
                 rp.drop = self.number(arg, int)
+            elif word == "drop-head":
+                rp.drop_head = self.number(arg, int)
+            elif word == "trickle":
+                n, _, secs = arg.partition(" ")
+                rp.trickle = Trickle(self.number(n, int), self.number(secs))
+                if rp.trickle.size == 0:
+                    self.fail("trickle: size must be > 0")
             elif word == "hangup":
                 rp.hangup = True
             elif word == "gzip":
