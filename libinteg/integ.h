@@ -91,8 +91,10 @@ int	 integ_xvasprintf(char **, const char *, va_list)
 /*
  * A process-wide registry of secret values. Every registered value is
  * also masked in its percent-encoded forms (upper and lower case hex, and
- * '+' for space). Register secrets before starting threads; masking
- * reads the registry without locks.
+ * '+' for space). The registry has a read-write lock: a secret may be
+ * registered (a URL's password) while other threads mask. The first one
+ * registered makes the process write no core file (RLIMIT_CORE 0, and on
+ * Linux not dumpable).
  */
 void	 integ_secret_add(const char *);
 void	 integ_secret_addn(const char *, size_t);

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,9 +32,14 @@ struct form {
 	size_t	 len;
 };
 
-static struct form *forms;
-static size_t	    nforms;
-static int	    nsecrets;
+/*
+ * Secrets are registered before threads start, mostly; a URL's password
+ * may come later, from a link a worker thread follows.
+ */
+static pthread_rwlock_t	 lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct form	*forms;
+static size_t		 nforms;
+static int		 nsecrets;
 
 static int
 unreserved(unsigned char c)
@@ -141,6 +147,7 @@ integ_secret_addn(const char *s, size_t n)
 {
 	if (n == 0)
 		return;
+	pthread_rwlock_wrlock(&lock);
 	if (nsecrets++ == 0)
 		nodump();
 	addform(integ_xstrndup(s, n));
@@ -148,6 +155,7 @@ integ_secret_addn(const char *s, size_t n)
 	addform(pctencode(s, n, 1, 0));
 	addform(pctencode(s, n, 0, 1));
 	addform(pctencode(s, n, 1, 1));
+	pthread_rwlock_unlock(&lock);
 }
 
 void
@@ -179,7 +187,12 @@ integ_secret_add_userinfo(const char *user, const char *password)
 int
 integ_secret_count(void)
 {
-	return nsecrets;
+	int n;
+
+	pthread_rwlock_rdlock(&lock);
+	n = nsecrets;
+	pthread_rwlock_unlock(&lock);
+	return n;
 }
 
 void
@@ -187,6 +200,7 @@ integ_secret_clear(void)
 {
 	size_t i;
 
+	pthread_rwlock_wrlock(&lock);
 	for (i = 0; i < nforms; i++) {
 		explicit_bzero(forms[i].s, forms[i].len);
 		free(forms[i].s);
@@ -195,6 +209,7 @@ integ_secret_clear(void)
 	forms = NULL;
 	nforms = 0;
 	nsecrets = 0;
+	pthread_rwlock_unlock(&lock);
 }
 
 /*
@@ -229,11 +244,13 @@ int
 integ_secret_in(const char *s, size_t n)
 {
 	size_t i;
+	int in = 0;
 
-	for (i = 0; i < n && nforms > 0; i++)
-		if (match(s + i, n - i, 0))
-			return 1;
-	return 0;
+	pthread_rwlock_rdlock(&lock);
+	for (i = 0; i < n && nforms > 0 && !in; i++)
+		in = match(s + i, n - i, 0) > 0;
+	pthread_rwlock_unlock(&lock);
+	return in;
 }
 
 char *
@@ -244,6 +261,7 @@ integ_maskn(const char *s, size_t n)
 
 	integ_buf_init(&b, SIZE_MAX - 1);
 	integ_buf_reserve(&b, n);
+	pthread_rwlock_rdlock(&lock);
 	for (i = 0; i < n; ) {
 		if (nforms > 0 && (m = match(s + i, n - i, 1)) > 0) {
 			integ_buf_add(&b, "***", 3);
@@ -253,6 +271,7 @@ integ_maskn(const char *s, size_t n)
 			i++;
 		}
 	}
+	pthread_rwlock_unlock(&lock);
 	return integ_buf_take(&b);
 }
 
@@ -321,6 +340,7 @@ integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
 
 	if (dstsz == 0)
 		return 0;
+	pthread_rwlock_rdlock(&lock);
 	/* does all of it fit? */
 	for (i = 0, total = 0; i < len && total < dstsz; i += adv)
 		total += piece(one, s, i, len, esc, &adv);
@@ -341,6 +361,7 @@ integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
 		memcpy(dst + o, "...", 3);
 		o += 3;
 	}
+	pthread_rwlock_unlock(&lock);
 	dst[o] = '\0';
 	return o;
 }
