@@ -34,6 +34,13 @@ int
 integ_atomic_write(const char *path, const void *data, size_t len,
     struct integ_err *e)
 {
+	return integ_atomic_write_mode(path, data, len, 0644, e);
+}
+
+int
+integ_atomic_write_mode(const char *path, const void *data, size_t len,
+    unsigned int mode, struct integ_err *e)
+{
 	char *tmp, *dcopy, *bcopy;
 	const char *dir, *base;
 	int fd, dfd, saved;
@@ -49,7 +56,7 @@ integ_atomic_write(const char *path, const void *data, size_t len,
 		    "file: %s", path, strerror(saved));
 		goto fail;
 	}
-	if (fchmod(fd, 0644) == -1 || writeall(fd, data, len) == -1 ||
+	if (fchmod(fd, (mode_t)mode) == -1 || writeall(fd, data, len) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);

@@ -198,10 +198,85 @@ bad_url(const struct integ_fetch_opts *o, size_t i)
 	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
 }
 
+/* A rotated refresh token: into --oauth-token-file, readable by us alone. */
+static int
+keep_token(void *arg, const char *token, struct integ_err *e)
+{
+	const char *path = arg;
+	struct integ_buf b;
+	int rc;
+
+	if (path == NULL) {
+		integ_log(INTEG_LOG_WARN, "the OAuth 2 token endpoint rotated "
+		    "the refresh token; without --oauth-token-file the new "
+		    "one is not kept");
+		return 0;
+	}
+	integ_buf_init(&b, 0);
+	integ_buf_printf(&b, "%s\n", token);
+	rc = integ_atomic_write_mode(path, b.data, b.len, 0600, e);
+	explicit_bzero(b.data, b.len);
+	integ_buf_free(&b);
+	if (rc != 0)
+		return integ_err_wrap(e, rc, "--oauth-token-file: the rotated "
+		    "refresh token could not be kept");
+	return 0;
+}
+
+/*
+ * --oauth-*: the secrets from ${VAR} or @FILE, the refresh token from
+ * --oauth-token-file when it exists (it holds the newest one).
+ */
+static int
+oauth(const struct integ_fetch_opts *o, struct integ_http *h,
+    struct integ_oauth2 **out, struct integ_err *e)
+{
+	struct integ_oauth2_opts ao = o->oauth;
+	char *secret = NULL, *refresh = NULL, *id = NULL, *file;
+	int rc = 0;
+
+	if (o->oauth_token_file != NULL &&
+	    access(o->oauth_token_file, F_OK) == 0) {
+		integ_xasprintf(&file, "@%s", o->oauth_token_file);
+		rc = integ_secret_arg("--oauth-token-file", file, &refresh, e);
+		free(file);
+	} else if (o->oauth.refresh_token != NULL) {
+		rc = integ_secret_arg("--oauth-refresh-token",
+		    o->oauth.refresh_token, &refresh, e);
+	} else if (o->oauth_token_file != NULL) {
+		rc = integ_errf(e, INTEG_EXIT_NOINPUT, "--oauth-token-file "
+		    "%s: %s, and no --oauth-refresh-token", o->oauth_token_file,
+		    strerror(ENOENT));
+	}
+	if (rc == 0 && o->oauth.client_secret != NULL)
+		rc = integ_secret_arg("--oauth-client-secret",
+		    o->oauth.client_secret, &secret, e);
+	if (rc == 0 && o->oauth.client_id != NULL)
+		rc = integ_expand_env(o->oauth.client_id, &id, NULL, e);
+	if (rc == 0) {
+		ao.client_id = id;
+		ao.client_secret = secret;
+		ao.refresh_token = refresh;
+		ao.rotated = keep_token;
+		ao.rotated_arg = (void *)o->oauth_token_file;
+		if ((rc = integ_oauth2_new(&ao, out, e)) == 0)
+			integ_oauth2_attach(*out, h);
+	}
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	if (refresh != NULL)
+		explicit_bzero(refresh, strlen(refresh));
+	free(secret);
+	free(refresh);
+	free(id);
+	return rc;
+}
+
 static int
 run(const struct integ_fetch_opts *o, struct out *w, char **up,
     struct integ_err *e)
 {
+	struct integ_oauth2 *oa = NULL;
 	struct integ_request *tmpl = NULL, **rqs = NULL;
 	struct integ_pager *pg = NULL;
 	char **urls = NULL;
@@ -244,6 +319,8 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 		if ((rc = integ_http_trust(w->h, urls[i], e)) != 0)
 			goto out;
 	}
+	if (o->oauth.token_url != NULL && (rc = oauth(o, w->h, &oa, e)) != 0)
+		goto out;
 	if ((rc = integ_pager_new(&o->pager, &pg, e)) != 0)
 		goto out;
 	w->t0 = integ_now();
@@ -251,6 +328,10 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	if (w->pages > 0 || rc == 0)
 		progress(w, 1);
 out:
+	/* no request after this: the client's authorizer goes with it */
+	if (w->h != NULL)
+		integ_http_set_auth(w->h, NULL, NULL);
+	integ_oauth2_free(oa);
 	integ_pager_free(pg);
 	for (i = 0; rqs != NULL && i < n; i++)
 		integ_request_free(rqs[i]);

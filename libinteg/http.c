@@ -27,6 +27,8 @@ struct integ_http {
 	struct integ_http_opts	 o;
 	integ_http_doer_fn	*doer;
 	void			*doer_arg;
+	integ_http_auth_fn	*auth;
+	void			*auth_arg;
 	CURLSH			*share;
 	pthread_mutex_t		 shlock[CURL_LOCK_DATA_LAST];
 	pthread_mutex_t		 mu;
@@ -140,6 +142,13 @@ integ_http_set_doer(struct integ_http *h, integ_http_doer_fn *fn, void *arg)
 {
 	h->doer = fn != NULL ? fn : integ_http_doer_curl;
 	h->doer_arg = fn != NULL ? arg : NULL;
+}
+
+void
+integ_http_set_auth(struct integ_http *h, integ_http_auth_fn *fn, void *arg)
+{
+	h->auth = fn;
+	h->auth_arg = arg;
 }
 
 const struct integ_http_opts *
@@ -464,6 +473,13 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	if (rq->body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)rq->bodylen);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
+		if (rq->method != NULL && strcmp(rq->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	}
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -681,23 +697,48 @@ status_error(struct integ_err *e, int code, const char *esc,
 	    why ? " " : "", why ? why : "", body[0] ? ": " : "", body);
 }
 
+/* May this URL have the request's secrets? */
+static int
+trusted_for(const struct integ_http *h, const struct integ_request *rq,
+    const char *url, int flags)
+{
+	if (flags & INTEG_HTTP_OWN_ORIGIN)
+		return integ_url_same_origin(url, rq->url);
+	return integ_http_trusted(h, url);
+}
+
 int
 integ_http_get(struct integ_http *h, const struct integ_request *rq,
     struct integ_response *rs, struct integ_err *e)
+{
+	return integ_http_do(h, rq, rs, 0, e);
+}
+
+int
+integ_http_do(struct integ_http *h, const struct integ_request *rq,
+    struct integ_response *rs, int flags, struct integ_err *e)
 {
 	struct integ_request *cur;
 	struct integ_err xe;
 	char esc[300], *next = NULL, **chain = NULL, why[1100];
 	const char *loc, *ra;
 	double waited = 0, wait, t0;
-	int rc, attempt = 0, nredir = 0, nchain = 0, i;
+	int rc, attempt = 0, nredir = 0, nchain = 0, i, authed, renew = 0;
 
 	cur = integ_request_prepare(rq, NULL,
-	    integ_http_trusted(h, integ_request_full_url(rq)));
+	    trusted_for(h, rq, integ_request_full_url(rq), flags));
 	for (;;) {
 		integ_escape(esc, sizeof(esc), cur->full, strlen(cur->full));
 		if ((rc = budget(h, esc, &waited, e)) != 0)
 			break;
+		/* the authorizer's credentials: where secrets may go */
+		authed = h->auth != NULL && !(flags & INTEG_HTTP_NOAUTH) &&
+		    integ_http_trusted(h, cur->full);
+		if (authed && (rc = h->auth(h->auth_arg, cur, renew == 1,
+		    e)) != 0)
+			break;
+		if (authed && renew == 1)
+			renew = 2;
 		integ_log(INTEG_LOG_INFO, "GET %s", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
@@ -729,6 +770,10 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 				set_reset(h, wait);
 			}
 			rc = 0;
+			break;
+		} else if (is_redirect(rs->status) && rq->body != NULL) {
+			rc = status_error(e, INTEG_EXIT_PROTOCOL, esc, rs,
+			    "redirect of a request with a body: not followed");
 			break;
 		} else if (is_redirect(rs->status)) {
 			if ((loc = integ_response_header(rs, "Location")) ==
@@ -763,8 +808,14 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 			integ_log(INTEG_LOG_INFO, "%ld: redirected", rs->status);
 			integ_request_free(cur);
 			cur = integ_request_prepare(rq, next,
-			    integ_http_trusted(h, next));
+			    trusted_for(h, rq, next, flags));
 			next = NULL;
+			continue;
+		} else if (rs->status == 401 && authed && renew == 0) {
+			/* once: a token the server no longer takes */
+			integ_log(INTEG_LOG_INFO, "401: renewing the "
+			    "credentials, once");
+			renew = 1;
 			continue;
 		} else if (rs->status == 401 || rs->status == 403) {
 			rc = status_error(e, INTEG_EXIT_AUTH, esc, rs, NULL);

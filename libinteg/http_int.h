@@ -18,7 +18,27 @@ struct integ_request {
 	size_t		 nhdr;
 	struct integ_kv	*qry;
 	size_t		 nqry;
+	char		*method;	/* NULL: GET */
+	char		*body;		/* NULL: none */
+	size_t		 bodylen;
+	int		 body_secret;	/* sent only where secrets go */
 };
+
+/*
+ * A body for the request (method POST when NULL); a secret one is
+ * registered and goes only to trusted origins, as secret headers do.
+ */
+void	 integ_request_set_body(struct integ_request *, const char *,
+	    const char *, size_t, int);
+
+/* integ_http_do flags */
+#define INTEG_HTTP_NOAUTH	0x1	/* not the client's authorizer */
+#define INTEG_HTTP_OWN_ORIGIN	0x2	/* secrets to the request's origin only */
+/* integ_http_get with flags (the token request of oauth2.c). */
+int	 integ_http_do(struct integ_http *, const struct integ_request *,
+	    struct integ_response *, int, struct integ_err *);
+/* RFC 4648 base64 (secret.c); the caller frees. */
+char	*integ_base64(const char *, size_t);
 
 struct integ_request *integ_request_prepare(const struct integ_request *,
 	    const char *, int);

@@ -492,6 +492,18 @@ void	 integ_http_free(struct integ_http *);
 /* Replace the doer (NULL restores libcurl's). Set before any request. */
 void	 integ_http_set_doer(struct integ_http *, integ_http_doer_fn *,
 	    void *);
+/*
+ * An authorizer: called before each exchange with a trusted origin, on
+ * the request as it will be sent, to add its credentials
+ * (integ_request_header with secret set); renew is 1 after a 401, once
+ * per request: the credentials were refused, get new ones. Returns 0 or
+ * an exit status (e says why). May be called from several threads.
+ */
+typedef int	integ_http_auth_fn(void *, struct integ_request *, int,
+		    struct integ_err *);
+/* Install an authorizer (NULL: none). Set before any request. */
+void	 integ_http_set_auth(struct integ_http *, integ_http_auth_fn *,
+	    void *);
 /* The libcurl doer, for a doer that wraps it (arg unused). */
 int	 integ_http_doer_curl(void *, struct integ_http *,
 	    const struct integ_request *, struct integ_response *,
@@ -652,6 +664,55 @@ int	 integ_paginate(struct integ_http *, struct integ_pager *,
 	    struct integ_request *const *, size_t, integ_page_fn *, void *,
 	    struct integ_err *);
 
+/*
+ * OAuth 2 (oauth2.c, RFC 6749): an authorizer that gets an access token
+ * from a token endpoint with the refresh-token grant (section 6) when a
+ * refresh token is given, else the client-credentials grant (4.4); the
+ * client authenticates in the body (client_id, client_secret) or, with
+ * basic, with HTTP Basic. The token is kept until shortly before its
+ * expires_in runs out (a minute, or a quarter of its life when that is
+ * shorter), then fetched again; a 401 renews it once. The client
+ * secret, the refresh token and every access token are secrets; the
+ * token request goes to the token endpoint's origin only (no redirect
+ * followed), the access token to the client's trusted origins only.
+ *
+ * When the endpoint answers with a new refresh token (rotation), rotated
+ * is called with it (under the authorizer's lock, possibly on a worker
+ * thread) so the caller can keep it; its error fails the request.
+ */
+typedef int	integ_oauth2_rotated_fn(void *, const char *,
+		    struct integ_err *);
+
+struct integ_oauth2_opts {
+	const char	*token_url;
+	const char	*client_id;
+	const char	*client_secret;	/* may be NULL (a public client) */
+	const char	*refresh_token;	/* NULL: client-credentials grant */
+	const char	*scope;		/* space-separated, or NULL */
+	int		 basic;		/* client id and secret as HTTP Basic */
+	integ_oauth2_rotated_fn *rotated;
+	void		*rotated_arg;
+};
+
+struct integ_oauth2;
+
+/* Copies opts; 78 for a missing token_url or client_id. */
+int	 integ_oauth2_new(const struct integ_oauth2_opts *,
+	    struct integ_oauth2 **, struct integ_err *);
+void	 integ_oauth2_free(struct integ_oauth2 *);
+/* Authorize every request of the client h makes to its trusted origins. */
+void	 integ_oauth2_attach(struct integ_oauth2 *, struct integ_http *);
+/* Access tokens fetched so far. */
+unsigned long integ_oauth2_fetched(struct integ_oauth2 *);
+/*
+ * A secret given on a command line as ${VAR} (expanded from the
+ * environment) or @FILE (the file's contents, the final newline
+ * dropped); a literal value is INTEG_EXIT_USAGE: secrets never come
+ * from argv. The value is registered as a secret.
+ */
+int	 integ_secret_arg(const char *, const char *, char **,
+	    struct integ_err *);
+
 /* The integ-fetch tool (fetch.c). */
 struct integ_fetch_opts {
 	struct integ_http_opts	 http;
@@ -663,6 +724,14 @@ struct integ_fetch_opts {
 	char			**urls;
 	size_t			 nurls;
 	const char		*urls_from;	/* file or "-" */
+	/*
+	 * OAuth 2 when oauth.token_url is set: client_secret and
+	 * refresh_token as given (${VAR} or @FILE, see integ_secret_arg);
+	 * the refresh token is read from oauth_token_file when it exists,
+	 * and a rotated one written to it.
+	 */
+	struct integ_oauth2_opts oauth;
+	const char		*oauth_token_file;
 	int			 meta;
 	int			 silent;
 	int			 verbose;
@@ -977,6 +1046,9 @@ int	 integ_file_read(const char *, size_t, struct integ_buf *,
  */
 int	 integ_atomic_write(const char *, const void *, size_t,
 	    struct integ_err *);
+/* The same with the file's mode (0600 for a file that holds a secret). */
+int	 integ_atomic_write_mode(const char *, const void *, size_t,
+	    unsigned int, struct integ_err *);
 
 /* ==== connectors (source.c, config.c) ==== */
 

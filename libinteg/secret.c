@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "integ.h"
+#include "http_int.h"
 
 /* A shorter start of a secret is shown: it tells little, and is common. */
 #define PREFIX_MIN	8
@@ -370,4 +371,10 @@ size_t
 integ_escape(char *dst, size_t dstsz, const void *src, size_t len)
 {
 	return integ_mask_cut(dst, dstsz, src, len, INTEG_CUT_ESCAPE);
+}
+
+char *
+integ_base64(const char *s, size_t n)
+{
+	return base64(s, n);
 }

@@ -25,6 +25,10 @@ usage(void)
 	    "\t[--retries N] [--retry-max-time SECS] [--connect-timeout SECS]\n"
 	    "\t[--timeout SECS] [--speed-limit BYTES] [--max-time SECS]\n"
 	    "\t[--rate N/s|N/m]\n"
+	    "\t[--oauth-token-url URL --oauth-client-id ID\n"
+	    "\t [--oauth-client-secret '${VAR}'|@FILE] [--oauth-basic]\n"
+	    "\t [--oauth-refresh-token '${VAR}'|@FILE] [--oauth-token-file FILE]\n"
+	    "\t [--oauth-scope SCOPE]]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
@@ -126,6 +130,9 @@ bytes(const char *arg, size_t *out)
 enum {
 	O_CACERT = 256, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
 	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
+	O_OAUTH_BASIC, O_OAUTH_CLIENT_ID, O_OAUTH_CLIENT_SECRET,
+	O_OAUTH_REFRESH_TOKEN, O_OAUTH_SCOPE, O_OAUTH_TOKEN_FILE,
+	O_OAUTH_TOKEN_URL,
 	O_OFFSET, O_PAGE, O_PARALLEL, O_RATE, O_RECORDS, O_RETRIES,
 	O_RETRY_MAX_TIME, O_SPEED_LIMIT, O_STREAM, O_TIMEOUT, O_TOTAL, O_URLS_FROM, O_VERSION
 };
@@ -145,6 +152,13 @@ static const struct option longopts[] = {
 	{ "max-time",		required_argument,	NULL, O_MAX_TIME },
 	{ "meta",		no_argument,		NULL, O_META },
 	{ "next",		required_argument,	NULL, O_NEXT },
+	{ "oauth-basic",	no_argument,		NULL, O_OAUTH_BASIC },
+	{ "oauth-client-id",	required_argument,	NULL, O_OAUTH_CLIENT_ID },
+	{ "oauth-client-secret", required_argument,	NULL, O_OAUTH_CLIENT_SECRET },
+	{ "oauth-refresh-token", required_argument,	NULL, O_OAUTH_REFRESH_TOKEN },
+	{ "oauth-scope",	required_argument,	NULL, O_OAUTH_SCOPE },
+	{ "oauth-token-file",	required_argument,	NULL, O_OAUTH_TOKEN_FILE },
+	{ "oauth-token-url",	required_argument,	NULL, O_OAUTH_TOKEN_URL },
 	{ "offset",		required_argument,	NULL, O_OFFSET },
 	{ "page",		required_argument,	NULL, O_PAGE },
 	{ "parallel",		required_argument,	NULL, O_PARALLEL },
@@ -183,8 +197,8 @@ main(int argc, char *argv[])
 	struct integ_err e;
 	struct integ_pager_opts *p = &o.pager;
 	long long n;
-	char *param, *value;
-	int ch, rc, ncursor = 0;
+	char *param, *value, *scope = NULL, *t;
+	int ch, rc, ncursor = 0, noauth = 0;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	integ_signals_init();
@@ -261,6 +275,37 @@ main(int argc, char *argv[])
 			if ((rc = mode(&o, INTEG_PAGE_NEXT, "--next")) == 0)
 				p->path = optarg;
 			break;
+		case O_OAUTH_BASIC:
+			o.oauth.basic = 1;
+			noauth++;
+			break;
+		case O_OAUTH_CLIENT_ID:
+			o.oauth.client_id = optarg;
+			noauth++;
+			break;
+		case O_OAUTH_CLIENT_SECRET:
+			o.oauth.client_secret = optarg;
+			noauth++;
+			break;
+		case O_OAUTH_REFRESH_TOKEN:
+			o.oauth.refresh_token = optarg;
+			noauth++;
+			break;
+		case O_OAUTH_SCOPE:
+			/* repeated: the scopes, space-separated */
+			integ_xasprintf(&t, "%s%s%s", scope ? scope : "",
+			    scope ? " " : "", optarg);
+			free(scope);
+			o.oauth.scope = scope = t;
+			noauth++;
+			break;
+		case O_OAUTH_TOKEN_FILE:
+			o.oauth_token_file = optarg;
+			noauth++;
+			break;
+		case O_OAUTH_TOKEN_URL:
+			o.oauth.token_url = optarg;
+			break;
 		case O_OFFSET:
 		case O_PAGE:
 			if ((rc = mode(&o, ch == O_OFFSET ? INTEG_PAGE_OFFSET :
@@ -326,6 +371,11 @@ main(int argc, char *argv[])
 	o.urls = argv;
 	o.nurls = (size_t)argc;
 
+	if (noauth > 0 && o.oauth.token_url == NULL)
+		return bad("--oauth-*", "", "needs --oauth-token-url");
+	if (o.oauth.token_url != NULL && o.oauth.client_id == NULL)
+		return bad("--oauth-token-url", o.oauth.token_url,
+		    "needs --oauth-client-id");
 	if (argc == 0 && o.urls_from == NULL)
 		return bad("URL", "", "a URL or --urls-from is needed");
 	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR)
@@ -355,6 +405,7 @@ main(int argc, char *argv[])
 		integ_log_err(&e);
 	free(o.headers);
 	free(o.queries);
+	free(scope);
 	if (integ_close_stdout(&e) != 0 && rc == 0)
 		rc = integ_log_err(&e);
 	return rc;

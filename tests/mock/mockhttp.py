@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import datasets
+import oauth
 
 HOST = "127.0.0.1"
 CRLF = b"\r\n"
@@ -297,6 +298,43 @@ class DatasetHandler(Handler):
         return self.reply(out) if out else None
 
 
+class OAuthGuard(Handler):
+    """First of the handlers: a protected path without a valid access
+    token gets 401 before any reply block or dataset sees it."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def respond(self, req):
+        out = self.server.guard(req)
+        return (DatasetHandler.reply(out), "oauth") if out else None
+
+
+class OAuthHandler(Handler):
+    """After the reply blocks: the token endpoint (a scripted fault on
+    its path is served first)."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def respond(self, req):
+        out = self.server.token(req)
+        return (DatasetHandler.reply(out), "oauth-token") if out else None
+
+    def control(self, req):
+        out = self.server.control(req)
+        return DatasetHandler.reply(out) if out else None
+
+
+def add_oauth(sc, line):
+    """The authorization server of an `oauth [KEY=VALUE...]` line."""
+    if any(isinstance(h, OAuthHandler) for h in sc.handlers):
+        raise oauth.OAuthError("oauth: one per scenario")
+    server = oauth.OAuthServer(line.split())
+    sc.handlers.insert(0, OAuthGuard(server))
+    sc.handlers.append(OAuthHandler(server))
+
+
 def add_dataset(sc, line, port, basedir):
     """Adds the dataset of a `dataset NAME [KEY=VALUE...]` line to sc.
     Raises datasets.DatasetError."""
@@ -399,6 +437,11 @@ class Parser:
                     add_dataset(sc, arg, self.port, self.dir)
                 except datasets.DatasetError as e:
                     self.fail(str(e))
+            elif word == "oauth":
+                try:
+                    add_oauth(sc, arg)
+                except oauth.OAuthError as e:
+                    self.fail(str(e))
             elif word == "exhausted":
                 if arg == "repeat-last":
                     replies.repeat_last = True
@@ -407,7 +450,8 @@ class Parser:
                 else:
                     self.fail("exhausted: repeat-last or a status code")
             else:
-                self.fail("expected `reply` or `dataset`, got %r" % word)
+                self.fail("expected `reply`, `dataset` or `oauth`, got %r"
+                          % word)
         return sc
 
     def reply_block(self, id):
