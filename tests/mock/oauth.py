@@ -28,7 +28,7 @@ OPTIONS = {
     "rotate": "0",                  # 1: every refresh issues a new one
     "expires_in": "3600",           # seconds, or "none": not sent
     "protect": "/api/*",            # paths that need a bearer token
-    "scope": "",                    # "" = any scope; else required as is
+    "scope": "",                    # "" = any; else required ("+": space)
 }
 
 
@@ -40,6 +40,7 @@ def parse_options(words):
             raise OAuthError("oauth: unknown option %r (known: %s)"
                              % (w, " ".join(sorted(OPTIONS))))
         opts[k] = v
+    opts["scope"] = urllib.parse.unquote_plus(opts["scope"])
     if opts["auth"] not in ("body", "basic", "any"):
         raise OAuthError("oauth: auth=body, basic or any")
     if opts["rotate"] not in ("0", "1"):
