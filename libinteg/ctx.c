@@ -250,6 +250,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		return 0;
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
+	integ_ctx_oauth_flush(ctx);
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */

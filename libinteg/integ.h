@@ -1133,6 +1133,19 @@ int	 integ_ctx_fail(struct integ_ctx *, int, const char *, ...)
  */
 struct integ_err *integ_ctx_err(struct integ_ctx *);
 
+/*
+ * OAuth 2 for every request to the config's url (integ_oauth2_new; call
+ * it from the source's init). opts hold the values (read from the
+ * config: integ_config(ctx, "client_id")...). refresh_path is the config
+ * path of the refresh token ("credentials.refresh_token"): a rotated
+ * one replaces it there, and the updated config goes out as an Airbyte
+ * CONTROL message CONNECTOR_CONFIG, or, in Singer mode, is written back
+ * to the config file (atomically, its mode kept) when that is a regular
+ * file. NULL: a rotated token is not kept (warned).
+ */
+int	 integ_ctx_oauth2(struct integ_ctx *, const struct integ_oauth2_opts *,
+	    const char *);
+
 /* Paging modes for the calls below. */
 #define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
 #define INTEG_NEXT(p)	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NEXT, .path = (p), .json = 1 })

@@ -309,6 +309,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 		return fail(ctx, code, e.msg);
 	integ_log(INTEG_LOG_INFO, "%s: started", s->name);
 	code = s->run(ctx);
+	integ_ctx_oauth_flush(ctx);
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
 	if ((sig = integ_signal_caught()) != 0)
@@ -419,6 +420,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
 	}
 	ctx.proto = a.proto;
+	ctx.config_path = a.config;
 	if (a.proto == INTEG_PROTO_AIRBYTE) {
 		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
 		    &e)) != 0)
@@ -454,7 +456,9 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		code = read_streams(&ctx, &a);
 	}
 	integ_ctx_reset(&ctx);
+	integ_ctx_oauth_flush(&ctx);
 	integ_http_free(ctx.http);
+	integ_ctx_oauth_free(&ctx);
 	if (ctx.proto == INTEG_PROTO_AIRBYTE && ctx.em != NULL)
 		integ_source_drain_logs(ctx.em);
 	integ_state_free(ctx.state);

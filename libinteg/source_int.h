@@ -23,10 +23,19 @@ struct integ_ctx {
 	size_t			 nrqs;
 	char			**strs;
 	size_t			 nstrs;
+	const char		*config_path;	/* --config as given */
+	struct integ_ctx_oauth	*oauth;		/* integ_ctx_oauth2 */
 };
 
 /* Write the log lines worker threads left for the main thread. */
 void	 integ_source_drain_logs(struct integ_emitter *);
+
+/*
+ * OAuth 2 (oauth2_source.c): write a pending CONTROL message (main
+ * thread only); free what integ_ctx_oauth2 set up (after the client).
+ */
+void	 integ_ctx_oauth_flush(struct integ_ctx *);
+void	 integ_ctx_oauth_free(struct integ_ctx *);
 
 /* Forget what one run handed out. */
 void	 integ_ctx_reset(struct integ_ctx *);

@@ -1,0 +1,153 @@
+#!/bin/sh
+# OAuth 2 in a connector (integ_ctx_oauth2, tests/helpers/tt-oauth.c):
+# a rotated refresh token kept as an Airbyte CONTROL CONNECTOR_CONFIG
+# message, or by rewriting a Singer config file atomically; a refused
+# refresh token in both protocols; secrets nowhere but in the config.
+. "$(dirname "$0")/lib.sh"
+
+need python3 || skip_all 'no python3'
+need jq || skip_all 'no jq'
+need tt-oauth || skip_all 'no tt-oauth (make helpers)'
+
+CS=mock-client-secret-0123456789 RT=mock-rt-initial-0123456789
+export CS RT
+
+# scn 'OAUTH OPTIONS' [FILE]: an authorization server, FILE's reply
+# blocks (faults), then the pages of oauth-records.scn
+scn() {
+	{
+		echo "oauth $1"
+		[ -z "${2:-}" ] || cat "$2"
+		cat "$TESTS/scenarios/oauth-records.scn"
+	} >oauth.scn
+}
+
+# config [REFRESH_TOKEN]: config.json for the mock
+config() {
+	jq -n --arg u "$MOCK_URL" --arg cs "$CS" --arg rt "${1:-$RT}" \
+	    '{url: $u, token_url: ($u + "/oauth/token"), client_id: "mock-client",
+	      client_secret: $cs, refresh_token: $rt, scope: "read"}' >config.json
+}
+
+oauth_stat() { curl -sS "$MOCK_URL/_mock/oauth" | jq -r ".$1"; }
+
+t 'Airbyte: a rotated refresh token goes out in a CONTROL message' '
+	scn "refresh_token=$RT rotate=1"
+	mock_start "$PWD/oauth.scn"
+	config
+	cp config.json before.json
+	tt-oauth read --config config.json >out 2>err
+	expect_eq 3 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	jq -c "select(.type == \"CONTROL\")" out >control
+	expect_eq 1 "$(wc -l <control | tr -d " ")" "CONTROL messages"
+	expect_eq CONNECTOR_CONFIG "$(jq -r .control.type control)"
+	new=$(oauth_stat refresh_token)
+	expect_eq "$new" "$(jq -r .control.connectorConfig.config.refresh_token control)"
+	# the rest of the config as it was
+	expect_eq "$(jq -c "del(.refresh_token)" before.json)" \
+	    "$(jq -c ".control.connectorConfig.config | del(.refresh_token)" control)"
+	expect_same before.json config.json
+	# the secrets are in that message alone
+	grep -v "\"CONTROL\"" out >rest
+	for s in "$new" "$CS" "$RT"; do expect_no_part "$s" rest err; done
+	if have_conformance; then
+		validate_airbyte out
+	fi
+	# the platform stores the config: the next read works with it
+	jq .control.connectorConfig.config control >config.json
+	tt-oauth read --config config.json >out 2>err
+	expect_eq 2 "$(oauth_stat rotations)"
+'
+
+t 'Singer: a rotated refresh token rewrites the config file, mode kept' '
+	scn "refresh_token=$RT rotate=1"
+	mock_start "$PWD/oauth.scn"
+	config
+	chmod 0640 config.json
+	cp config.json before.json
+	tt-oauth --config config.json >out 2>err
+	expect_eq 3 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	new=$(oauth_stat refresh_token)
+	expect_eq "$new" "$(jq -r .refresh_token config.json)"
+	expect_eq "$(jq -S "del(.refresh_token)" before.json)" \
+	    "$(jq -S "del(.refresh_token)" config.json)"
+	expect_eq "-rw-r-----" "$(ls -l config.json | cut -c1-10)"
+	expect_eq "before.json config.json" "$(ls -A | grep json | tr "\n" " " | sed "s/ $//")"
+	for s in "$new" "$CS" "$RT"; do expect_no_part "$s" out err; done
+	if have_conformance; then
+		check_singer out
+	fi
+	tt-oauth --config config.json >out 2>err
+	expect_eq 2 "$(oauth_stat rotations)"
+	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"
+'
+
+t 'Singer: a config that is a pipe or a symbolic link is not rewritten: warned' '
+	scn "refresh_token=$RT rotate=1"
+	mock_start "$PWD/oauth.scn"
+	config
+	mkfifo fifo
+	cat config.json >fifo &
+	tt-oauth --config fifo >out 2>err
+	expect_grep "config fifo is not a regular file" err
+	expect_eq 3 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	test -p fifo
+	ln -s config.json link.json
+	config "$(oauth_stat refresh_token)"
+	cp config.json before.json
+	tt-oauth --config link.json >out 2>err
+	expect_grep "config link.json is not a regular file" err
+	test -L link.json
+	expect_same before.json config.json
+'
+
+t 'no rotation: no CONTROL message, the config file untouched' '
+	scn "refresh_token=$RT"
+	mock_start "$PWD/oauth.scn"
+	config
+	touch -d 2000-01-01 config.json
+	tt-oauth read --config config.json >out 2>err
+	expect_eq 0 "$(jq -c "select(.type == \"CONTROL\")" out | wc -l | tr -d " ")"
+	tt-oauth --config config.json >out 2>err
+	expect_eq "200001010000" "$(date -r config.json +%Y%m%d%H%M)"
+	expect_eq "Bearer" "$(mock_log "select(.path == \"/api/items\") | .headers.Authorization" | cut -c1-6 | sort -u)"
+'
+
+t 'a refused refresh token: 77, a config_error that says so, no secret shown' '
+	scn "refresh_token=mock-rt-another-one-0000"
+	mock_start "$PWD/oauth.scn"
+	config
+	expect_exit 77 tt-oauth read --config config.json >out 2>err
+	jq -c "select(.type == \"TRACE\" and .trace.type == \"ERROR\")" out >trace
+	expect_eq config_error "$(jq -r .trace.error.failure_type trace)"
+	expect_grep "refused the refresh token (invalid_grant" trace
+	expect_eq 0 "$(jq -c "select(.type == \"RECORD\" or .type == \"STATE\")" out | wc -l | tr -d " ")"
+	if have_conformance; then
+		validate_airbyte out
+	fi
+	tt-oauth check --config config.json >out 2>err
+	expect_eq FAILED "$(jq -r "select(.type == \"CONNECTION_STATUS\") | .connectionStatus.status" out)"
+	expect_grep "refused the refresh token" out
+	expect_exit 77 tt-oauth --config config.json >out 2>err
+	expect_grep "refused the refresh token" err
+	for s in "$CS" "$RT"; do expect_no_part "$s" out err; done
+'
+
+t 'a connector: a 401 mid-read renews once; a second 401 is 77' '
+	printf "reply\npath /api/items\narg page=2\nstatus 401\n" >revoked
+	scn "refresh_token=$RT" revoked
+	mock_start "$PWD/oauth.scn"
+	config
+	tt-oauth read --config config.json >out 2>err
+	expect_eq 3 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	expect_eq 2 "$(oauth_stat issued)"
+	printf "reply\npath /api/items\narg page=2\nalways\nstatus 401\n" >revoked
+	scn "refresh_token=$RT" revoked
+	mock_start "$PWD/oauth.scn"
+	config
+	expect_exit 77 tt-oauth read --config config.json >out 2>err
+	expect_eq 2 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	expect_eq 2 "$(oauth_stat issued)"
+'
+
+done_testing
