@@ -739,7 +739,8 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		if (authed && renew == 1)
 			renew = 2;
-		integ_log(INTEG_LOG_INFO, "GET %s", esc);
+		integ_log(INTEG_LOG_INFO, "%s %s", cur->method != NULL ?
+		    cur->method : "GET", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
 		t0 = integ_now();
