@@ -41,6 +41,26 @@ oauth_stat() { curl -sS "$MOCK_URL/_mock/oauth" | jq -r ".$1"; }
 
 tokens() { mock_log 'select(.path == "/oauth/token") | .n' | wc -l | tr -d ' '; }
 
+t 'the mock: an authorization server that guards /api and refuses bad grants' '
+	printf "oauth rotate=2\n" >bad.scn
+	expect_exit 1 mock_start "$PWD/bad.scn" 2>err
+	expect_grep "bad.scn:1: oauth: rotate=0 or 1" err
+	scn "refresh_token=$RT"
+	mock_start "$PWD/oauth.scn"
+	expect_eq 401 "$(curl -s -o /dev/null -w "%{http_code}" "$MOCK_URL/api/items")"
+	curl -s -d grant_type=refresh_token -d refresh_token=nope -d client_id=mock-client \
+	    -d "client_secret=$CS" "$MOCK_URL/oauth/token" >r
+	expect_eq invalid_grant "$(jq -r .error r)"
+	curl -s -u "mock-client:$CS" -d grant_type=client_credentials "$MOCK_URL/oauth/token" >r
+	expect_eq "$(at 1)" "$(jq -r .access_token r)"
+	expect_eq 200 "$(curl -s -o /dev/null -w "%{http_code}" \
+	    -H "Authorization: Bearer $(at 1)" "$MOCK_URL/api/items")"
+	curl -s -X POST "$MOCK_URL/_mock/oauth/revoke" >/dev/null
+	expect_eq 401 "$(curl -s -o /dev/null -w "%{http_code}" \
+	    -H "Authorization: Bearer $(at 1)" "$MOCK_URL/api/items")"
+	expect_eq 2 "$(oauth_stat refused)"
+'
+
 t 'refresh-token grant: the token fetched once, sent as Bearer on every page' '
 	scn "refresh_token=$RT auth=body"
 	mock_start "$PWD/oauth.scn"
