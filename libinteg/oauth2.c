@@ -40,6 +40,7 @@ struct integ_oauth2 {
 	char		*bearer;	/* "Bearer TOKEN", or NULL */
 	double		 renew_at;	/* integ_now() to fetch again; 0 never */
 	unsigned long	 fetched;
+	struct integ_err failed;	/* a fetch that failed: every later one */
 };
 
 static char *
@@ -393,9 +394,18 @@ authorize(void *arg, struct integ_request *rq, int renew,
 		free_secret(a->bearer);
 		a->bearer = NULL;
 	}
-	if (a->bearer == NULL ||
-	    (a->renew_at > 0 && integ_now() >= a->renew_at))
-		rc = fetch(a, e);
+	/*
+	 * A failed fetch (its retries spent) fails the transfers that
+	 * waited for it too, at once, rather than each trying again.
+	 */
+	if (a->failed.code != 0) {
+		*e = a->failed;
+		rc = e->code;
+	} else if (a->bearer == NULL ||
+	    (a->renew_at > 0 && integ_now() >= a->renew_at)) {
+		if ((rc = fetch(a, e)) != 0 && rc < INTEG_EXIT_SIGNAL)
+			a->failed = *e;
+	}
 	if (rc == 0)
 		bearer = integ_xstrdup(a->bearer);
 	pthread_mutex_unlock(&a->mu);

@@ -104,8 +104,8 @@ t 'the client authenticated the wrong way is 77 naming the client' '
 '
 
 t 'a token about to expire is fetched again before the next request' '
-	printf "reply\npath /api/items\nquery\ndelay 1\nheader Link: <%%URL/api/items?page=2>; rel=\"next\"\nbody {\"items\":[1,2]}\n" >slow
-	scn "refresh_token=$RT expires_in=1" slow
+	printf "reply\npath /api/items\nquery\ndelay 2\nheader Link: <%%URL/api/items?page=2>; rel=\"next\"\nbody {\"items\":[1,2]}\n" >slow
+	scn "refresh_token=$RT expires_in=2" slow
 	mock_start "$PWD/oauth.scn"
 	fetch --oauth-refresh-token "\${RT}" "$MOCK_URL/api/items" >out 2>err
 	expect_eq 2 "$(wc -l <out | tr -d " ")"
@@ -312,6 +312,17 @@ t 'parallel transfers share one token: one fetch, one renewal' '
 	curl -sS -X POST "$MOCK_URL/_mock/oauth/revoke" >/dev/null
 	fetch --parallel 8 --oauth-refresh-token "\${RT}" --urls-from urls >out 2>err
 	expect_eq 2 "$(tokens)" "token requests"
+'
+
+t 'parallel transfers whose token endpoint is down: one fetch fails them all' '
+	printf "reply\npath /oauth/token\nalways\nstatus 503\n" >down
+	scn "refresh_token=$RT" down
+	mock_start "$PWD/oauth.scn"
+	for i in 1 2 3 4 5 6 7 8; do echo "$MOCK_URL/api/items?page=2"; done >urls
+	expect_exit 75 fetch --parallel 8 --retries 2 --oauth-refresh-token "\${RT}" \
+	    --urls-from urls >out 2>err
+	expect_eq 3 "$(tokens)" "token requests (one fetch and its 2 retries)"
+	expect_eq 0 "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l | tr -d " ")"
 '
 
 done_testing
