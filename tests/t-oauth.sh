@@ -166,6 +166,34 @@ t 'the token endpoint: 503 and 429 are retried as any request' '
 	expect_grep "retry 2/5" err
 '
 
+t 'a token endpoint that hangs up or cuts its answer short is retried' '
+	printf "reply\npath /oauth/token\nhangup\n\nreply\npath /oauth/token\nheader Content-Length: 500\nbody {\"access_token\":\"x\"\ndrop 5\n" >faults
+	scn "refresh_token=$RT" faults
+	mock_start "$PWD/oauth.scn"
+	fetch --oauth-refresh-token "\${RT}" "$MOCK_URL/api/items" >out 2>err
+	expect_eq 2 "$(wc -l <out | tr -d " ")"
+	expect_eq 3 "$(tokens)" "token requests"
+'
+
+t 'a token endpoint that lies: not JSON, no token, another token type, a line break: 76' '
+	for body in "<html>ok</html>" "{\"token_type\":\"Bearer\"}" \
+	    "{\"access_token\":\"abcdefgh12\",\"token_type\":\"mac\"}" \
+	    "{\"access_token\":\"abc\\r\\nX-Evil: 1\",\"token_type\":\"Bearer\"}"; do
+		printf "reply\npath /oauth/token\nbody %s\n" "$body" >lie
+		scn "refresh_token=$RT" lie
+		mock_start "$PWD/oauth.scn"
+		expect_exit 76 fetch --oauth-refresh-token "\${RT}" "$MOCK_URL/api/items" >out 2>err
+		expect_eq 0 "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l | tr -d " ")"
+		expect_no_grep "abcdefgh12" err
+		n=$((${n:-0} + 1))
+		cp err "err.$n"
+	done
+	expect_grep "the answer is not a JSON object" err.1
+	expect_grep "no access_token in the answer" err.2
+	expect_grep "token_type mac is not supported" err.3
+	expect_grep "no access_token in the answer" err.4
+'
+
 t 'the token endpoint down past the retries is 75' '
 	printf "reply\npath /oauth/token\nalways\nstatus 503\nbody {\"error\":\"temporarily_unavailable\"}\n" >faults
 	scn "refresh_token=$RT" faults
