@@ -25,8 +25,9 @@ struct integ_request {
 };
 
 /*
- * A body for the request (method POST when NULL); a secret one is
- * registered and goes only to trusted origins, as secret headers do.
+ * A body for the request (method POST when NULL). A secret one (its
+ * secrets registered by the caller) goes only where secret headers go;
+ * a redirect of a request with a body is not followed.
  */
 void	 integ_request_set_body(struct integ_request *, const char *,
 	    const char *, size_t, int);
