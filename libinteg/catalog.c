@@ -97,7 +97,9 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		strlit(b, s->name);
 		integ_buf_adds(b, ",\"schema\":");
 		text = schema_of(s);
-		compact(b, text);
+		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
+		    integ_singer_schema(schema, b) != 0)
+			integ_buf_adds(b, "{}");
 		integ_buf_adds(b, ",\"key_properties\":[");
 		if (s->key != NULL)
 			strlit(b, s->key);

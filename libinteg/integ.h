@@ -768,6 +768,11 @@ struct integ_format {
 };
 
 extern const struct integ_format integ_format_singer;
+/*
+ * Append a JSON Schema as Singer readers take it (they validate with
+ * draft 4): compact, without a top-level "$schema" of another draft.
+ */
+int	 integ_singer_schema(struct integ_json_span, struct integ_buf *);
 extern const struct integ_format integ_format_airbyte;
 extern const struct integ_format integ_format_jsonl;
 extern const struct integ_format integ_format_jq;

@@ -191,8 +191,77 @@ def pokemon_records():
                        "stat": ref("stat", s, j)}
                       for j, (s, v) in enumerate(zip(STATS, stats), 1)],
             "location_area_encounters": "%s/pokemon/%d/encounters" % (API, i),
+            "cries": {"latest": "%s/latest/%d.ogg" % (CRIES, i),
+                      "legacy": "%s/legacy/%d.ogg" % (CRIES, i)},
+            "game_indices": [{"game_index": num(name + v, 1, 190),
+                              "version": ref("version", v, vid)}
+                             for v, vid in VERSIONS],
+            "held_items": [{"item": ref("item", it, iid),
+                            "version_details": [
+                                {"rarity": rarity,
+                                 "version": ref("version", v, vid)}
+                                for v, vid in VERSIONS[3:]]}
+                           for it, iid, rarity in HELD.get(name, [])],
+            "moves": [{"move": ref("move", m, mid),
+                       "version_group_details": [{
+                           "level_learned_at": 1 if m in ("tackle", "growl")
+                           else num(name + m, 5, 45),
+                           "move_learn_method": ref("move-learn-method",
+                                                    "level-up", 1),
+                           "version_group": ref("version-group", "red-blue",
+                                                1),
+                           "order": None}]}
+                      for m, mid in moves_of(name, types.split(","))],
+            "past_abilities": [],
+            "past_types": ([{"generation": ref("generation", "generation-v",
+                                               5),
+                             "types": [{"slot": 1, "type":
+                                        ref("type", "normal", 1)}]}]
+                           if "fairy" in types else []),
+            "sprites": sprites(i),
         })
     return out
+
+
+# The first three versions of generation I, then gold and silver.
+VERSIONS = [("red", 1), ("blue", 2), ("yellow", 3), ("gold", 4),
+            ("silver", 5)]
+# What some of them hold when met in the wild (item, id, rarity).
+HELD = {"pikachu": [("oran-berry", 132, 50), ("light-ball", 213, 5)],
+        "clefairy": [("moon-stone", 81, 5)],
+        "butterfree": [("silver-powder", 199, 5)]}
+MOVES = {"normal": ("tackle", 33), "grass": ("vine-whip", 22),
+         "fire": ("ember", 52), "water": ("water-gun", 55),
+         "bug": ("string-shot", 81), "poison": ("poison-sting", 40),
+         "flying": ("gust", 16), "electric": ("thunder-shock", 84),
+         "ground": ("sand-attack", 28), "fairy": ("pound", 1),
+         "fighting": ("low-kick", 67)}
+CRIES = "https://raw.githubusercontent.com/PokeAPI/cries/main/cries/pokemon"
+SPRITES = "https://raw.githubusercontent.com/PokeAPI/sprites/master/" \
+    "sprites/pokemon"
+
+
+def moves_of(name, types):
+    """growl, and a move of each of its types, once each."""
+    out = [("growl", 45)]
+    for t in types:
+        if MOVES[t] not in out:
+            out.append(MOVES[t])
+    return out
+
+
+def sprites(i):
+    def png(kind):
+        return "%s/%s%d.png" % (SPRITES, kind, i)
+    return {"back_default": png("back/"), "back_female": None,
+            "back_shiny": png("back/shiny/"), "back_shiny_female": None,
+            "front_default": png(""), "front_female": None,
+            "front_shiny": png("shiny/"), "front_shiny_female": None,
+            "other": {"official-artwork": {
+                "front_default": png("other/official-artwork/"),
+                "front_shiny": png("other/official-artwork/shiny/")}},
+            "versions": {"generation-i": {"red-blue": {
+                "front_default": png("versions/generation-i/red-blue/")}}}}
 
 
 def berry_records():
