@@ -4,6 +4,7 @@
  * bookmark_properties with a replication key, RECORD with time_extracted,
  * STATE with its value. Singer has no status, error or log messages.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "integ.h"
@@ -57,15 +58,27 @@ integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
 	return r ? -1 : 0;
 }
 
+/* ",\"version\":N" for a version other than 0, else "". */
+static size_t
+version_text(int64_t version, char buf[48])
+{
+	if (version == 0)
+		return 0;
+	return (size_t)snprintf(buf, 48, ",\"version\":%lld",
+	    (long long)version);
+}
+
 /* The message every record is: one reservation, then copies. */
 static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
 #define S(lit)	{ lit, sizeof(lit) - 1 }
+	char ver[48];
 	const struct integ_json_span v[] = {
 		S("{\"type\":\"RECORD\",\"stream\":"), m->stream_json,
 		S(",\"record\":"), m->record,
+		{ ver, version_text(m->version, ver) },
 		S(",\"time_extracted\":\""), { m->now, strlen(m->now) },
 		S("\"}\n")
 	};
@@ -80,6 +93,7 @@ static int
 singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
     struct integ_err *e)
 {
+	char ver[48];
 	size_t i;
 	int r = 0;
 
@@ -110,9 +124,17 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		r |= str(b, m->stream);
 		r |= integ_buf_adds(b, ",\"record\":");
 		r |= integ_buf_add(b, m->record.p, m->record.len);
+		r |= integ_buf_add(b, ver, version_text(m->version, ver));
 		r |= integ_buf_adds(b, ",\"time_extracted\":\"");
 		r |= integ_buf_adds(b, m->now);
 		r |= integ_buf_adds(b, "\"}\n");
+		break;
+	case INTEG_MSG_VERSION:
+		r |= integ_buf_adds(b, "{\"type\":\"ACTIVATE_VERSION\","
+		    "\"stream\":");
+		r |= str(b, m->stream);
+		r |= integ_buf_add(b, ver, version_text(m->version, ver));
+		r |= integ_buf_adds(b, "}\n");
 		break;
 	case INTEG_MSG_STATE:
 		r |= integ_buf_adds(b, "{\"type\":\"STATE\",\"value\":");
