@@ -68,6 +68,20 @@ without(struct integ_json_span v, const char *const *drop, size_t n,
 	return r ? -1 : 0;
 }
 
+/* Does an array keep an element other than the names in drop? */
+static int
+survivor(struct integ_json_span v, const char *const *drop, size_t n)
+{
+	struct integ_json_span el;
+	struct integ_json_iter it;
+
+	integ_json_iter_init(&it, v);
+	while (integ_json_iter_next(&it, NULL, &el))
+		if (!named(el, drop, n))
+			return 1;
+	return 0;
+}
+
 int
 integ_schema_drop(struct integ_json_span schema, const char *const *drop,
     size_t n, struct integ_buf *b)
@@ -79,6 +93,11 @@ integ_schema_drop(struct integ_json_span schema, const char *const *drop,
 	r |= integ_buf_addc(b, '{');
 	integ_json_iter_init(&it, schema);
 	while (integ_json_iter_next(&it, &k, &v)) {
+		/* draft 4 wants a "required" of one name or more, or none */
+		if (integ_json_str_eq(k, "required", 8) &&
+		    integ_json_type(v) == INTEG_JSON_ARRAY && !survivor(v,
+		    drop, n))
+			continue;
 		if (!first)
 			r |= integ_buf_addc(b, ',');
 		first = 0;

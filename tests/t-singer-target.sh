@@ -37,6 +37,20 @@ t 'the rules checker fails a draft-07 $schema, a record its schema lacks, an und
 	expect_grep "const is not a draft-4 keyword" err
 '
 
+t 'the library: fields dropped by decoded name, the rest as they came; a schema loses them from required too' '
+	expect_eq "{\"a\":1,\"b\" : 2}" "$(tt-emit drop record "{\"a\":1,\"st\\u0061ts\":[1,{\"x\":2}],\"b\" : 2}" stats)"
+	expect_eq "{}" "$(tt-emit drop record "{\"stats\":1}" stats)"
+	expect_eq "{\"stats\":1}" "$(tt-emit drop record "{\"stats\":1}" stat stats2)"
+	expect_eq "{\"type\":\"object\",\"required\":[\"a\"],\"properties\":{\"a\":{}}}" \
+	    "$(tt-emit drop schema "{\"type\":\"object\",\"required\":[\"a\",\"b\"],\"properties\":{\"a\":{},\"b\":{\"type\":\"string\"}}}" b)"
+	# draft 4 refuses an empty required: none then
+	expect_eq "{\"type\":\"object\",\"properties\":{\"a\":{}}}" \
+	    "$(tt-emit drop schema "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{}},\"required\":[\"b\"]}" b)"
+	expect_eq "{\"type\":\"object\"}" "$(tt-emit singer-schema "{\"\$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\"}")"
+	expect_eq "{\"type\":\"object\"}" "$(tt-emit singer-schema "{\"\$schema\":\"http://json-schema.org/schema#\",\"type\":\"object\"}")"
+	expect_eq "{\"type\":\"object\",\"\$schema\":\"http://json-schema.org/draft-04/schema\"}" "$(tt-emit singer-schema "{ \"type\" : \"object\", \"\$schema\" : \"http://json-schema.org/draft-04/schema\"}")"
+'
+
 t 'integ-emit --singer drops a draft-07 $schema from SCHEMA, keeps a draft-04 one' '
 	printf "%s\n" "{\"\$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}}}" >s7.json
 	echo "{\"id\":1}" | integ-emit --singer --schema s7.json --key id >out
