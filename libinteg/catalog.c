@@ -97,7 +97,9 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		strlit(b, s->name);
 		integ_buf_adds(b, ",\"schema\":");
 		text = schema_of(s);
-		compact(b, text);
+		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
+		    integ_singer_schema(schema, b) != 0)
+			integ_buf_adds(b, "{}");
 		integ_buf_adds(b, ",\"key_properties\":[");
 		if (s->key != NULL)
 			strlit(b, s->key);
@@ -158,18 +160,58 @@ byname(const struct integ_source *src, struct integ_json_span name)
 	return NULL;
 }
 
+struct names {
+	char		**v;
+	size_t		  n;
+};
+
+static void
+names_add(struct names *l, const char *s, size_t len)
+{
+	l->v = integ_xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n] = integ_xmalloc(len + 1);
+	memcpy(l->v[l->n], s, len);
+	l->v[l->n++][len] = '\0';
+}
+
+static void
+names_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+integ_selected_free(struct integ_selected *sel, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		names_free(sel[i].drop, sel[i].ndrop);
+	free(sel);
+}
+
+/* The stream, to run; drop (its fields deselected) is taken over. */
 static int
 add(struct integ_selected **sel, size_t *n, const struct integ_stream *s,
-    int incremental)
+    int incremental, struct names *drop)
 {
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if ((*sel)[i].stream == s)
-			return 0;	/* listed twice: run once */
+		if ((*sel)[i].stream == s) {
+			/* listed twice: run once */
+			names_free(drop->v, drop->n);
+			return 0;
+		}
 	*sel = integ_xreallocarray(*sel, *n + 1, sizeof(**sel));
 	(*sel)[*n].stream = s;
 	(*sel)[*n].incremental = incremental && s->cursor != NULL;
+	(*sel)[*n].drop = drop->v;
+	(*sel)[*n].ndrop = drop->n;
 	(*n)++;
 	return 0;
 }
@@ -183,13 +225,66 @@ flag(struct integ_json_span v)
 	return integ_json_type(v) == INTEG_JSON_TRUE;
 }
 
+/*
+ * Is the property of this metadata deselected? As singer-python and
+ * singer-sdk decide: inclusion automatic is always sent, unsupported
+ * never; then "selected", then "selected-by-default"; with neither, it
+ * goes with its stream, which runs.
+ */
+static int
+deselected(struct integ_json_span m)
+{
+	struct integ_json_span v;
+
+	if (integ_json_member(m, "inclusion", &v)) {
+		if (integ_json_str_eq(v, "automatic", 9))
+			return 0;
+		if (integ_json_str_eq(v, "unsupported", 11))
+			return 1;
+	}
+	if (integ_json_member(m, "selected", &v))
+		return !flag(v);
+	if (integ_json_member(m, "selected-by-default", &v))
+		return !flag(v);
+	return 0;
+}
+
+/* A breadcrumb ["properties", NAME]: NAME's span. */
+static int
+top_property(struct integ_json_span bc, struct integ_json_span *name)
+{
+	struct integ_json_iter it;
+	struct integ_json_span p;
+
+	if (integ_json_count(bc) != 2)
+		return 0;
+	integ_json_iter_init(&it, bc);
+	if (!integ_json_iter_next(&it, NULL, &p) ||
+	    !integ_json_str_eq(p, "properties", 10) ||
+	    !integ_json_iter_next(&it, NULL, name) ||
+	    integ_json_type(*name) != INTEG_JSON_STRING)
+		return 0;
+	return 1;
+}
+
+/* Append a property name (a JSON string span) to the list. */
+static void
+names_add_span(struct names *l, struct integ_json_span name,
+    struct integ_buf *tmp)
+{
+	if (integ_json_str_decode(name, tmp) == 0 && tmp->data != NULL)
+		names_add(l, tmp->data, tmp->len);
+}
+
 static int
 singer_entry(const struct integ_source *src, struct integ_json_span entry,
     struct integ_selected **sel, size_t *n, struct integ_err *e)
 {
-	struct integ_json_span name, md, el, bc, m, v, schema;
+	struct integ_json_span name, md, el, bc, m, v, schema, prop;
 	struct integ_json_iter it;
 	const struct integ_stream *s;
+	struct names drop = { NULL, 0 };
+	struct integ_buf tmp;
 	int selected = -1, dflt = 0, incremental = 1;
 
 	if (!integ_json_member(entry, "tap_stream_id", &name) &&
@@ -199,10 +294,14 @@ singer_entry(const struct integ_source *src, struct integ_json_span entry,
 	if (integ_json_member(entry, "metadata", &md) &&
 	    integ_json_type(md) == INTEG_JSON_ARRAY) {
 		integ_json_iter_init(&it, md);
+		integ_buf_init(&tmp, 4096);
 		while (integ_json_iter_next(&it, NULL, &el)) {
 			if (!integ_json_member(el, "breadcrumb", &bc) ||
-			    integ_json_count(bc) != 0 ||
 			    !integ_json_member(el, "metadata", &m))
+				continue;
+			if (top_property(bc, &prop) && deselected(m))
+				names_add_span(&drop, prop, &tmp);
+			if (integ_json_count(bc) != 0)
 				continue;
 			if (integ_json_member(m, "selected", &v))
 				selected = flag(v);
@@ -212,6 +311,7 @@ singer_entry(const struct integ_source *src, struct integ_json_span entry,
 				incremental = integ_json_str_eq(v,
 				    "INCREMENTAL", 11);
 		}
+		integ_buf_free(&tmp);
 	}
 	/* the legacy form: "selected" in the stream's schema */
 	if (selected == -1 && integ_json_member(entry, "schema", &schema) &&
@@ -219,16 +319,51 @@ singer_entry(const struct integ_source *src, struct integ_json_span entry,
 		selected = flag(v);
 	if (selected == -1)
 		selected = dflt;
-	if (!selected)
+	if (!selected) {
+		names_free(drop.v, drop.n);
 		return 0;
+	}
 	if ((s = byname(src, name)) == NULL) {
 		char esc[128];
 
+		names_free(drop.v, drop.n);
 		integ_escape(esc, sizeof(esc), name.p, name.len);
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}
-	return add(sel, n, s, incremental);
+	return add(sel, n, s, incremental, &drop);
+}
+
+/*
+ * Airbyte: a configured stream's json_schema with properties selects
+ * them; the stream's own properties it leaves out are not sent. (The
+ * protocol's column selection: the platform hands the source the
+ * discovered schema cut down to the columns chosen.)
+ */
+static void
+airbyte_drop(const struct integ_stream *s, struct integ_json_span stream,
+    struct names *drop)
+{
+	struct integ_json_span js, chosen, own, props, k, v, x;
+	struct integ_json_iter it;
+	struct integ_buf tmp;
+
+	if (s->schema == NULL ||
+	    !integ_json_member(stream, "json_schema", &js) ||
+	    !integ_json_member(js, "properties", &chosen) ||
+	    integ_json_type(chosen) != INTEG_JSON_OBJECT ||
+	    integ_json_validate(s->schema, strlen(s->schema), &own,
+	    NULL) != 0 || !integ_json_member(own, "properties", &props))
+		return;
+	integ_buf_init(&tmp, 4096);
+	integ_json_iter_init(&it, props);
+	while (integ_json_iter_next(&it, &k, &v)) {
+		if (integ_json_str_decode(k, &tmp) != 0 || tmp.data == NULL)
+			continue;
+		if (!integ_json_member(chosen, tmp.data, &x))
+			names_add(drop, tmp.data, tmp.len);
+	}
+	integ_buf_free(&tmp);
 }
 
 static int
@@ -237,6 +372,7 @@ airbyte_entry(const struct integ_source *src, struct integ_json_span entry,
 {
 	struct integ_json_span stream, name, mode;
 	const struct integ_stream *s;
+	struct names drop = { NULL, 0 };
 	char esc[128];
 
 	if (!integ_json_member(entry, "stream", &stream) ||
@@ -248,8 +384,9 @@ airbyte_entry(const struct integ_source *src, struct integ_json_span entry,
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}
+	airbyte_drop(s, stream, &drop);
 	return add(sel, n, s, integ_json_member(entry, "sync_mode", &mode) &&
-	    integ_json_str_eq(mode, "incremental", 11));
+	    integ_json_str_eq(mode, "incremental", 11), &drop);
 }
 
 int
@@ -266,7 +403,7 @@ integ_catalog_select(const struct integ_source *src, enum integ_protocol proto,
 	*n = 0;
 	if (text == NULL) {
 		for (s = src->streams; s->name != NULL; s++)
-			add(sel, n, s, 1);
+			add(sel, n, s, 1, &(struct names){ NULL, 0 });
 		return 0;
 	}
 	if (integ_json_validate(text, len, &doc, e) != 0)
@@ -281,7 +418,7 @@ integ_catalog_select(const struct integ_source *src, enum integ_protocol proto,
 		    airbyte_entry(src, el, sel, n, e) :
 		    singer_entry(src, el, sel, n, e);
 	if (code != 0) {
-		free(*sel);
+		integ_selected_free(*sel, *n);
 		*sel = NULL;
 		*n = 0;
 	}

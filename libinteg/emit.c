@@ -81,6 +81,11 @@ struct integ_emit_stream {
 	int			 again;		/* the last record's shape was known */
 	int			 credit;	/* do matchers pay? (shape_match) */
 	struct integ_msg	 recmsg;	/* kind 0 until the first record */
+	int64_t			 version;	/* ACTIVATE_VERSION, 0: none */
+	int			 activated;	/* the first one written */
+	char			**drop;		/* fields deselected */
+	size_t			 ndrop;
+	struct integ_buf	 kept;		/* a record without them */
 };
 
 struct integ_emitter {
@@ -176,6 +181,10 @@ stream_free(struct integ_emit_stream *st)
 		free(st->keys[i]);
 	free(st->keys);
 	free(st->cursor);
+	for (i = 0; i < st->ndrop; i++)
+		free(st->drop[i]);
+	free(st->drop);
+	integ_buf_free(&st->kept);
 	integ_path_free(st->cpath);
 	integ_buf_free(&st->ckey);
 	free(st->given);
@@ -264,6 +273,7 @@ msg_init(struct integ_msg *m, struct integ_emitter *em,
 		m->keys = (const char *const *)st->keys;
 		m->nkeys = st->nkeys;
 		m->cursor = st->cursor;
+		m->version = st->version;
 	}
 }
 
@@ -352,10 +362,22 @@ schema_text(const struct integ_emit_stream *st, struct integ_buf *b)
 }
 
 static int
+activate(struct integ_emit_stream *st, struct integ_err *e)
+{
+	struct integ_msg m;
+
+	tick(st->em);
+	msg_init(&m, st->em, st, INTEG_MSG_VERSION);
+	st->activated = 1;
+	return put(st->em, &m, e);
+}
+
+static int
 send_schema(struct integ_emit_stream *st, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
 	struct integ_msg m;
+	int code;
 
 	if (schema_text(st, &em->scratch) == -1)
 		return integ_errf(e, INTEG_EXIT_DATA, "%s: schema too large",
@@ -365,7 +387,12 @@ send_schema(struct integ_emit_stream *st, struct integ_err *e)
 	m.schema.p = em->scratch.data;
 	m.schema.len = em->scratch.len;
 	st->schema_sent = 1;
-	return put(em, &m, e);
+	if ((code = put(em, &m, e)) != 0)
+		return code;
+	/* the table version begins after the first SCHEMA, before a record */
+	if (st->version != 0 && !st->activated)
+		return activate(st, e);
+	return 0;
 }
 
 /* The property name of a path: ".a" is "a". */
@@ -388,6 +415,18 @@ plain_name(const char *s)
 		    (*p >= '0' && *p <= '9') || *p == '_'))
 			return 0;
 	return 1;
+}
+
+/* Is name one of the n paths (a key: ".id" names "id")? */
+static int
+named_in(const char *name, const char *const *paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(field(paths[i]), name) == 0)
+			return 1;
+	return 0;
 }
 
 /* Is this an object schema? */
@@ -439,6 +478,18 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	for (i = 0; i < spec->nkeys; i++)
 		st->keys[i] = integ_xstrdup(spec->keys[i]);
 	st->nkeys = spec->nkeys;
+	st->version = spec->version;
+	integ_buf_init(&st->kept, 0);
+	for (i = 0; i < spec->ndrop; i++) {
+		/* keys and the cursor are always written */
+		if (named_in(spec->drop[i], spec->keys, spec->nkeys) ||
+		    (spec->cursor != NULL &&
+		    strcmp(field(spec->cursor), spec->drop[i]) == 0))
+			continue;
+		st->drop = integ_xreallocarray(st->drop, st->ndrop + 1,
+		    sizeof(*st->drop));
+		st->drop[st->ndrop++] = integ_xstrdup(spec->drop[i]);
+	}
 	if (spec->cursor != NULL) {
 		if ((code = integ_path_compile(spec->cursor, &st->cpath, e))
 		    != 0) {
@@ -472,7 +523,11 @@ integ_emit_stream_begin(struct integ_emitter *em,
 
 			/* a pretty schema file must not break the line */
 			integ_buf_init(&c, 0);
-			integ_json_compact(sv, &c);
+			if (st->ndrop > 0)
+				integ_schema_drop(sv, (const char *const *)
+				    st->drop, st->ndrop, &c);
+			else
+				integ_json_compact(sv, &c);
 			st->given = integ_buf_take(&c);
 		}
 	} else {
@@ -750,6 +805,18 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 	if (v.len == 0 || v.p[0] != '{')
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
+	if (st->ndrop > 0) {
+		/* the record as written from here on: its shape is another */
+		integ_buf_reset(&st->kept);
+		if (integ_json_drop(v, (const char *const *)st->drop,
+		    st->ndrop, &st->kept) == -1)
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: record too "
+			    "large", st->name);
+		v.p = st->kept.data;
+		v.len = st->kept.len;
+		sh = NULL;
+		hit = NULL;
+	}
 	/* frame() checks the record against the schema */
 	check = checking(st);
 	if (sh != NULL && !sh->ok)
@@ -925,6 +992,9 @@ integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 	if ((code = release(st, e)) != 0)
 		return code;
 	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
+		return code;
+	/* every record of the version is out: the target may drop the rest */
+	if (st->version != 0 && (code = activate(st, e)) != 0)
 		return code;
 	if ((code = integ_emit_checkpoint(st, e)) != 0)
 		return code;

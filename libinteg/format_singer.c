@@ -4,6 +4,7 @@
  * bookmark_properties with a replication key, RECORD with time_extracted,
  * STATE with its value. Singer has no status, error or log messages.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "integ.h"
@@ -22,15 +23,62 @@ field(const char *path)
 	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
 }
 
+/*
+ * Singer readers (singer-python and the targets built on it) validate
+ * with draft 4 and refuse a "$schema" that names another draft: a
+ * top-level "$schema" goes unless it names draft 4. Compact output.
+ */
+#define D4	"http://json-schema.org/draft-04/schema"
+
+int
+integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
+{
+	struct integ_json_span k, v;
+	struct integ_json_iter it;
+	int r = 0, first = 1;
+
+	if (integ_json_type(schema) != INTEG_JSON_OBJECT ||
+	    !integ_json_member(schema, "$schema", &v) ||
+	    integ_json_str_eq(v, D4 "#", sizeof(D4)) ||
+	    integ_json_str_eq(v, D4, sizeof(D4) - 1))
+		return integ_json_compact(schema, b);
+	r |= integ_buf_addc(b, '{');
+	integ_json_iter_init(&it, schema);
+	while (integ_json_iter_next(&it, &k, &v)) {
+		if (integ_json_str_eq(k, "$schema", 7))
+			continue;
+		if (!first)
+			r |= integ_buf_addc(b, ',');
+		first = 0;
+		r |= integ_json_compact(k, b);
+		r |= integ_buf_addc(b, ':');
+		r |= integ_json_compact(v, b);
+	}
+	r |= integ_buf_addc(b, '}');
+	return r ? -1 : 0;
+}
+
+/* ",\"version\":N" for a version other than 0, else "". */
+static size_t
+version_text(int64_t version, char buf[48])
+{
+	if (version == 0)
+		return 0;
+	return (size_t)snprintf(buf, 48, ",\"version\":%lld",
+	    (long long)version);
+}
+
 /* The message every record is: one reservation, then copies. */
 static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
 #define S(lit)	{ lit, sizeof(lit) - 1 }
+	char ver[48];
 	const struct integ_json_span v[] = {
 		S("{\"type\":\"RECORD\",\"stream\":"), m->stream_json,
 		S(",\"record\":"), m->record,
+		{ ver, version_text(m->version, ver) },
 		S(",\"time_extracted\":\""), { m->now, strlen(m->now) },
 		S("\"}\n")
 	};
@@ -45,6 +93,7 @@ static int
 singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
     struct integ_err *e)
 {
+	char ver[48];
 	size_t i;
 	int r = 0;
 
@@ -53,7 +102,7 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		r |= integ_buf_adds(b, "{\"type\":\"SCHEMA\",\"stream\":");
 		r |= str(b, m->stream);
 		r |= integ_buf_adds(b, ",\"schema\":");
-		r |= integ_buf_add(b, m->schema.p, m->schema.len);
+		r |= integ_singer_schema(m->schema, b);
 		r |= integ_buf_adds(b, ",\"key_properties\":[");
 		for (i = 0; i < m->nkeys; i++) {
 			if (i > 0)
@@ -75,9 +124,17 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		r |= str(b, m->stream);
 		r |= integ_buf_adds(b, ",\"record\":");
 		r |= integ_buf_add(b, m->record.p, m->record.len);
+		r |= integ_buf_add(b, ver, version_text(m->version, ver));
 		r |= integ_buf_adds(b, ",\"time_extracted\":\"");
 		r |= integ_buf_adds(b, m->now);
 		r |= integ_buf_adds(b, "\"}\n");
+		break;
+	case INTEG_MSG_VERSION:
+		r |= integ_buf_adds(b, "{\"type\":\"ACTIVATE_VERSION\","
+		    "\"stream\":");
+		r |= str(b, m->stream);
+		r |= integ_buf_add(b, ver, version_text(m->version, ver));
+		r |= integ_buf_adds(b, "}\n");
 		break;
 	case INTEG_MSG_STATE:
 		r |= integ_buf_adds(b, "{\"type\":\"STATE\",\"value\":");

@@ -785,7 +785,8 @@ enum integ_msg_kind {
 	INTEG_MSG_STATE,
 	INTEG_MSG_STATUS,	/* STARTED, RUNNING, COMPLETE, INCOMPLETE */
 	INTEG_MSG_ERROR,
-	INTEG_MSG_LOG
+	INTEG_MSG_LOG,
+	INTEG_MSG_VERSION	/* Singer ACTIVATE_VERSION */
 };
 
 /*
@@ -806,6 +807,7 @@ struct integ_msg {
 	const char		*cursor;	/* replication key or NULL */
 	/* RECORD */
 	struct integ_json_span	 record;
+	int64_t			 version;	/* RECORD, VERSION; 0: none */
 	/* STATE */
 	struct integ_json_span	 value;		/* Singer: the whole state */
 	struct integ_json_span	 stream_state;	/* Airbyte: this stream's */
@@ -837,6 +839,11 @@ struct integ_format {
 };
 
 extern const struct integ_format integ_format_singer;
+/*
+ * Append a JSON Schema as Singer readers take it (they validate with
+ * draft 4): compact, without a top-level "$schema" of another draft.
+ */
+int	 integ_singer_schema(struct integ_json_span, struct integ_buf *);
 extern const struct integ_format integ_format_airbyte;
 extern const struct integ_format integ_format_jsonl;
 extern const struct integ_format integ_format_jq;
@@ -890,6 +897,16 @@ int	 integ_schema_fits_grab(const struct integ_schema *,
 /* Append the JSON Schema text. */
 int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
 
+/*
+ * Field selection (select.c). Append object v without its members named
+ * in drop (n names), the others as they came; a schema without those
+ * properties, nor in "required". 0, or -1 past the buffer's cap.
+ */
+int	 integ_json_drop(struct integ_json_span, const char *const *, size_t,
+	    struct integ_buf *);
+int	 integ_schema_drop(struct integ_json_span, const char *const *, size_t,
+	    struct integ_buf *);
+
 struct integ_state;
 struct integ_emitter;
 struct integ_emit_stream;
@@ -903,6 +920,15 @@ struct integ_stream_spec {
 	size_t			 nkeys;
 	const char		*cursor;	/* replication key path, or NULL */
 	size_t			 infer;		/* records to infer from; 0: 1000 */
+	/*
+	 * A full-table stream's table version (Singer): ACTIVATE_VERSION
+	 * after its SCHEMA and again at a clean end, on every RECORD, so a
+	 * target drops the rows the sync did not send. 0: none.
+	 */
+	int64_t			 version;
+	/* Top-level members never written (field selection), or NULL. */
+	const char *const	*drop;
+	size_t			 ndrop;
 };
 
 /*

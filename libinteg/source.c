@@ -286,6 +286,15 @@ check(struct integ_ctx *ctx)
 	return 0;
 }
 
+/* The shared config field activate_version, true unless false. */
+static int
+activate_version(struct integ_ctx *ctx)
+{
+	const char *v = integ_config(ctx, "activate_version");
+
+	return v == NULL || strcmp(v, "false") != 0;
+}
+
 static int
 run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 {
@@ -302,6 +311,12 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	spec.keys = keys;
 	spec.nkeys = s->key != NULL;
 	spec.cursor = sel->incremental ? s->cursor : NULL;
+	spec.drop = (const char *const *)sel->drop;
+	spec.ndrop = sel->ndrop;
+	/* a full-table sync replaces the table: Singer says so */
+	if (ctx->proto == INTEG_PROTO_SINGER && !sel->incremental &&
+	    activate_version(ctx))
+		spec.version = integ_now_ms();
 	integ_ctx_reset(ctx);
 	ctx->stream = s;
 	ctx->incremental = sel->incremental;
@@ -363,11 +378,11 @@ read_streams(struct integ_ctx *ctx, const struct args *a)
 		if (code > INTEG_EXIT_SIGNAL)
 			break;	/* cancelled: no more streams */
 	}
-	free(sel);
+	integ_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return first;
 out:
-	free(sel);
+	integ_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return fail(ctx, code, e.msg);
 }

@@ -46,6 +46,8 @@ char	*integ_ctx_keep(struct integ_ctx *, char *);
 struct integ_selected {
 	const struct integ_stream *stream;
 	int		 incremental;
+	char		**drop;		/* top-level fields deselected */
+	size_t		 ndrop;
 };
 
 /* Catalogs (catalog.c). */
@@ -56,8 +58,14 @@ int	 integ_catalog_singer(const struct integ_source *, struct integ_buf *);
  * protocol) into the streams to run. NULL text: every stream, each
  * incremental when it has a cursor. 78 for a stream the source lacks.
  */
+/*
+ * Field selection too: a Singer property whose metadata deselects it
+ * (unless its inclusion is automatic), a property of the stream's schema
+ * that an Airbyte configured stream's json_schema leaves out.
+ */
 int	 integ_catalog_select(const struct integ_source *, enum integ_protocol,
 	    const char *, size_t, struct integ_selected **, size_t *,
 	    struct integ_err *);
+void	 integ_selected_free(struct integ_selected *, size_t);
 
 #endif

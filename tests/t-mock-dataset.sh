@@ -41,7 +41,9 @@ link() {
 names() { jq -r '.orders[].name' body; }
 # add STREAM JSON: add or replace records through the control endpoint
 add() {
-	curl -sS -f -X POST --data-binary "$2" "$MOCK_URL/_mock/dataset/$1" >/dev/null
+	# on stdin: records as the real API has them pass execve's limit
+	printf '%s' "$2" |
+	    curl -sS -f -X POST --data-binary @- "$MOCK_URL/_mock/dataset/$1" >/dev/null
 }
 # stat FILTER: a value of GET /_mock/stats
 stat() { curl -sS "$MOCK_URL/_mock/stats" | jq -r "$1"; }

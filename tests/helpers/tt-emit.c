@@ -11,6 +11,9 @@
  *   tt-emit formats         the registered formats
  *   tt-emit streams FORMAT  two streams interleaved in one emitter, a log
  *                           line and a global error (the connector's view)
+ *   tt-emit drop record|schema JSON NAME...
+ *                           JSON without the fields NAME... (field selection)
+ *   tt-emit singer-schema JSON   JSON as a Singer SCHEMA carries it
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,41 @@ json(const char *s, struct integ_json_span *v)
 		fprintf(stderr, "tt-emit: %s\n", e.msg);
 		exit(65);
 	}
+	return 0;
+}
+
+static int
+drop(int argc, char *argv[])
+{
+	struct integ_json_span v;
+	struct integ_buf b;
+	int r;
+
+	json(argv[3], &v);
+	integ_buf_init(&b, 0);
+	if (strcmp(argv[2], "record") == 0)
+		r = integ_json_drop(v, (const char *const *)argv + 4,
+		    (size_t)(argc - 4), &b);
+	else
+		r = integ_schema_drop(v, (const char *const *)argv + 4,
+		    (size_t)(argc - 4), &b);
+	if (r == 0)
+		printf("%s\n", b.data);
+	integ_buf_free(&b);
+	return r == 0 ? 0 : 1;
+}
+
+static int
+singer_schema(const char *text)
+{
+	struct integ_json_span v;
+	struct integ_buf b;
+
+	json(text, &v);
+	integ_buf_init(&b, 0);
+	integ_singer_schema(v, &b);
+	printf("%s\n", b.data);
+	integ_buf_free(&b);
 	return 0;
 }
 
@@ -137,6 +175,10 @@ main(int argc, char *argv[])
 			printf("%s\n", (*f)->name);
 	} else if (strcmp(argv[1], "streams") == 0 && argc == 3) {
 		return streams(argv[2]);
+	} else if (strcmp(argv[1], "drop") == 0 && argc >= 4) {
+		return drop(argc, argv);
+	} else if (strcmp(argv[1], "singer-schema") == 0 && argc == 3) {
+		return singer_schema(argv[2]);
 	} else
 		return 64;
 	return 0;

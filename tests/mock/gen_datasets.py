@@ -191,8 +191,77 @@ def pokemon_records():
                        "stat": ref("stat", s, j)}
                       for j, (s, v) in enumerate(zip(STATS, stats), 1)],
             "location_area_encounters": "%s/pokemon/%d/encounters" % (API, i),
+            "cries": {"latest": "%s/latest/%d.ogg" % (CRIES, i),
+                      "legacy": "%s/legacy/%d.ogg" % (CRIES, i)},
+            "game_indices": [{"game_index": num(name + v, 1, 190),
+                              "version": ref("version", v, vid)}
+                             for v, vid in VERSIONS],
+            "held_items": [{"item": ref("item", it, iid),
+                            "version_details": [
+                                {"rarity": rarity,
+                                 "version": ref("version", v, vid)}
+                                for v, vid in VERSIONS[3:]]}
+                           for it, iid, rarity in HELD.get(name, [])],
+            "moves": [{"move": ref("move", m, mid),
+                       "version_group_details": [{
+                           "level_learned_at": 1 if m in ("tackle", "growl")
+                           else num(name + m, 5, 45),
+                           "move_learn_method": ref("move-learn-method",
+                                                    "level-up", 1),
+                           "version_group": ref("version-group", "red-blue",
+                                                1),
+                           "order": None}]}
+                      for m, mid in moves_of(name, types.split(","))],
+            "past_abilities": [],
+            "past_types": ([{"generation": ref("generation", "generation-v",
+                                               5),
+                             "types": [{"slot": 1, "type":
+                                        ref("type", "normal", 1)}]}]
+                           if "fairy" in types else []),
+            "sprites": sprites(i),
         })
     return out
+
+
+# The first three versions of generation I, then gold and silver.
+VERSIONS = [("red", 1), ("blue", 2), ("yellow", 3), ("gold", 4),
+            ("silver", 5)]
+# What some of them hold when met in the wild (item, id, rarity).
+HELD = {"pikachu": [("oran-berry", 132, 50), ("light-ball", 213, 5)],
+        "clefairy": [("moon-stone", 81, 5)],
+        "butterfree": [("silver-powder", 199, 5)]}
+MOVES = {"normal": ("tackle", 33), "grass": ("vine-whip", 22),
+         "fire": ("ember", 52), "water": ("water-gun", 55),
+         "bug": ("string-shot", 81), "poison": ("poison-sting", 40),
+         "flying": ("gust", 16), "electric": ("thunder-shock", 84),
+         "ground": ("sand-attack", 28), "fairy": ("pound", 1),
+         "fighting": ("low-kick", 67)}
+CRIES = "https://raw.githubusercontent.com/PokeAPI/cries/main/cries/pokemon"
+SPRITES = "https://raw.githubusercontent.com/PokeAPI/sprites/master/" \
+    "sprites/pokemon"
+
+
+def moves_of(name, types):
+    """growl, and a move of each of its types, once each."""
+    out = [("growl", 45)]
+    for t in types:
+        if MOVES[t] not in out:
+            out.append(MOVES[t])
+    return out
+
+
+def sprites(i):
+    def png(kind):
+        return "%s/%s%d.png" % (SPRITES, kind, i)
+    return {"back_default": png("back/"), "back_female": None,
+            "back_shiny": png("back/shiny/"), "back_shiny_female": None,
+            "front_default": png(""), "front_female": None,
+            "front_shiny": png("shiny/"), "front_shiny_female": None,
+            "other": {"official-artwork": {
+                "front_default": png("other/official-artwork/"),
+                "front_shiny": png("other/official-artwork/shiny/")}},
+            "versions": {"generation-i": {"red-blue": {
+                "front_default": png("versions/generation-i/red-blue/")}}}}
 
 
 def berry_records():
@@ -301,6 +370,10 @@ CUSTOMER_ID = 7234567890123456001
 PRODUCT_ID = 8234567890123456001
 VARIANT_ID = 4234567890123456001
 LINE_ID = 1334567890123456001
+ADDRESS_ID = 9234567890123456001
+IMAGE_ID = 3234567890123456001
+INVENTORY_ITEM_ID = 2234567890123456001
+OPTION_ID = 6234567890123456001
 
 
 def money(cents):
@@ -348,8 +421,41 @@ def customers():
             "updated_at": local(ts[i]),
             "admin_graphql_api_id": "gid://shopify/Customer/%d"
                                     % (CUSTOMER_ID + i),
+            "accepts_marketing_updated_at": local(created),
+            "marketing_opt_in_level": ("single_opt_in" if i % 3 == 0
+                                       else None),
+            "email_marketing_consent": {
+                "state": "subscribed" if i % 3 == 0 else "not_subscribed",
+                "opt_in_level": "single_opt_in",
+                "consent_updated_at": local(created) if i % 3 == 0
+                else None},
+            "sms_marketing_consent": None,
+            "tax_exempt": i == 11,
+            "tax_exemptions": ["CA_STATUS_CARD_EXEMPTION"] if i == 11 else [],
+            "multipass_identifier": None,
+            "last_order_id": None,
+            "last_order_name": None,
+            "addresses": [address(i, first, last)],
+            "default_address": address(i, first, last),
         })
     return out
+
+
+CITIES = [("Ottawa", "Ontario", "ON", "Canada", "CA", "K1P 1J1"),
+          ("New York", "New York", "NY", "United States", "US", "10001"),
+          ("Boston", "Massachusetts", "MA", "United States", "US", "02108")]
+
+
+def address(i, first, last):
+    """A customer's (default) address, as Shopify writes one."""
+    city, prov, pcode, country, ccode, zipc = CITIES[i % len(CITIES)]
+    return {"id": ADDRESS_ID + i, "customer_id": CUSTOMER_ID + i,
+            "first_name": first, "last_name": last, "company": None,
+            "address1": "%d Main Street" % (10 + i), "address2": "",
+            "city": city, "province": prov, "country": country,
+            "zip": zipc, "phone": None, "name": "%s %s" % (first, last),
+            "province_code": pcode, "country_code": ccode,
+            "country_name": country, "default": True}
 
 
 def products():
@@ -381,6 +487,19 @@ def products():
                 "updated_at": local(ts[i]),
                 "admin_graphql_api_id": "gid://shopify/ProductVariant/%d"
                                         % (VARIANT_ID + 10 * i + k),
+                "barcode": None,
+                "fulfillment_service": "manual",
+                "image_id": None,
+                "inventory_item_id": INVENTORY_ITEM_ID + 10 * i + k,
+                "inventory_management": "shopify",
+                "inventory_policy": "deny",
+                "old_inventory_quantity": num(title + size, 0, 120),
+                "option1": size,
+                "option2": None,
+                "option3": None,
+                "requires_shipping": True,
+                "weight": num(title + "g", 50, 4000) / 1000,
+                "weight_unit": "kg",
             })
         out.append({
             "id": pid,
@@ -396,8 +515,36 @@ def products():
             "published_at": local(created) if i % 10 != 9 else None,
             "variants": variants,
             "admin_graphql_api_id": "gid://shopify/Product/%d" % pid,
+            "published_scope": "global",
+            "template_suffix": None,
+            "options": [{"id": OPTION_ID + i, "product_id": pid,
+                         "name": "Size" if len(variants) > 1 else "Title",
+                         "position": 1,
+                         "values": [v["title"] for v in variants]}],
+            "images": [image(i, pid, handle, created, ts[i])],
+            "image": image(i, pid, handle, created, ts[i]),
         })
     return out
+
+
+def image(i, pid, handle, created, updated):
+    return {"id": IMAGE_ID + i, "product_id": pid, "position": 1,
+            "created_at": local(created), "updated_at": local(updated),
+            "alt": None, "width": 1024, "height": 1024,
+            "src": "https://cdn.shopify.com/s/files/1/0000/0001/products/"
+                   "%s.jpg" % handle,
+            "variant_ids": [],
+            "admin_graphql_api_id": "gid://shopify/ProductImage/%d"
+                                    % (IMAGE_ID + i)}
+
+
+def order_address(cust):
+    """An order's billing or shipping address: the customer's, with no id."""
+    a = {k: v for k, v in cust["default_address"].items()
+         if k not in ("id", "customer_id", "country_name", "default")}
+    a["latitude"] = None
+    a["longitude"] = None
+    return a
 
 
 def orders(custs, prods):
@@ -437,6 +584,19 @@ def orders(custs, prods):
                 "fulfillment_status": None,
                 "admin_graphql_api_id": "gid://shopify/LineItem/%d"
                                         % (LINE_ID + 10 * i + k),
+                "name": "%s - %s" % (p["title"], v["title"]),
+                "vendor": p["vendor"],
+                "grams": v["grams"],
+                "fulfillable_quantity": qty,
+                "fulfillment_service": "manual",
+                "gift_card": False,
+                "product_exists": True,
+                "requires_shipping": True,
+                "properties": [],
+                "tax_lines": [{"price": money(qty * cents * 13 // 100),
+                               "rate": 0.13, "title": "HST"}],
+                "discount_allocations": [],
+                "duties": [],
             })
         tax = total * 13 // 100
         cancelled = i % 9 == 4
@@ -467,6 +627,62 @@ def orders(custs, prods):
             "customer": {k: cust[k] for k in
                          ("id", "email", "first_name", "last_name",
                           "state", "currency", "admin_graphql_api_id")},
+            "number": 1 + i,
+            "token": hashlib.sha256(str(oid).encode()).hexdigest()[:32],
+            "confirmed": True,
+            "confirmation_number": "C%08d" % num(str(oid) + "c", 0,
+                                                 99999999),
+            "contact_email": cust["email"],
+            "phone": None,
+            "browser_ip": "192.0.2.%d" % (1 + i),
+            "buyer_accepts_marketing": cust["accepts_marketing"],
+            "customer_locale": "en",
+            "presentment_currency": "USD",
+            "taxes_included": False,
+            "estimated_taxes": False,
+            "total_line_items_price": money(total),
+            "total_weight": sum(it["grams"] * it["quantity"]
+                                for it in items),
+            "total_tip_received": "0.00",
+            "total_outstanding": "0.00",
+            "current_subtotal_price": money(0 if cancelled else total),
+            "current_total_discounts": "0.00",
+            "current_total_price": money(0 if cancelled else total + tax),
+            "current_total_tax": money(0 if cancelled else tax),
+            "source_name": "web",
+            "source_identifier": None,
+            "source_url": None,
+            "landing_site": "/",
+            "referring_site": None,
+            "po_number": None,
+            "location_id": None,
+            "user_id": None,
+            "app_id": 580111,
+            "checkout_id": None,
+            "checkout_token": None,
+            "cart_token": None,
+            "merchant_of_record_app_id": None,
+            "payment_terms": None,
+            "order_status_url": "https://mock.myshopify.com/0000/orders/"
+                                "%s/authenticate" % hashlib.sha256(
+                                    str(oid).encode()).hexdigest()[:32],
+            "payment_gateway_names": ["shopify_payments"],
+            "discount_codes": [],
+            "discount_applications": [],
+            "note_attributes": [],
+            "tax_lines": [{"price": money(tax), "rate": 0.13,
+                           "title": "HST"}],
+            "shipping_lines": [],
+            "fulfillments": [],
+            "refunds": [],
+            "billing_address": order_address(cust),
+            "shipping_address": order_address(cust),
+            "client_details": {"browser_ip": "192.0.2.%d" % (1 + i),
+                               "accept_language": "en-US",
+                               "user_agent": "Mozilla/5.0",
+                               "session_hash": None,
+                               "browser_width": 1280,
+                               "browser_height": 800},
         })
     return out
 
