@@ -302,6 +302,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	spec.keys = keys;
 	spec.nkeys = s->key != NULL;
 	spec.cursor = sel->incremental ? s->cursor : NULL;
+	spec.sorted = s->sorted;
 	integ_ctx_reset(ctx);
 	ctx->stream = s;
 	ctx->incremental = sel->incremental;
