@@ -17,6 +17,16 @@ need mkfifo || skip_all 'no mkfifo'
 EOD_PAD=$(head -c 60000 /dev/zero | tr "\0" x)
 export EOD_PAD
 
+# wait_requests N [PID]: until the mock has logged N requests (at most 5 s),
+# or PID has ended
+wait_requests() {
+	_w=0
+	while [ "$(wc -l <"$MOCK_LOG")" -lt "$1" ] && [ $_w -lt 500 ]; do
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || return 0
+		sleep 0.01; _w=$((_w + 1))
+	done
+}
+
 # the last two bytes of stdin, in hex ("090a": the end-of-data mark)
 last2() { tail -c 2 | od -An -tx1 | tr -d " \n"; }
 # a random pause of 0 to $1 seconds
@@ -154,10 +164,7 @@ t 'integ-fetch writes out each page before it waits (retry, rate limit)' '
 	mock_start eod
 	integ-fetch -s --next next "$MOCK_URL/tab" >out 2>err &
 	pid=$!
-	i=0
-	while [ "$(mock_log .n | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do
-		sleep 0.01; i=$((i + 1))
-	done
+	wait_requests 2
 	sleep 0.1
 	kill -9 $pid
 	wait $pid || :
@@ -171,10 +178,7 @@ t 'a body ending in a line of one tab, then a kill: no end-of-data mark' '
 	pid=$!
 	od -An -tx1 <p | tr -s " \n" "  " >bytes &
 	odpid=$!
-	i=0
-	while [ "$(mock_log .n | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do
-		sleep 0.01; i=$((i + 1))
-	done
+	wait_requests 2
 	sleep 0.1
 	kill -9 $pid
 	wait $pid || :
@@ -224,11 +228,7 @@ kill_run() {
 	    integ-state save st.json >out 2>/dev/null; } &
 	_e=$!
 	_want=$(($(wc -l <"$MOCK_LOG") + $(rnd 5 | cut -d. -f1) + 1))
-	_i=0
-	while [ "$(wc -l <"$MOCK_LOG")" -lt "$_want" ] && [ $_i -lt 300 ] &&
-	    kill -0 "$_f" 2>/dev/null; do
-		sleep 0.01; _i=$((_i + 1))
-	done
+	wait_requests "$_want" "$_f"
 	sleep "$(rnd 0.06)"
 	if [ "$_stage" = fetch ]; then _k=$_f; else _k=$_x; fi
 	kill -9 "$_k" 2>/dev/null || :
@@ -287,10 +287,7 @@ t 'killed while it waits to retry page 4, newest first: no bookmark, page 3 deli
 	    integ-emit --singer --stream s --key id --replication-key u --state st.json 2>err |
 	    integ-state save st.json >out &
 	e=$!
-	i=0
-	while [ "$(mock_log .n | wc -l)" -lt 4 ] && [ $i -lt 500 ]; do
-		sleep 0.01; i=$((i + 1))
-	done
+	wait_requests 4
 	sleep 0.1
 	kill -9 $f
 	wait $e
