@@ -21,7 +21,9 @@ since=$(integ-state get "$state" comments updated_at \
 # 1. The issues updated since the bookmark, by Link header pages.
 # 2. The comments_url of those with comments, as plain lines. Only URLs of
 #    $api go on: integ-fetch sends the token to the origin of every URL it
-#    is given, and these come from the API's data.
+#    is given, and these come from the API's data. The tab that ends the
+#    last line (the end-of-data mark, integ(7)) goes on too: without it the
+#    list could be cut, and the comments' bookmark would not move.
 # 3. Each one's comments since the bookmark, PARALLEL at once, each paged
 #    by its Link headers, written in list order.
 # 4. Framed with the previous state (older comments are dropped), saved.
@@ -38,8 +40,9 @@ integ-fetch --link \
     integ-extract --jq '.[] | select(.comments > 0) | .comments_url' |
     awk -v api="$api/" '
         /^integ-error: / { print; next }
-        { sub(/^"/, ""); sub(/"$/, "") }
-        index($0, api) == 1 { print }' |
+        { eod = sub(/\t$/, ""); sub(/^"/, ""); sub(/"$/, "") }
+        index($0, api) == 1 { printf "%s%s\n", $0, eod ? "\t" : ""; next }
+        eod { print "\t" }' |
     integ-fetch --urls-from - --parallel "${PARALLEL:-4}" --link \
         -H 'Authorization: Bearer ${GITHUB_TOKEN}' \
         -q "per_page=${PER_PAGE:-100}" -q "since=$since" |

@@ -65,6 +65,8 @@ struct integ_emit_stream {
 	/* incremental */
 	struct integ_buf	 bookmark;	/* at the start; empty: none */
 	struct integ_buf	 newest;	/* newest cursor seen */
+	int			 sorted;	/* ascending: newest is safe */
+	int			 unverified;	/* the bookmark stays */
 	/* bookmark, newest: a date-time string in the usual layout */
 	int			 bookmark_usual;
 	int			 newest_usual;
@@ -469,6 +471,7 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	integ_buf_init(&st->bookmark, 1 << 20);
 	integ_buf_init(&st->newest, 1 << 20);
 	st->name = integ_xstrdup(spec->name);
+	st->sorted = spec->sorted;
 	integ_buf_init(&st->name_json, 0);
 	integ_json_str_encode(&st->name_json, st->name, strlen(st->name));
 	st->ns = spec->ns != NULL ? integ_xstrdup(spec->ns) : NULL;
@@ -954,7 +957,7 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 
 	if ((code = release(st, e)) != 0)
 		return code;
-	if (st->cursor != NULL && st->newest.len > 0) {
+	if (st->cursor != NULL && st->newest.len > 0 && !st->unverified) {
 		/*
 		 * The bookmark the stream began with stays the filter: a
 		 * checkpoint does not drop later records of this sync.
@@ -981,6 +984,26 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 	return drain(em, 1, e);
 }
 
+void
+integ_emit_stream_unverified(struct integ_emit_stream *st)
+{
+	if (!st->sorted)
+		st->unverified = 1;
+}
+
+/* Would the newest cursor seen move the bookmark? */
+static int
+moves(const struct integ_emit_stream *st)
+{
+	if (st->cursor == NULL || st->newest.len == 0)
+		return 0;
+	if (st->bookmark.len == 0)
+		return 1;
+	return cursor_cmp((struct integ_json_span){ st->newest.data,
+	    st->newest.len }, st->newest_usual, (struct integ_json_span){
+	    st->bookmark.data, st->bookmark.len }, st->bookmark_usual) > 0;
+}
+
 int
 integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 {
@@ -991,6 +1014,11 @@ integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 	st->ended = 1;
 	if ((code = release(st, e)) != 0)
 		return code;
+	if (st->unverified && moves(st))
+		integ_log(INTEG_LOG_WARN, "%s: the bookmark is not moved: the "
+		    "input did not end with the end-of-data mark (a stage "
+		    "before may have died half-way) and the records are not "
+		    "--sorted", st->name);
 	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
 		return code;
 	/* every record of the version is out: the target may drop the rest */
@@ -1154,6 +1182,9 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	char msg[sizeof(e->msg)];
 	int code, tcode, tried = 0;
 
+	/* the end-of-data mark that ends the last line (integ(7)) */
+	if (len > 0 && p[len - 1] == '\t')
+		len--;
 	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
 	    &tmsg)) {
 		integ_errf(e, tcode, "upstream failed: %.*s",
@@ -1246,6 +1277,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	struct integ_err fe;
 	struct run r;
 	char msg[sizeof(e->msg)];
+	struct integ_eod eod = { 0, { 0 } };
 	const char *nl, *p;
 	size_t off = 0, len, lineno = 0;
 	ssize_t n;
@@ -1290,6 +1322,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 		}
 		if (n == 0)
 			break;
+		integ_eod_add(&eod, in.data + in.len, (size_t)n);
 		in.len += (size_t)n;
 		off = 0;
 		while ((nl = memchr(in.data + off, '\n', in.len - off)) !=
@@ -1310,6 +1343,9 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 		if ((code = line(&r, in.data, in.len, lineno)) != 0)
 			goto done;
 	}
+	/* a stage before us that died without a word: an end like any other */
+	if (!integ_eod_seen(&eod) && !integ_eod_whole(fd))
+		integ_emit_stream_unverified(st);
 	if ((code = integ_emit_stream_end(st, e)) != 0 &&
 	    code != INTEG_EXIT_IO)
 		trailer(em, code, e->msg, NULL, 0);	/* a jq error */

@@ -5,6 +5,11 @@
  * (up to HOLD_MAX bytes), so a text that turns out malformed leaves
  * nothing of itself on stdout unless it is larger than that.
  *
+ * The end-of-data mark (eod.c) is passed on: the last line ends with a
+ * tab when every input was a regular file or ended with the mark, so a
+ * stage before that died without a word leaves none for the next. The
+ * newline that ends the output is held back until it is known which.
+ *
  * --jq runs a program through libjq on each text. Where this file
  * touches jv values it follows jq's rule: every jv_* function consumes
  * its arguments and returns a new reference, except jv_copy.
@@ -36,6 +41,8 @@ struct integ_extract {
 	size_t			 committed;	/* bytes of ended texts */
 	int			 werr;		/* errno of a failed write */
 	int			 passed;	/* an upstream trailer was passed on */
+	int			 unverified;	/* an input without its end mark */
+	int			 owed;		/* the last newline, not written */
 	const char		*name;		/* the current input */
 	unsigned long long	 ntext;
 	int			 rc;		/* a failure inside a callback */
@@ -48,7 +55,34 @@ out_write(struct integ_extract *x, const char *p, size_t n)
 {
 	if (n == 0 || x->werr)
 		return x->werr ? -1 : 0;
+	if (x->owed && putc('\n', x->out) == EOF) {
+		x->werr = errno ? errno : EIO;
+		return -1;
+	}
+	x->owed = p[n - 1] == '\n';
+	n -= (size_t)x->owed;
 	if (fwrite(p, 1, n, x->out) != n) {
+		x->werr = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* The end of the output: the held newline, or the mark in its place. */
+static int
+out_end(struct integ_extract *x, int mark)
+{
+	if (x->werr)
+		return -1;
+	if (mark || x->owed) {
+		/* records are compact: no line of theirs ends with a tab */
+		if (fputs(mark ? INTEG_EOD_LINE : "\n", x->out) == EOF) {
+			x->werr = errno ? errno : EIO;
+			return -1;
+		}
+	}
+	x->owed = 0;
+	if (fflush(x->out) == EOF) {
 		x->werr = errno ? errno : EIO;
 		return -1;
 	}
@@ -136,6 +170,9 @@ on_trailer(void *arg, int code, const char *line, size_t n)
 {
 	struct integ_extract *x = arg;
 
+	/* the records of a text cut upstream are not delivered */
+	if (integ_json_stream_cut(x->stream))
+		x->olen = x->committed;
 	x->committed = x->olen;
 	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||
 	    out_write(x, "\n", 1) == -1)
@@ -275,6 +312,7 @@ int
 integ_extract_fd(struct integ_extract *x, int fd, const char *name,
     struct integ_err *e)
 {
+	struct integ_eod eod = { 0, { 0 } };
 	struct integ_err se;
 	ssize_t n;
 	int rc, sig;
@@ -296,12 +334,15 @@ integ_extract_fd(struct integ_extract *x, int fd, const char *name,
 			    name, strerror(errno));
 		if (n == 0)
 			break;
+		integ_eod_add(&eod, x->rbuf, (size_t)n);
 		if ((rc = integ_json_stream_feed(x->stream, x->rbuf,
 		    (size_t)n, &se)) != 0)
 			goto fail;
 	}
 	if ((rc = integ_json_stream_end(x->stream, &se)) != 0)
 		goto fail;
+	if (!integ_eod_seen(&eod) && !integ_eod_whole(fd))
+		x->unverified = 1;
 	return 0;
 fail:
 	if (x->passed) {
@@ -342,16 +383,18 @@ integ_extract_finish(struct integ_extract *x, int code, const char *msg,
     struct integ_err *e)
 {
 	x->e = e;
-	if (code == 0 && out_flush(x, 1) == -1)
+	if (code == 0 && (out_flush(x, 1) == -1 || out_end(x, !x->unverified &&
+	    integ_eod_wanted(fileno(x->out))) == -1))
 		return ioerr(x);
-	if (code == 0 || x->passed)
+	if (code == 0)
 		return code;
+	if (x->passed)
+		return out_end(x, 0) == -1 ? ioerr(x) : code;
 	/* the held part belongs to the text that failed */
 	x->olen = x->committed;
-	if (out_flush(x, 1) == -1)
+	if (out_flush(x, 1) == -1 || out_end(x, 0) == -1)
 		return ioerr(x);
-	if (fflush(x->out) == EOF ||
-	    integ_trailer_write(x->out, code, msg) == -1)
+	if (integ_trailer_write(x->out, code, msg) == -1)
 		return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
 		    strerror(errno));
 	return code;

@@ -2,8 +2,11 @@
  * fetch.c: integ-fetch as a library call. Builds the requests (URLs from
  * the command line and --urls-from, -H and -q with ${VAR} expanded),
  * runs integ_paginate, and writes each complete body followed by a
- * newline (or its --meta wrapping); a progress line on a terminal; the
- * failure trailer as the last line when anything fails.
+ * newline (or its --meta wrapping), flushed before the next request (a
+ * retry or a rate limit may wait long, and a page written is a page a
+ * kill cannot take back); a progress line on a terminal; the failure
+ * trailer on a line of its own when anything fails, else the
+ * end-of-data line (eod.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -127,7 +130,8 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		fwrite(rs->body.data, 1, rs->body.len, w->fp);
 	}
 	putc('\n', w->fp);
-	if (ferror(w->fp)) {
+	/* written out before any wait for the next page */
+	if (fflush(w->fp) != 0 || ferror(w->fp)) {
 		if (integ_signal_caught())	/* a write cut short by it */
 			return integ_errf(e, INTEG_EXIT_SIGNAL +
 			    integ_signal_caught(), "interrupted");
@@ -144,13 +148,16 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 /*
  * The URLs of --urls-from: one a line, blank lines skipped. An upstream
  * "integ-error:" line ends the list: it is kept in *up, to be passed on
- * after the URLs before it are fetched.
+ * after the URLs before it are fetched. *whole: the list is a regular
+ * file or ended with the end-of-data line (else whoever wrote it may
+ * have died half-way, and so our end is not the end of data either).
  */
 static int
-read_urls(const char *path, char ***urls, size_t *n, char **up,
+read_urls(const char *path, char ***urls, size_t *n, char **up, int *whole,
     struct integ_err *e)
 {
 	FILE *fp;
+	struct integ_eod eod = { 0, { 0 } };
 	char *line = NULL, *p, *end;
 	size_t cap = 0;
 	ssize_t len;
@@ -162,6 +169,7 @@ read_urls(const char *path, char ***urls, size_t *n, char **up,
 		return integ_errf(e, INTEG_EXIT_NOINPUT, "--urls-from %s: %s",
 		    path, strerror(errno));
 	while ((len = getline(&line, &cap, fp)) != -1) {
+		integ_eod_add(&eod, line, (size_t)len);
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
 		end = p + strlen(p);
@@ -183,6 +191,10 @@ read_urls(const char *path, char ***urls, size_t *n, char **up,
 		return integ_errf(e, INTEG_EXIT_NOINPUT, "--urls-from %s: %s",
 		    path, strerror(errno));
 	}
+	*whole = integ_eod_seen(&eod) || integ_eod_whole(fileno(fp));
+	if (!*whole)
+		integ_log(INTEG_LOG_INFO, "--urls-from %s: no end-of-data "
+		    "line: the output will have none either", path);
 	if (fp != stdin)
 		fclose(fp);
 	return 0;
@@ -273,7 +285,7 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 }
 
 static int
-run(const struct integ_fetch_opts *o, struct out *w, char **up,
+run(const struct integ_fetch_opts *o, struct out *w, char **up, int *whole,
     struct integ_err *e)
 {
 	struct integ_oauth2 *oa = NULL;
@@ -288,7 +300,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 		urls[n++] = integ_xstrdup(o->urls[i]);
 	}
 	if (o->urls_from != NULL &&
-	    (rc = read_urls(o->urls_from, &urls, &n, up, e)) != 0)
+	    (rc = read_urls(o->urls_from, &urls, &n, up, whole, e)) != 0)
 		goto out;
 	/* an empty --urls-from list is nothing to do (a fan-out of none) */
 	if (n == 0) {
@@ -348,12 +360,16 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
     struct integ_err *e)
 {
 	struct integ_fetch_opts oo = *o;
+	struct integ_eod_out *eo;
 	struct out w;
 	char *up = NULL;
-	int rc, code;
+	int rc, code, whole = 1, wio;
 
 	memset(&w, 0, sizeof(w));
-	w.fp = fp;
+	if (fflush(fp) != 0 || (eo = integ_eod_out_new(fileno(fp))) == NULL)
+		return integ_errf(e, INTEG_EXIT_IO, "write error: %s",
+		    strerror(errno));
+	w.fp = integ_eod_out_fp(eo);
 	w.o = o;
 	w.records = -1;
 	integ_buf_init(&w.meta, o->http.max_body * 2 + 65536);
@@ -361,20 +377,29 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 	if (o->verbose)
 		integ_log_set_level(INTEG_LOG_INFO);
 	if (oo.http.stream != NULL)
-		oo.http.stream = fp;
+		oo.http.stream = w.fp;
 	w.o = &oo;
-	rc = run(&oo, &w, &up, e);
+	rc = run(&oo, &w, &up, &whole, e);
 	integ_http_free(w.h);
 	integ_buf_free(&w.meta);
+	/* a trailer on a line of its own, after a cut --stream body too */
 	if (rc == 0 && up != NULL) {
 		/* an upstream failure: passed on as it came, e->msg empty */
 		integ_trailer_parse(up, strlen(up), &code, NULL);
 		e->code = rc = code;
 		e->msg[0] = '\0';
-		fprintf(fp, "%s\n", up);
-		fflush(fp);
-	} else if (rc != 0 && rc != INTEG_EXIT_USAGE)
-		integ_trailer_write(fp, rc, e->msg);
+		integ_eod_out_newline(eo);
+		fprintf(w.fp, "%s\n", up);
+	} else if (rc != 0 && rc != INTEG_EXIT_USAGE) {
+		integ_eod_out_newline(eo);
+		integ_trailer_write(w.fp, rc, e->msg);
+	}
+	wio = integ_eod_out_end(eo, rc == 0 && whole &&
+	    integ_eod_wanted(fileno(fp)));
+	integ_eod_out_free(eo);
+	if (wio != 0 && rc == 0)
+		rc = integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
+		    strerror(errno));
 	free(up);
 	return rc;
 }

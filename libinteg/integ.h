@@ -189,6 +189,46 @@ int	 integ_trailer_write(FILE *, int, const char *);
  */
 int	 integ_trailer_parse(const char *, size_t, int *, const char **);
 
+/* ---- the end of data: a tab ending the last line (eod.c, integ(7)) ---- */
+
+/*
+ * A stage that ended cleanly ends its output with INTEG_EOD_LINE: its
+ * last line ends with a tab (a line of its own when nothing came before).
+ * A stage killed without a word does not. It is JSON whitespace: jq
+ * skips it. A reader that finds it last knows its input is whole; a
+ * regular file is whole as it is (integ_eod_whole).
+ */
+#define INTEG_EOD_LINE	"\t\n"
+
+/* The last two bytes seen of an input or output, and how many. */
+struct integ_eod {
+	unsigned long long n;
+	unsigned char	 tail[2];
+};
+
+void	 integ_eod_add(struct integ_eod *, const void *, size_t);
+/* Did what was seen end with the mark? */
+int	 integ_eod_seen(const struct integ_eod *);
+/* Is fd a regular file (whole as it is: no mark needed)? */
+int	 integ_eod_whole(int fd);
+/* Is the mark wanted on fd: not a regular file, not a terminal? */
+int	 integ_eod_wanted(int fd);
+
+/*
+ * A FILE onto fd for bytes that are not ours (integ-fetch's bodies):
+ * whatever they hold, the descriptor never ends with the mark, at any
+ * moment, until integ_eod_out_end(o, 1) writes it. The last newline
+ * written is held back until more comes or the end. The fd stays open.
+ */
+struct integ_eod_out;
+struct integ_eod_out *integ_eod_out_new(int);
+FILE	*integ_eod_out_fp(struct integ_eod_out *);
+/* Flush, and start a line if the output is in the middle of one. */
+int	 integ_eod_out_newline(struct integ_eod_out *);
+/* Flush, and end the output: with the mark when mark is not 0. */
+int	 integ_eod_out_end(struct integ_eod_out *, int);
+void	 integ_eod_out_free(struct integ_eod_out *);
+
 /* ---- signals ---- */
 
 /*
@@ -364,6 +404,12 @@ void	 integ_json_stream_free(struct integ_json_stream *);
 int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
 	    size_t, struct integ_err *);
 int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
+/*
+ * Was the trailer passed on found in the middle of a text (a stage
+ * upstream failed while writing it, and broke the line for its trailer)?
+ * The records of that text are then not whole.
+ */
+int	 integ_json_stream_cut(const struct integ_json_stream *);
 /* The current line of the input (in a callback: where the text ended). */
 unsigned long long integ_json_stream_line(const struct integ_json_stream *);
 
@@ -929,6 +975,7 @@ struct integ_stream_spec {
 	/* Top-level members never written (field selection), or NULL. */
 	const char *const	*drop;
 	size_t			 ndrop;
+	int			 sorted;	/* records ascending by cursor */
 };
 
 /*
@@ -987,6 +1034,12 @@ int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
 int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
 /*
+ * The end of the input was not verified (integ(7)): unless the stream
+ * is sorted, its STATEs carry the bookmark it began with, and its end
+ * says why on stderr if the bookmark would have moved.
+ */
+void	 integ_emit_stream_unverified(struct integ_emit_stream *);
+/*
  * Failed end: frame what is held, TRACE ERROR with the failure type of
  * code, INCOMPLETE; no STATE. Output flushed.
  */
@@ -997,7 +1050,9 @@ int	 integ_emit_stream_fail(struct integ_emit_stream *, int, const char *,
  * stream st, a STATE every state_every records (0: only at the end). An
  * "integ-error:" line, a line that is not a JSON object or SIGTERM/SIGINT
  * end the stream as failed after the records before it and write the
- * trailer last. Returns the exit status (e says why when not 0).
+ * trailer last. An input that is not a regular file and does not end
+ * with the end-of-data line is unverified (integ_emit_stream_unverified).
+ * Returns the exit status (e says why when not 0).
  */
 int	 integ_emit_run(struct integ_emit_stream *, int, const char *,
 	    uint64_t, struct integ_err *);

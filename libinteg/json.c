@@ -36,6 +36,7 @@ enum {
 	S_NUM,		/* in a number: sub is the number state */
 	S_LIT,		/* in true/false/null: sub bytes matched */
 	S_TRAILER,	/* in an "integ-error: " line */
+	S_CUT,		/* a text cut: is the next line a trailer? */
 	S_DONE,		/* validate: the one text has ended */
 	S_ERROR
 };
@@ -76,6 +77,10 @@ struct integ_json_stream {
 	uint64_t	 textstart, textend;
 	uint64_t	 ntexts;
 	uint64_t	 errline;	/* of a pending trailer */
+	/* a text cut by a line break: the error, unless a trailer follows */
+	int		 cut;
+	uint64_t	 cutoff;
+	struct integ_err cuterr;
 
 	/* the path */
 	const struct integ_path *path;	/* NULL: whole texts */
@@ -123,17 +128,36 @@ fail_at(struct integ_json_stream *s, uint64_t off, struct integ_err *e,
     const char *why, int c)
 {
 	char name[16];
+	int rc;
 
 	s->state = S_ERROR;
 	if (c >= 0)
-		return integ_errf(e, INTEG_EXIT_DATA,
+		rc = integ_errf(e, INTEG_EXIT_DATA,
 		    "line %llu, column %llu: %s %s",
 		    (unsigned long long)s->line,
 		    (unsigned long long)(off - s->linestart + 1), why,
 		    bytename(c, name));
-	return integ_errf(e, INTEG_EXIT_DATA, "line %llu, column %llu: %s",
-	    (unsigned long long)s->line,
-	    (unsigned long long)(off - s->linestart + 1), why);
+	else
+		rc = integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column %llu: %s",
+		    (unsigned long long)s->line,
+		    (unsigned long long)(off - s->linestart + 1), why);
+	/*
+	 * A stage upstream that failed in the middle of a text (a --stream
+	 * body cut) ends that line and writes its trailer on the next: the
+	 * error stands only if the line after the break is not one.
+	 */
+	if (s->sink.trailer != NULL && (c == '\n' ||
+	    (c == 'i' && off == s->linestart))) {
+		s->cut = 1;
+		s->cutoff = c == '\n' ? off + 1 : off;
+		s->errline = c == '\n' ? s->line + 1 : s->line;
+		if (e != NULL)
+			s->cuterr = *e;
+		else
+			integ_errf(&s->cuterr, rc, "malformed");
+	}
+	return rc;
 }
 
 static void
@@ -983,13 +1007,59 @@ scan_shaping(struct integ_json_stream *s, const unsigned char *p, size_t n,
 	return scan_impl(s, p, n, e, 1);
 }
 
+/*
+ * After a text cut by a line break: gather the next line; a trailer is
+ * passed on as at the top, anything else is the error of the cut.
+ */
+static int
+cut_line(struct integ_json_stream *s, const unsigned char *p, size_t n,
+    int last, struct integ_err *e)
+{
+	const unsigned char *nl;
+	int code, rc;
+
+	nl = memchr(p, '\n', n);
+	if (integ_buf_add(&s->trailer, p, nl != NULL ? (size_t)(nl - p) : n) ==
+	    -1)
+		nl = p;		/* too long for a trailer */
+	else if (nl == NULL && !last) {
+		s->state = S_CUT;
+		return 0;
+	}
+	s->state = S_ERROR;
+	s->cut = 0;
+	if (!integ_trailer_parse(s->trailer.data, s->trailer.len, &code,
+	    NULL)) {
+		if (e != NULL)
+			*e = s->cuterr;
+		return s->cuterr.code;
+	}
+	s->cut = 2;	/* integ_json_stream_cut() */
+	rc = s->sink.trailer(s->sink.arg, code, s->trailer.data,
+	    s->trailer.len);
+	return integ_errf(e, rc ? rc : code, "%.*s", (int)s->trailer.len,
+	    s->trailer.data);
+}
+
 static int
 scan(struct integ_json_stream *s, const unsigned char *p, size_t n,
     struct integ_err *e)
 {
+	uint64_t at;
+	int rc;
+
+	if (s->state == S_CUT)
+		return cut_line(s, p, n, 0, e);
 	if (s->shape != NULL)
-		return scan_shaping(s, p, n, e);
-	return scan_plain(s, p, n, e);
+		rc = scan_shaping(s, p, n, e);
+	else
+		rc = scan_plain(s, p, n, e);
+	if (rc == 0 || s->cut != 1)
+		return rc;
+	/* s->base has moved past this chunk */
+	at = s->cutoff - (s->base - n);
+	integ_buf_reset(&s->trailer);
+	return cut_line(s, p + at, n - (size_t)at, 0, e);
 }
 
 /* The end of an input. */
@@ -1016,6 +1086,8 @@ scan_end(struct integ_json_stream *s, struct integ_err *e)
 		}
 		what = "a number";
 		break;
+	case S_CUT:
+		return cut_line(s, (const unsigned char *)"", 0, 1, e);
 	case S_TRAILER:
 		if (integ_trailer_parse(s->trailer.data, s->trailer.len,
 		    &code, NULL)) {
@@ -1147,6 +1219,12 @@ integ_json_stream_end(struct integ_json_stream *s, struct integ_err *e)
 	if (rc == 0)
 		stream_restart(s);
 	return rc;
+}
+
+int
+integ_json_stream_cut(const struct integ_json_stream *s)
+{
+	return s->cut == 2;
 }
 
 int

@@ -146,7 +146,8 @@ t 'date-time cursors through the shape cache: same layout by bytes, other layout
 	integ-emit --singer --replication-key u <in >out
 	expect_eq 36 "$(grep -c "\"type\":\"RECORD\"" out)"
 	expect_grep "\"replication_key_value\":\"2024-02-01T00:00:00.600Z\"}}}}" out
-	head -n 33 in | integ-emit --singer --replication-key u >out
+	head -n 33 in >in33
+	integ-emit --singer --replication-key u <in33 >out
 	expect_grep "\"replication_key_value\":\"2024-02-01T01:00:00.550+01:00\"}}}}" out "an offset instant after a shorter usual one"
 	echo "{\"bookmarks\":{\"records\":{\"u\":\"2024-01-15T00:00:00.000Z\"}}}" >st.json
 	integ-emit --singer --replication-key u --state st.json <in >out

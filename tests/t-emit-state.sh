@@ -3,10 +3,11 @@
 # comparisons, other streams carried over, --state-every with --sorted.
 . "$(dirname "$0")/lib.sh"
 
+# records, and the end-of-data mark (integ(7)) an integ stage writes
 recs() {
 	printf '%s\n' '{"id":1,"u":"2024-01-01T00:00:00Z"}' \
 	    '{"id":2,"u":"2024-01-02T00:00:00Z"}' \
-	    '{"id":3,"u":"2024-01-03T00:00:00Z"}'
+	    '{"id":3,"u":"2024-01-03T00:00:00Z"}' '	'
 }
 
 t 'cursor comparison: numbers by value, exact for long integers' '
@@ -79,7 +80,7 @@ t 'Airbyte GLOBAL and LEGACY states are read' '
 
 t 'numeric cursors compare as numbers, not as text' '
 	echo "{\"bookmarks\":{\"records\":{\"n\":9}}}" >state.json
-	printf "%s\n" "{\"n\":10}" "{\"n\":8}" "{\"n\":9}" "{\"n\":100}" | integ-emit --jsonl --replication-key n --state state.json >out
+	printf "%s\n" "{\"n\":10}" "{\"n\":8}" "{\"n\":9}" "{\"n\":100}" "	" | integ-emit --jsonl --replication-key n --state state.json >out
 	printf "%s\n" "{\"n\":10}" "{\"n\":9}" "{\"n\":100}" >want
 	expect_same want out
 '
@@ -103,7 +104,7 @@ t 'a missing state file is an empty state; an unreadable one is 66, a bad one 65
 '
 
 t 'a record without the cursor is emitted, warned about once, and does not move the bookmark' '
-	printf "%s\n" "{\"id\":1,\"u\":\"2024-01-01T00:00:00Z\"}" "{\"id\":2}" "{\"id\":3,\"u\":null}" |
+	printf "%s\n" "{\"id\":1,\"u\":\"2024-01-01T00:00:00Z\"}" "{\"id\":2}" "{\"id\":3,\"u\":null}" "	" |
 	    integ-emit --airbyte --replication-key u >out 2>err
 	expect_eq 3 "$(grep -c "\"type\":\"RECORD\"" out)"
 	expect_grep "without the cursor u" err
@@ -112,20 +113,20 @@ t 'a record without the cursor is emitted, warned about once, and does not move 
 '
 
 t 'the newest cursor wins even when records are not sorted' '
-	printf "%s\n" "{\"u\":\"2024-01-03T00:00:00Z\"}" "{\"u\":\"2024-01-01T00:00:00Z\"}" |
+	printf "%s\n" "{\"u\":\"2024-01-03T00:00:00Z\"}" "{\"u\":\"2024-01-01T00:00:00Z\"}" "	" |
 	    integ-emit --airbyte --replication-key .u >out
 	expect_grep "\"stream_state\":{\"u\":\"2024-01-03T00:00:00Z\"}" out
 '
 
 t 'Singer finds the cursor as the path does: top level only, the last of repeated names, escaped names' '
 	printf "%s\n" "{\"a\":{\"u\":99},\"u\":1}" "{\"a\":{\"u\":98},\"u\":2}" \
-	    "{\"u\":1,\"u\":5,\"a\":{}}" "{\"a\":{\"u\":97},\"u\":3}" |
+	    "{\"u\":1,\"u\":5,\"a\":{}}" "{\"a\":{\"u\":97},\"u\":3}" "	" |
 	    integ-emit --singer --replication-key u --infer 1 >out
 	expect_grep "\"replication_key_value\":5}" out
-	printf "%s\n" "{\"u\":1}" "{\"\\u0075\":7}" "{\"u\":2}" |
+	printf "%s\n" "{\"u\":1}" "{\"\\u0075\":7}" "{\"u\":2}" "	" |
 	    integ-emit --singer --replication-key u --infer 1 >out
 	expect_grep "\"replication_key_value\":7}" out
-	printf "%s\n" "{\"u\":1}" "{\"u\":\"x\",\"v\":1}" "{\"u\":3}" |
+	printf "%s\n" "{\"u\":1}" "{\"u\":\"x\",\"v\":1}" "{\"u\":3}" "	" |
 	    integ-emit --singer --replication-key u --infer 1 >out
 	expect_grep "\"replication_key_value\":\"x\"}" out
 '

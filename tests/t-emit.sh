@@ -74,7 +74,7 @@ t 'Airbyte: --namespace goes into records, states and statuses' '
 '
 
 t 'Singer: SCHEMA first with key_properties and bookmark_properties, then RECORDs, STATE' '
-	records | integ-emit --singer --stream users --key id --replication-key updated_at >out
+	{ records; printf "\t\n"; } | integ-emit --singer --stream users --key id --replication-key updated_at >out
 	head -n 1 out >first
 	expect_grep "{\"type\":\"SCHEMA\",\"stream\":\"users\",\"schema\":{\"type\":\"object\"" first
 	expect_grep "\"key_properties\":[\"id\"],\"bookmark_properties\":[\"updated_at\"]}" first

@@ -170,6 +170,7 @@ main(int argc, char *argv[])
 	spec.keys = keys;
 	spec.nkeys = nkeys;
 	spec.infer = (size_t)infer;
+	spec.sorted = sorted;
 	integ_signals_init();
 	if ((code = integ_emitter_new(format, stdout, &em, &e)) != 0) {
 		free(format);
