@@ -207,7 +207,7 @@ records_of(struct pages *pg, const struct integ_page *page,
 {
 	const struct integ_buf *body = &page->rs->body;
 	struct each a = { pg, fn, e, 0 };
-	struct integ_json_sink sink = { each_record, NULL, NULL, &a };
+	struct integ_json_sink sink = { each_record, NULL, NULL, &a, NULL };
 	struct integ_json_stream *js;
 	int code;
 

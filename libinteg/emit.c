@@ -1181,7 +1181,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
     uint64_t state_every, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
-	struct integ_json_sink sink = { on_text, NULL, NULL, NULL };
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
 	struct integ_buf in;
 	struct integ_err fe;
 	struct run r;
