@@ -32,9 +32,14 @@ crash() {
 		r=$((r + 1))
 		flood "$last" "$proto" | integ-state save st.json >/dev/null 2>&1 &
 		pid=$!
-		# a random moment within about 30 ms
+		# a random moment within about 30 ms (300 ms under the
+		# sanitizers, which take longer than that to start)
 		ms=$(od -An -N1 -tu1 /dev/urandom | tr -d " ")
-		sleep "0.0$((ms % 30 / 10))$((ms % 10))"
+		if [ -n "${INTEG_SANITIZED:-}" ]; then
+			sleep "0.$((ms % 30 / 10))$((ms % 10))"
+		else
+			sleep "0.0$((ms % 30 / 10))$((ms % 10))"
+		fi
 		kill -9 "$pid" 2>/dev/null || :
 		wait "$pid" 2>/dev/null || :
 		# a kill between naming and renaming may leave one; the
