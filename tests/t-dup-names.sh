@@ -91,4 +91,19 @@ t 'state files: a repeated stream or bookmark takes the last' '
 	expect_exit 1 integ-state get ab.json s k
 '
 
+t 'a connector reads the last of a repeated records member (source-pokeapi, Singer)' '
+	cat >s.scn <<SCN
+reply
+path /api/v2/pokemon
+always
+header Content-Type: application/json
+body {"results":[{"name":"wrong","url":"x"}],"count":1,"next":null,"results":[{"name":"one","url":"u1"},{"name":"two","url":"u2"}]}
+SCN
+	mock_start s.scn
+	printf "{\"url\":\"%s/api/v2\",\"page_size\":20}\n" "$MOCK_URL" >config.json
+	printf "{\"streams\":[{\"tap_stream_id\":\"pokemon\",\"stream\":\"pokemon\",\"schema\":{\"selected\":true},\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}\n" >cat.json
+	source-pokeapi --config config.json --catalog cat.json >out
+	expect_eq "one two" "$(jq -r "select(.type==\"RECORD\") | .record.name" out | tr "\n" " " | sed "s/ $//")"
+'
+
 done_testing
