@@ -3,11 +3,13 @@
  * and the stream's bookmark, builds requests against the config's url,
  * and turns pages into records on the stream's emitter.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 #include "source_int.h"
 
 #define PARALLEL_DEFAULT	4
@@ -195,6 +197,68 @@ each_record(void *arg, const char *p, size_t len)
 }
 
 /*
+ * Can a name on the path come twice in one object of the body? Only if
+ * it is there twice, in quotes (a name spelled with \u escapes is left
+ * to the scanner, which fails the page rather than give both).
+ */
+static int
+may_repeat(const struct integ_path *p, const char *b, size_t n)
+{
+	const struct path_step *st;
+	const char *q;
+	char quoted[256];
+	int i;
+
+	for (i = 0; p != NULL && i < p->nsteps; i++) {
+		st = &p->steps[i];
+		if (st->kind != PATH_NAME)
+			continue;
+		if (st->namelen + 2 > sizeof(quoted))
+			return 1;
+		quoted[0] = '"';
+		memcpy(quoted + 1, st->name, st->namelen);
+		quoted[st->namelen + 1] = '"';
+		if ((q = memmem(b, n, quoted, st->namelen + 2)) != NULL &&
+		    memmem(q + 1, n - (size_t)(q + 1 - b), quoted,
+		    st->namelen + 2) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The records at the path of a page where a name on it may repeat: the
+ * page validated whole, then the last member of a repeated name (as
+ * everywhere) read. Records are framed as they are handed over, so the
+ * stream could not take back those of an earlier member.
+ */
+static int
+records_of_whole(struct pages *pg, const struct integ_page *page,
+    int (*fn)(struct pages *, struct integ_json_span, struct integ_err *),
+    struct integ_err *e)
+{
+	const struct integ_buf *body = &page->rs->body;
+	struct integ_json_span doc, v, el;
+	struct integ_json_iter it;
+	struct integ_err xe;
+	int code;
+
+	if (integ_json_validate(body->data, body->len, &doc, &xe) != 0)
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: not JSON: %s",
+		    page->rs->url, xe.msg);
+	if (!integ_path_find(pg->records, doc, &v) ||
+	    integ_json_type(v) == INTEG_JSON_NULL)
+		return 0;
+	if (integ_json_type(v) != INTEG_JSON_ARRAY)
+		return fn(pg, v, e);
+	integ_json_iter_init(&it, v);
+	while (integ_json_iter_next(&it, NULL, &el))
+		if ((code = fn(pg, el, e)) != 0)
+			return code;
+	return 0;
+}
+
+/*
  * The records at the path of a page, in one validating pass: the
  * streaming scanner hands each over as it ends. A page that turns out
  * malformed fails the stream after the records before the fault, and no
@@ -207,10 +271,13 @@ records_of(struct pages *pg, const struct integ_page *page,
 {
 	const struct integ_buf *body = &page->rs->body;
 	struct each a = { pg, fn, e, 0 };
-	struct integ_json_sink sink = { each_record, NULL, NULL, &a };
+	struct integ_json_sink sink = { each_record, NULL, NULL, &a, NULL };
 	struct integ_json_stream *js;
 	int code;
 
+	if (body->data != NULL && may_repeat(pg->records, body->data,
+	    body->len))
+		return records_of_whole(pg, page, fn, e);
 	js = integ_json_stream_new(pg->records, 0, &sink);
 	code = integ_json_stream_feed(js, body->data ? body->data : "",
 	    body->len, e);

@@ -509,7 +509,14 @@ integ_emit_stream_begin(struct integ_emitter *em,
 		    &bm)) {
 			size_t n;
 
-			integ_buf_add(&st->bookmark, bm.p, bm.len);
+			/* a bookmark dropped would let the state go back */
+			if (integ_buf_add(&st->bookmark, bm.p, bm.len) == -1) {
+				stream_free(st);
+				return integ_errf(e, INTEG_EXIT_DATA, "%s: the "
+				    "bookmark in the state is larger than %zu "
+				    "bytes, the most a cursor value may be",
+				    spec->name, (size_t)1 << 20);
+			}
 			st->bookmark_usual = integ_schema_datetime_usual_at(
 			    bm.p, bm.p + bm.len, &n) == 1 && n == bm.len;
 		}
@@ -962,15 +969,18 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 		 * The bookmark the stream began with stays the filter: a
 		 * checkpoint does not drop later records of this sync.
 		 */
-		integ_state_set(em->state, st->name, st->ns, st->cursor,
-		    st->newest.data, st->newest.len);
+		if (integ_state_set(em->state, st->name, st->ns, st->cursor,
+		    st->newest.data, st->newest.len) != 0)
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: the state "
+			    "is too large", st->name);
 	}
 	integ_buf_reset(&em->scratch);
 	integ_buf_reset(&em->scratch2);
 	if (integ_state_write(em->state, INTEG_PROTO_SINGER, &em->scratch) ==
 	    -1 || integ_state_write_stream(em->state, st->name, st->ns,
 	    &em->scratch2) == -1)
-		return integ_errf(e, INTEG_EXIT_DATA, "state too large");
+		return integ_errf(e, INTEG_EXIT_DATA, "%s: the state is too "
+		    "large", st->name);
 	tick(em);
 	msg_init(&m, em, st, INTEG_MSG_STATE);
 	m.value.p = em->scratch.data;
@@ -1272,7 +1282,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
     uint64_t state_every, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
-	struct integ_json_sink sink = { on_text, NULL, NULL, NULL };
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
 	struct integ_buf in;
 	struct integ_err fe;
 	struct run r;

@@ -39,6 +39,7 @@ struct integ_extract {
 	char			*obuf;
 	size_t			 olen, ocap;
 	size_t			 committed;	/* bytes of ended texts */
+	uint64_t		 held;		/* records of this text in obuf */
 	int			 werr;		/* errno of a failed write */
 	int			 passed;	/* an upstream trailer was passed on */
 	int			 unverified;	/* an input without its end mark */
@@ -103,6 +104,8 @@ out_flush(struct integ_extract *x, int all)
 	memmove(x->obuf, x->obuf + n, x->olen - n);
 	x->olen -= n;
 	x->committed = 0;
+	if (x->olen == 0)
+		x->held = 0;
 	return 0;
 }
 
@@ -134,6 +137,7 @@ out_rec(struct integ_extract *x, const char *p, size_t n)
 	memcpy(x->obuf + x->olen, p, n);
 	x->obuf[x->olen + n] = '\n';
 	x->olen += n + 1;
+	x->held++;
 	if (x->olen >= FLUSH_AT && x->olen - x->committed >= HOLD_MAX &&
 	    out_flush(x, 1) == -1)
 		return ioerr(x);
@@ -144,6 +148,29 @@ static int
 on_record(void *arg, const char *p, size_t n)
 {
 	return out_rec(arg, p, n);
+}
+
+/*
+ * A member that comes again on the path replaces the one before: drop
+ * its last n records, if they are still held (one per line, no newline
+ * inside a compact record).
+ */
+static int
+on_retract(void *arg, uint64_t n)
+{
+	struct integ_extract *x = arg;
+	size_t at = x->olen;
+
+	if (n > x->held)
+		return -1;
+	x->held -= n;
+	for (; n > 0; n--) {
+		at--;		/* the record's newline */
+		while (at > x->committed && x->obuf[at - 1] != '\n')
+			at--;
+	}
+	x->olen = at;
+	return 0;
 }
 
 static int
@@ -160,6 +187,7 @@ on_text(void *arg, int found)
 		return x->rc;
 	}
 	x->committed = x->olen;
+	x->held = 0;
 	if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
 		return ioerr(x);
 	return 0;
@@ -243,6 +271,7 @@ on_jq_text(void *arg, const char *p, size_t n)
 	}
 	jv_free(r);
 	x->committed = x->olen;
+	x->held = 0;
 	if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
 		return ioerr(x);
 	return 0;
@@ -252,7 +281,8 @@ int
 integ_extract_new(const char *path, const char *program, int strict,
     FILE *out, struct integ_extract **xp, struct integ_err *e)
 {
-	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL };
+	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL,
+	    on_retract };
 	struct integ_extract *x;
 	int rc;
 

@@ -393,6 +393,12 @@ struct integ_json_sink {
 	int	(*text)(void *, int);
 	int	(*trailer)(void *, int, const char *, size_t);
 	void	*arg;
+	/*
+	 * Take back the last n records of this text: a member name that
+	 * comes again on the path replaces the one before (the last wins,
+	 * as in jq). 0 done; else, or when NULL, the text fails with 65.
+	 */
+	int	(*retract)(void *, uint64_t);
 };
 
 struct integ_json_stream;

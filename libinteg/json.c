@@ -58,6 +58,17 @@ enum {			/* number states */
 #define TRAILER_MAX	4096
 #define REC_MAX_DEFAULT	((size_t)256 << 20)
 
+/*
+ * A member name repeated on the path: the last one wins (as in jq). The
+ * records of the earlier member have gone to the sink by then; they are
+ * taken back with the sink's retract, or the text fails.
+ */
+struct path_hit {
+	uint64_t	 nrec;		/* records delivered before it */
+	int		 found;
+	int		 seen;
+};
+
 struct integ_json_stream {
 	int		 state;
 	int		 sub;
@@ -91,6 +102,8 @@ struct integ_json_stream {
 	int		 capkey;	/* 1 capturing a key, 2 too long */
 	size_t		 keymax;
 	int64_t		*cnt;		/* element counters, by depth */
+	struct path_hit	*hits;		/* object steps met, by depth */
+	uint64_t	 nrec;		/* records delivered in this text */
 	struct integ_buf key;
 	const unsigned char *kmark;
 
@@ -187,6 +200,7 @@ stream_restart(struct integ_json_stream *s)
 	s->recparent = s->whole ? 0 : -1;
 	s->emitting = 0;
 	s->found = 0;
+	s->nrec = 0;
 	/* once a line with integ-emit: only what was used */
 	if (s->rec.len > 0)
 		integ_buf_reset(&s->rec);
@@ -233,12 +247,16 @@ deliver_rest(struct integ_json_stream *s, const char *p, size_t len)
 	    integ_json_type(out) == INTEG_JSON_NULL)
 		return 0;
 	s->found = 1;
-	if (integ_json_type(out) != INTEG_JSON_ARRAY)
+	if (integ_json_type(out) != INTEG_JSON_ARRAY) {
+		s->nrec++;
 		return s->sink.record(s->sink.arg, out.p, out.len);
+	}
 	integ_json_iter_init(&it, out);
-	while (integ_json_iter_next(&it, &key, &el))
+	while (integ_json_iter_next(&it, &key, &el)) {
+		s->nrec++;
 		if ((rc = s->sink.record(s->sink.arg, el.p, el.len)) != 0)
 			return rc;
+	}
 	return 0;
 }
 
@@ -268,8 +286,10 @@ rec_end(struct integ_json_stream *s, const unsigned char *p,
 		rc = 0;
 	else if (s->rest)
 		rc = deliver_rest(s, r, len);
-	else
+	else {
+		s->nrec++;
 		rc = s->sink.record(s->sink.arg, r, len);
+	}
 	integ_buf_reset(&s->rec);
 	if (rc != 0)
 		return integ_errf(e, rc, "stopped by the record callback");
@@ -286,8 +306,42 @@ text_end(struct integ_json_stream *s, struct integ_err *e)
 	    (rc = s->sink.text(s->sink.arg, s->found)) != 0)
 		return integ_errf(e, rc, "stopped by the text callback");
 	s->found = 0;
+	s->nrec = 0;
 	s->watch = s->whole ? -2 : 0;
 	return 0;
+}
+
+/*
+ * The key just read names the path's step at this depth. A second time
+ * in one object, the member before it loses: what it gave is taken back.
+ */
+static int __attribute__((noinline))
+path_key(struct integ_json_stream *s, struct integ_err *e)
+{
+	struct path_hit *h = &s->hits[s->depth];
+	char esc[128];
+	uint64_t n;
+	int rc;
+
+	if (!h->seen) {
+		h->seen = 1;
+		h->nrec = s->nrec;
+		h->found = s->found;
+		return 0;
+	}
+	s->found = h->found;
+	if ((n = s->nrec - h->nrec) == 0)
+		return 0;
+	s->nrec = h->nrec;
+	if (s->sink.retract != NULL && (rc = s->sink.retract(s->sink.arg,
+	    n)) == 0)
+		return 0;
+	integ_escape(esc, sizeof(esc), s->path->steps[s->depth - 1].name,
+	    s->path->steps[s->depth - 1].namelen);
+	return integ_errf(e, INTEG_EXIT_DATA, "the member \"%s\" on the "
+	    "path comes again after %llu records of the one before were "
+	    "delivered: the last one wins, as in jq, but those cannot be "
+	    "taken back", esc, (unsigned long long)n);
 }
 
 /*
@@ -315,6 +369,7 @@ path_value(struct integ_json_stream *s, int c, const unsigned char *p)
 		if (c == '[' || c == '{') {
 			s->watch = d + 1;
 			s->cnt[d + 1] = 0;
+			s->hits[d + 1].seen = 0;
 			s->keyhit = 0;
 		}
 		return;
@@ -837,6 +892,8 @@ special:
 				    (struct integ_json_span){ s->key.data,
 				    s->key.len }, st->name, st->namelen);
 				s->capkey = 0;
+				if (s->keyhit)
+					CHECK(path_key(s, e));
 			}
 			goto L_colon;
 		}
@@ -1182,6 +1239,7 @@ integ_json_stream_new(const struct integ_path *path, size_t maxrec,
 		}
 	}
 	s->cnt = integ_xcalloc((size_t)s->nsteps + 2, sizeof(*s->cnt));
+	s->hits = integ_xcalloc((size_t)s->nsteps + 2, sizeof(*s->hits));
 	for (i = 0; i < s->nsteps; i++) {
 		size_t k = path->steps[i].namelen * 6 + 2;
 
@@ -1197,6 +1255,7 @@ integ_json_stream_free(struct integ_json_stream *s)
 	if (s == NULL)
 		return;
 	free(s->cnt);
+	free(s->hits);
 	integ_buf_free(&s->key);
 	integ_buf_free(&s->rec);
 	integ_buf_free(&s->trailer);

@@ -15,6 +15,7 @@
  * sink (bodies written as they arrive) everything runs on the calling
  * thread, one transfer at a time.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -441,9 +442,11 @@ is_ws(int c)
 
 /*
  * --next with a path of plain names (next, links.next): the lookup reads
- * only what it needs of the body, an object and the names on the path
- * (the first of a name that appears twice), without validating the rest
- * of the page. Validating every byte costs more than fetching it
+ * only what it needs of the body, an object and the names on the path,
+ * without validating the rest of the page. A name that appears twice
+ * takes the last (as everywhere); after the first, the rest of its
+ * object is searched for the name in quotes (or any \u escape that could
+ * spell it) and read member by member only where that is found. Validating every byte costs more than fetching it
  * (bench/RESULTS.md), and the records are validated where they are used:
  * integ-extract downstream, or the connector's own extraction. The lookup
  * only skips bytes inside the body, so text that is not JSON can give a
@@ -458,10 +461,11 @@ static int
 speculate(const struct integ_pager *pg, const struct integ_response *rs,
     struct integ_json_span *val)
 {
-	struct integ_json_span v, k, c;
+	struct integ_json_span v, k, c, found;
 	struct integ_json_iter it;
 	const char *p = rs->body.data, *end;
-	size_t i;
+	char quoted[256];
+	size_t i, n;
 	int hit;
 
 	val->p = NULL;
@@ -480,18 +484,30 @@ speculate(const struct integ_pager *pg, const struct integ_response *rs,
 		    v.p[v.len - 1] != '}' || integ_json_iter_init(&it, v) == -1)
 			return 0;
 		hit = 0;
+		n = strlen(pg->names[i]);
+		if (n + 2 >= sizeof(quoted))
+			return 0;
+		quoted[0] = '"';
+		memcpy(quoted + 1, pg->names[i], n);
+		quoted[n + 1] = '"';
 		while (integ_json_iter_next(&it, &k, &c)) {
 			if (memchr(k.p, '\\', k.len) != NULL)
 				return 0;
-			if (integ_json_str_eq(k, pg->names[i],
-			    strlen(pg->names[i]))) {
-				v = c;
+			if (!integ_json_str_eq(k, pg->names[i], n))
+				continue;
+			found = c;
+			/* no second member of that name can follow: done */
+			if (hit == 0 && memmem(it.p, (size_t)(it.end - it.p),
+			    quoted, n + 2) == NULL && memmem(it.p,
+			    (size_t)(it.end - it.p), "\\u", 2) == NULL) {
 				hit = 1;
 				break;
 			}
+			hit = 1;
 		}
 		if (!hit)
 			return 1;
+		v = found;
 	}
 	switch (integ_json_type(v)) {
 	case INTEG_JSON_NULL:

@@ -11,14 +11,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "integ.h"
+#include "state_int.h"
 
-#define STATE_MAX	((size_t)64 << 20)
+/*
+ * A state, whole, is at most STATE_MAX bytes: the longest line any stage
+ * reads, less room for the message that carries it, so a state that is
+ * saved can also be read back and sent on. Past it, writing fails with
+ * nothing written: never a state cut short.
+ */
+#define STATE_MAX	(INTEG_BUF_MAX_DEFAULT - ((size_t)64 << 10))
 
 struct entry {
 	char	*name;
@@ -40,12 +48,23 @@ struct integ_state {
 	size_t		 sharedlen;
 	int		 global;	/* read as an Airbyte GLOBAL state */
 	enum integ_protocol proto;	/* the shape it was read in, or 0 */
+	size_t		 max;		/* the largest state written */
 };
 
 struct integ_state *
 integ_state_new(void)
 {
-	return integ_xcalloc(1, sizeof(struct integ_state));
+	struct integ_state *s = integ_xcalloc(1, sizeof(struct integ_state));
+
+	s->max = STATE_MAX;
+	return s;
+}
+
+/* Tests lower the cap to reach it without writing 256 MiB. */
+void
+integ_state_cap(struct integ_state *s, size_t max)
+{
+	s->max = max;
 }
 
 static void
@@ -187,7 +206,8 @@ apply_singer(struct integ_state *s, struct integ_json_span value)
 		}
 		integ_buf_free(&name);
 	}
-	integ_buf_init(&extra, STATE_MAX);
+	/* a part of a text already read: it fits where that did */
+	integ_buf_init(&extra, SIZE_MAX / 2);
 	integ_json_iter_init(&it, value);
 	while (integ_json_iter_next(&it, &k, &v)) {
 		if (integ_json_str_eq(k, "bookmarks", 9))
@@ -315,25 +335,46 @@ integ_state_merge_message(struct integ_state *s, struct integ_json_span m,
 	return 0;
 }
 
-int
-integ_state_parse(struct integ_state *s, const char *text, size_t len,
+/* An element of a state array: a state message of either protocol. */
+static int
+is_state_msg(struct integ_json_span v)
+{
+	struct integ_json_span t;
+
+	if (integ_json_type(v) != INTEG_JSON_OBJECT)
+		return 0;
+	if (integ_json_member(v, "type", &t) &&
+	    integ_json_str_eq(t, "STATE", 5))
+		return integ_json_member(v, "state", NULL) ||
+		    integ_json_member(v, "value", NULL);
+	return integ_json_member(v, "stream", NULL) ||
+	    integ_json_member(v, "global", NULL) ||
+	    integ_json_member(v, "data", NULL);
+}
+
+static int
+parse_doc(struct integ_state *s, struct integ_json_span doc,
     struct integ_err *e)
 {
 	struct integ_json_iter it;
-	struct integ_json_span doc, v, t;
+	struct integ_json_span v, t;
 	enum integ_protocol proto;
-	size_t i;
-	int code;
+	size_t n = 0;
 
-	for (i = 0; i < len; i++)
-		if (strchr(" \t\r\n", text[i]) == NULL)
-			break;
-	if (i == len)
-		return 0;	/* an empty file is an empty state */
-	if ((code = integ_json_validate(text, len, &doc, e)) != 0)
-		return code;
 	switch (integ_json_type(doc)) {
 	case INTEG_JSON_ARRAY:
+		/* all or nothing: a state is never half read */
+		integ_json_iter_init(&it, doc);
+		while (integ_json_iter_next(&it, NULL, &v)) {
+			if (!is_state_msg(v))
+				return integ_errf(e, INTEG_EXIT_DATA, "a state "
+				    "array holds state messages; element %zu "
+				    "is %s", n, integ_json_type(v) ==
+				    INTEG_JSON_OBJECT ? "an object without "
+				    "stream, global or data" :
+				    integ_json_type_name(integ_json_type(v)));
+			n++;
+		}
 		integ_json_iter_init(&it, doc);
 		while (integ_json_iter_next(&it, NULL, &v)) {
 			if (integ_state_merge_message(s, v, &proto) == 0)
@@ -361,6 +402,43 @@ integ_state_parse(struct integ_state *s, const char *text, size_t len,
 		apply_legacy(s, doc);
 	}
 	return 0;
+}
+
+int
+integ_state_parse(struct integ_state *s, const char *text, size_t len,
+    struct integ_err *e)
+{
+	struct integ_json_span doc;
+	struct integ_buf c;
+	size_t i;
+	int code;
+
+	for (i = 0; i < len; i++)
+		if (strchr(" \t\r\n", text[i]) == NULL)
+			break;
+	if (i == len)
+		return 0;	/* an empty file is an empty state */
+	if ((code = integ_json_validate(text, len, &doc, e)) != 0)
+		return code;
+	/*
+	 * Parts of the state are copied into messages as they were read:
+	 * a state written over several lines is made compact first, so
+	 * that every message stays one line. (Valid JSON has line breaks
+	 * only between tokens.)
+	 */
+	if (memchr(doc.p, '\n', doc.len) == NULL &&
+	    memchr(doc.p, '\r', doc.len) == NULL)
+		return parse_doc(s, doc, e);
+	integ_buf_init(&c, doc.len + 1);
+	if (integ_json_compact(doc, &c) == -1) {
+		integ_buf_free(&c);
+		return integ_errf(e, INTEG_EXIT_DATA, "state too large");
+	}
+	doc.p = c.data;
+	doc.len = c.len;
+	code = parse_doc(s, doc, e);
+	integ_buf_free(&c);
+	return code;
 }
 
 int
@@ -413,7 +491,7 @@ integ_state_load(struct integ_state *s, const char *path,
 
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;	/* no state yet */
-	if ((code = integ_file_read(path, STATE_MAX, &b, e)) != 0)
+	if ((code = integ_file_read(path, s->max, &b, e)) != 0)
 		return code;
 	code = integ_state_parse(s, b.data, b.len, e);
 	if (code != 0 && e != NULL) {
@@ -451,16 +529,17 @@ integ_state_get(const struct integ_state *s, const char *name,
 }
 
 /* Append the members of blob except those named in skip. */
-static void
+static int
 copy_members(struct integ_buf *b, struct integ_json_span blob,
     const char *const *skip, int *first)
 {
 	struct integ_json_iter it;
 	struct integ_json_span k, v;
 	size_t i;
+	int r = 0;
 
 	if (blob.p == NULL || integ_json_type(blob) != INTEG_JSON_OBJECT)
-		return;
+		return 0;
 	integ_json_iter_init(&it, blob);
 	while (integ_json_iter_next(&it, &k, &v)) {
 		for (i = 0; skip[i] != NULL; i++)
@@ -469,12 +548,13 @@ copy_members(struct integ_buf *b, struct integ_json_span blob,
 		if (skip[i] != NULL)
 			continue;
 		if (!*first)
-			integ_buf_addc(b, ',');
+			r |= integ_buf_addc(b, ',');
 		*first = 0;
-		integ_buf_add(b, k.p, k.len);
-		integ_buf_addc(b, ':');
-		integ_buf_add(b, v.p, v.len);
+		r |= integ_buf_add(b, k.p, k.len);
+		r |= integ_buf_addc(b, ':');
+		r |= integ_buf_add(b, v.p, v.len);
 	}
+	return r;
 }
 
 int
@@ -486,7 +566,7 @@ integ_state_set(struct integ_state *s, const char *name, const char *ns,
 	struct integ_json_span old = { NULL, 0 }, rk;
 	struct entry *en;
 	struct integ_buf b;
-	int first = 1, sdk;
+	int first = 1, sdk, r = 0;
 
 	en = entry_get(s, name, ns);
 	if (en->blob != NULL) {
@@ -504,24 +584,25 @@ integ_state_set(struct integ_state *s, const char *name, const char *ns,
 	if (en->sdk && integ_json_member(old, "replication_key", &rk) &&
 	    !integ_json_str_eq(rk, key, strlen(key)))
 		sdk = 1;	/* the cursor moved to another key */
-	integ_buf_init(&b, STATE_MAX);
-	integ_buf_addc(&b, '{');
+	integ_buf_init(&b, s->max);
+	r |= integ_buf_addc(&b, '{');
 	if (sdk) {
-		integ_buf_adds(&b, "\"replication_key\":");
-		integ_json_str_encode(&b, key, strlen(key));
-		integ_buf_adds(&b, ",\"replication_key_value\":");
-		integ_buf_add(&b, val, vlen);
+		r |= integ_buf_adds(&b, "\"replication_key\":");
+		r |= integ_json_str_encode(&b, key, strlen(key));
+		r |= integ_buf_adds(&b, ",\"replication_key_value\":");
+		r |= integ_buf_add(&b, val, vlen);
 		first = 0;
 	}
-	copy_members(&b, old, skip, &first);
+	r |= copy_members(&b, old, skip, &first);
 	if (!sdk) {
 		if (!first)
-			integ_buf_addc(&b, ',');
-		integ_json_str_encode(&b, key, strlen(key));
-		integ_buf_addc(&b, ':');
-		integ_buf_add(&b, val, vlen);
+			r |= integ_buf_addc(&b, ',');
+		r |= integ_json_str_encode(&b, key, strlen(key));
+		r |= integ_buf_addc(&b, ':');
+		r |= integ_buf_add(&b, val, vlen);
 	}
-	if (integ_buf_addc(&b, '}') == -1) {
+	/* a part that did not fit leaves the old bookmark, not a cut one */
+	if ((r | integ_buf_addc(&b, '}')) != 0) {
 		integ_buf_free(&b);
 		return INTEG_EXIT_DATA;
 	}
@@ -534,80 +615,80 @@ integ_state_set(struct integ_state *s, const char *name, const char *ns,
 }
 
 /* A stream's bookmarks as Airbyte keeps them: plain {"K":V,...}. */
-static void
+static int
 write_plain(struct integ_buf *b, const struct entry *en)
 {
 	const char *skip[] = { "replication_key", "replication_key_value",
 	    NULL };
 	struct integ_json_span blob = { en->blob, en->bloblen }, rk, rv;
 	struct integ_buf key;
-	int first = 1;
+	int first = 1, r = 0;
 
-	if (en->blob == NULL) {
-		integ_buf_adds(b, "{}");
-		return;
-	}
-	if (!en->sdk) {
-		integ_buf_add(b, en->blob, en->bloblen);
-		return;
-	}
-	integ_buf_addc(b, '{');
+	if (en->blob == NULL)
+		return integ_buf_adds(b, "{}");
+	if (!en->sdk)
+		return integ_buf_add(b, en->blob, en->bloblen);
+	r |= integ_buf_addc(b, '{');
 	integ_json_member(blob, "replication_key", &rk);
 	integ_json_member(blob, "replication_key_value", &rv);
 	if (integ_json_type(rk) == INTEG_JSON_STRING) {
 		integ_buf_init(&key, 1 << 20);
 		integ_json_str_decode(rk, &key);
 		skip[2] = key.data;
-		integ_buf_add(b, rk.p, rk.len);
-		integ_buf_addc(b, ':');
-		integ_buf_add(b, rv.p, rv.len);
+		r |= integ_buf_add(b, rk.p, rk.len);
+		r |= integ_buf_addc(b, ':');
+		r |= integ_buf_add(b, rv.p, rv.len);
 		first = 0;
-		copy_members(b, blob, skip, &first);
+		r |= copy_members(b, blob, skip, &first);
 		integ_buf_free(&key);
 	} else
-		copy_members(b, blob, skip, &first);
-	integ_buf_addc(b, '}');
+		r |= copy_members(b, blob, skip, &first);
+	return r | integ_buf_addc(b, '}');
 }
 
 /* A stream's bookmarks as Singer keeps them. */
-static void
+static int
 write_singer_blob(struct integ_buf *b, const struct entry *en)
 {
 	struct integ_json_span blob = { en->blob, en->bloblen }, k, v;
 	struct integ_json_iter it;
+	int r = 0;
 
-	if (en->blob == NULL) {
-		integ_buf_adds(b, "{}");
-		return;
-	}
+	if (en->blob == NULL)
+		return integ_buf_adds(b, "{}");
 	if (en->sdk || en->singer ||
 	    integ_json_type(blob) != INTEG_JSON_OBJECT ||
-	    integ_json_count(blob) != 1) {
-		integ_buf_add(b, en->blob, en->bloblen);
-		return;
-	}
+	    integ_json_count(blob) != 1)
+		return integ_buf_add(b, en->blob, en->bloblen);
 	/* one Airbyte cursor: the singer-sdk form */
 	integ_json_iter_init(&it, blob);
 	integ_json_iter_next(&it, &k, &v);
-	integ_buf_adds(b, "{\"replication_key\":");
-	integ_buf_add(b, k.p, k.len);
-	integ_buf_adds(b, ",\"replication_key_value\":");
-	integ_buf_add(b, v.p, v.len);
-	integ_buf_addc(b, '}');
+	r |= integ_buf_adds(b, "{\"replication_key\":");
+	r |= integ_buf_add(b, k.p, k.len);
+	r |= integ_buf_adds(b, ",\"replication_key_value\":");
+	r |= integ_buf_add(b, v.p, v.len);
+	return r | integ_buf_addc(b, '}');
 }
 
-static void
+static int
 write_descriptor(struct integ_buf *b, const struct entry *en)
 {
-	integ_buf_adds(b, "{\"name\":");
-	integ_json_str_encode(b, en->name, strlen(en->name));
+	int r = 0;
+
+	r |= integ_buf_adds(b, "{\"name\":");
+	r |= integ_json_str_encode(b, en->name, strlen(en->name));
 	if (en->ns != NULL) {
-		integ_buf_adds(b, ",\"namespace\":");
-		integ_json_str_encode(b, en->ns, strlen(en->ns));
+		r |= integ_buf_adds(b, ",\"namespace\":");
+		r |= integ_json_str_encode(b, en->ns, strlen(en->ns));
 	}
-	integ_buf_addc(b, '}');
+	return r | integ_buf_addc(b, '}');
 }
 
+/*
+ * Every write below fails (-1) when any part did not fit: a buffer past
+ * its cap refuses one part and may take the next, so each is checked.
+ * On failure b holds a partial text that the caller must not use.
+ */
 int
 integ_state_write_stream(const struct integ_state *s, const char *name,
     const char *ns, struct integ_buf *b)
@@ -616,8 +697,54 @@ integ_state_write_stream(const struct integ_state *s, const char *name,
 
 	if (en == NULL)
 		return integ_buf_adds(b, "{}");
-	write_plain(b, en);
-	return 0;
+	return write_plain(b, en);
+}
+
+static int
+write_singer(const struct integ_state *s, struct integ_buf *b)
+{
+	size_t i;
+	int r = 0;
+
+	r |= integ_buf_adds(b, "{\"bookmarks\":{");
+	for (i = 0; i < s->n; i++) {
+		if (i > 0)
+			r |= integ_buf_addc(b, ',');
+		r |= integ_json_str_encode(b, s->e[i].name,
+		    strlen(s->e[i].name));
+		r |= integ_buf_addc(b, ':');
+		r |= write_singer_blob(b, &s->e[i]);
+	}
+	r |= integ_buf_addc(b, '}');
+	if (s->extralen > 0) {
+		r |= integ_buf_addc(b, ',');
+		r |= integ_buf_add(b, s->extra, s->extralen);
+	}
+	return r | integ_buf_addc(b, '}');
+}
+
+static int
+write_global(const struct integ_state *s, struct integ_buf *b)
+{
+	size_t i;
+	int r = 0;
+
+	r |= integ_buf_adds(b, "[{\"type\":\"GLOBAL\",\"global\":{");
+	if (s->shared != NULL) {
+		r |= integ_buf_adds(b, "\"shared_state\":");
+		r |= integ_buf_add(b, s->shared, s->sharedlen);
+		r |= integ_buf_addc(b, ',');
+	}
+	r |= integ_buf_adds(b, "\"stream_states\":[");
+	for (i = 0; i < s->n; i++) {
+		r |= integ_buf_adds(b, i ? ",{" : "{");
+		r |= integ_buf_adds(b, "\"stream_descriptor\":");
+		r |= write_descriptor(b, &s->e[i]);
+		r |= integ_buf_adds(b, ",\"stream_state\":");
+		r |= write_plain(b, &s->e[i]);
+		r |= integ_buf_addc(b, '}');
+	}
+	return r | integ_buf_adds(b, "]}}]");
 }
 
 int
@@ -625,59 +752,28 @@ integ_state_write(const struct integ_state *s, enum integ_protocol proto,
     struct integ_buf *b)
 {
 	size_t i;
+	int r = 0;
 
-	if (proto == INTEG_PROTO_SINGER) {
-		integ_buf_adds(b, "{\"bookmarks\":{");
-		for (i = 0; i < s->n; i++) {
-			if (i > 0)
-				integ_buf_addc(b, ',');
-			integ_json_str_encode(b, s->e[i].name,
-			    strlen(s->e[i].name));
-			integ_buf_addc(b, ':');
-			write_singer_blob(b, &s->e[i]);
-		}
-		integ_buf_addc(b, '}');
-		if (s->extralen > 0) {
-			integ_buf_addc(b, ',');
-			integ_buf_add(b, s->extra, s->extralen);
-		}
-		return integ_buf_addc(b, '}');
-	}
-	integ_buf_addc(b, '[');
-	if (s->global) {
-		integ_buf_adds(b, "{\"type\":\"GLOBAL\",\"global\":{");
-		if (s->shared != NULL) {
-			integ_buf_adds(b, "\"shared_state\":");
-			integ_buf_add(b, s->shared, s->sharedlen);
-			integ_buf_addc(b, ',');
-		}
-		integ_buf_adds(b, "\"stream_states\":[");
-		for (i = 0; i < s->n; i++) {
-			integ_buf_adds(b, i ? ",{" : "{");
-			integ_buf_adds(b, "\"stream_descriptor\":");
-			write_descriptor(b, &s->e[i]);
-			integ_buf_adds(b, ",\"stream_state\":");
-			write_plain(b, &s->e[i]);
-			integ_buf_addc(b, '}');
-		}
-		integ_buf_adds(b, "]}}");
-		return integ_buf_addc(b, ']');
-	}
+	if (proto == INTEG_PROTO_SINGER)
+		return write_singer(s, b);
+	if (s->global)
+		return write_global(s, b);
+	r |= integ_buf_addc(b, '[');
 	for (i = 0; i < s->n; i++) {
 		if (i > 0)
-			integ_buf_addc(b, ',');
+			r |= integ_buf_addc(b, ',');
 		if (s->e[i].msg != NULL) {
-			integ_buf_add(b, s->e[i].msg, s->e[i].msglen);
+			r |= integ_buf_add(b, s->e[i].msg, s->e[i].msglen);
 			continue;
 		}
-		integ_buf_adds(b, "{\"type\":\"STREAM\",\"stream\":"
+		r |= integ_buf_adds(b, "{\"type\":\"STREAM\",\"stream\":"
 		    "{\"stream_descriptor\":");
-		write_descriptor(b, &s->e[i]);
-		integ_buf_adds(b, ",\"stream_state\":");
-		write_plain(b, &s->e[i]);
-		integ_buf_adds(b, "}}");
+		r |= write_descriptor(b, &s->e[i]);
+		r |= integ_buf_adds(b, ",\"stream_state\":");
+		r |= write_plain(b, &s->e[i]);
+		r |= integ_buf_adds(b, "}}");
 	}
-	return integ_buf_addc(b, ']');
+	return r | integ_buf_addc(b, ']');
 }
 
 int
@@ -687,12 +783,13 @@ integ_state_save(const struct integ_state *s, enum integ_protocol proto,
 	struct integ_buf b;
 	int code;
 
-	integ_buf_init(&b, STATE_MAX);
+	integ_buf_init(&b, s->max);
 	if (integ_state_write(s, proto, &b) == -1 ||
 	    integ_buf_addc(&b, '\n') == -1) {
 		integ_buf_free(&b);
-		return integ_errf(e, INTEG_EXIT_DATA, "%s: state larger than "
-		    "%zu bytes", path, STATE_MAX);
+		return integ_errf(e, INTEG_EXIT_DATA, "%s: the state is larger "
+		    "than %zu bytes: not saved, the file is unchanged", path,
+		    s->max);
 	}
 	code = integ_atomic_write(path, b.data, b.len, e);
 	integ_buf_free(&b);
@@ -736,6 +833,8 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 		if (integ_buf_reserve(&in, 1 << 16) == -1) {
 			code = integ_errf(e, INTEG_EXIT_DATA, "a line longer "
 			    "than %zu bytes", in.max);
+			integ_trailer_write(out, code, e != NULL ? e->msg :
+			    "a line too long");
 			break;
 		}
 		n = read(fd, in.data + in.len, in.cap - in.len - 1);

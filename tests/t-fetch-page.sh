@@ -125,7 +125,7 @@ t '--next: a cut page is 76, unwritten; escaped URLs are decoded' '
 	expect_eq "1 [3] " "$(jq -c ".n // .results" out | tr "\n" " ")"
 '
 
-t '--next: of a name given twice, the first is followed' '
+t '--next: of a name given twice, the last is followed (as jq)' '
 	mock_start fetch-page
 	integ-fetch --next next "$MOCK_URL/twice" >out
 	expect_eq "/twice /abs/3 " "$(mock_log .path | tr "\n" " ")"

@@ -245,4 +245,15 @@ t 'streaming: a record past the cap is an error, in one chunk or many' '
 	done
 '
 
+t 'stream: a member name repeated on the path takes the last; records already out: 65' '
+	printf "{\"a\":null,\"a\":[4]}{\"b\":1,\"a\":[],\"a\":[5,6]}" | tt-json stream a 3 >out
+	expect_eq "4 #text 1 5 6 #text 1" "$(tr "\n" " " <out | sed "s/ $//")"
+	printf "{\"o\":{\"a\":null,\"a\":2},\"p\":0}" | tt-json stream o.a 2 >out
+	expect_eq "2 #text 1" "$(tr "\n" " " <out | sed "s/ $//")"
+	# without a sink that takes records back, the text fails, naming the member
+	set +e; printf "{\"a\":[1,2],\"b\":3,\"a\":[4]}" | tt-json stream a 1 >out; rc=$?; set -e
+	expect_eq 65 "$rc"
+	expect_grep "the member \"a\" on the path comes again after 2 records" out
+'
+
 done_testing

@@ -306,6 +306,22 @@ t 'a far-future state: no records, and still a STATE per stream' '
 	conform_airbyte out catalog.json
 '
 
+t 'a pretty-printed --state (several lines): every message is one line, both protocols' '
+	shop
+	config
+	configured
+	jq -n "[{type:\"STREAM\",stream:{stream_descriptor:{name:\"orders\"},stream_state:{updated_at:\"2099-01-01T00:00:00Z\",note:{a:[1,2]}}}}]" >state.json
+	expect_eq 1 "$(test "$(wc -l <state.json)" -gt 5 && echo 1)"
+	source-shopify read --config config.json --catalog catalog.json --state state.json >out
+	expect_eq "$(wc -l <out | tr -d " ")" "$(jq -c . out | wc -l | tr -d " ")"
+	expect_eq "{\"updated_at\":\"2099-01-01T00:00:00Z\",\"note\":{\"a\":[1,2]}}" "$(jq -c "select(.type==\"STATE\" and .state.stream.stream_descriptor.name==\"orders\") | .state.stream.stream_state" out | tail -n 1)"
+	conform_airbyte out catalog.json
+	jq -n "{bookmarks:{orders:{replication_key:\"updated_at\",replication_key_value:\"2099-01-01T00:00:00Z\"}}}" >sstate.json
+	source-shopify --config config.json --state sstate.json >sout
+	expect_eq "$(wc -l <sout | tr -d " ")" "$(jq -c . sout | wc -l | tr -d " ")"
+	expect_grep "\"orders\":{\"replication_key\":\"updated_at\",\"replication_key_value\":\"2099-01-01T00:00:00Z\"}" sout
+'
+
 t 'updated_at_min: the bookmark, or start_date when that is later' '
 	shop
 	config ",\"start_date\":\"2024-11-04T00:00:00-05:00\""

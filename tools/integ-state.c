@@ -116,8 +116,14 @@ main(int argc, char *argv[])
 			integ_json_compact(v, &b);
 		else
 			integ_json_str_encode(&b, argv[3], strlen(argv[3]));
-		integ_state_set(s, argv[1], NULL, argv[2], b.data, b.len);
+		code = integ_state_set(s, argv[1], NULL, argv[2], b.data,
+		    b.len);
 		integ_buf_free(&b);
+		if (code != 0) {
+			integ_errf(&e, code, "%s: the state would be too "
+			    "large: not saved, the file is unchanged", argv[0]);
+			goto fail;
+		}
 		if (to == 0)
 			to = integ_state_shape(s) ? integ_state_shape(s) :
 			    INTEG_PROTO_SINGER;
@@ -128,7 +134,12 @@ main(int argc, char *argv[])
 		if ((code = integ_state_load(s, argv[0], &e)) != 0)
 			goto fail;
 		integ_buf_init(&b, 0);
-		integ_state_write(s, to, &b);
+		if (integ_state_write(s, to, &b) == -1) {
+			integ_buf_free(&b);
+			code = integ_errf(&e, INTEG_EXIT_DATA, "%s: the state "
+			    "is too large to print", argv[0]);
+			goto fail;
+		}
 		printf("%s\n", b.data);
 		integ_buf_free(&b);
 	} else if (strcmp(cmd, "save") == 0 && argc == 1 && to == 0 &&

@@ -110,7 +110,7 @@ static int
 stream(const char *p, size_t n, unsigned seed, struct out *o,
     struct integ_err *e)
 {
-	struct integ_json_sink sink = { rec, text, trailer, o };
+	struct integ_json_sink sink = { rec, text, trailer, o, NULL };
 	struct integ_json_stream *s;
 	size_t off = 0, k;
 	int rc = 0;

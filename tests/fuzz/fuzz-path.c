@@ -52,7 +52,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *nl = memchr(data, '\n', size), *doc;
-	struct integ_json_sink sink = { rec, NULL, NULL, NULL };
+	struct integ_json_sink sink = { rec, NULL, NULL, NULL, NULL };
 	struct integ_json_stream *s;
 	struct integ_json_span v, found, el;
 	struct integ_json_iter it;

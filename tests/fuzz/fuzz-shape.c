@@ -41,7 +41,7 @@ static int
 scan(const char *p, size_t len, struct json_shape *out)
 {
 	static struct seen s;
-	struct integ_json_sink sink = { on_record, NULL, NULL, &s };
+	struct integ_json_sink sink = { on_record, NULL, NULL, &s, NULL };
 	struct integ_json_stream *js;
 	int ok;
 

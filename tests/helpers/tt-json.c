@@ -74,7 +74,8 @@ on_trailer(void *arg, int code, const char *line, size_t len)
 static int
 stream(const char *path, size_t chunk, size_t max)
 {
-	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL };
+	struct integ_json_sink sink = { on_record, on_text, on_trailer, NULL,
+	    NULL };
 	struct integ_json_stream *s;
 	struct integ_path *pa = NULL;
 	struct integ_err e;

@@ -4,12 +4,15 @@
  *   tt-state write singer|airbyte   stdin (a state in any shape) out in
  *                                   a protocol's shape
  *   tt-state atomic FILE            stdin written to FILE atomically
+ *   tt-state save MAX FILE          integ-state save FILE with states
+ *                                   capped at MAX bytes
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
+#include "state_int.h"
 
 int
 main(int argc, char *argv[])
@@ -22,6 +25,16 @@ main(int argc, char *argv[])
 	int code = 0;
 
 	integ_log_init("tt-state", INTEG_LOG_WARN);
+	if (argc == 4 && strcmp(argv[1], "save") == 0) {
+		s = integ_state_new();
+		integ_state_cap(s, strtoul(argv[2], NULL, 10));
+		if ((code = integ_state_load(s, argv[3], &e)) == 0)
+			code = integ_state_save_run(s, argv[3], 0, stdout, &e);
+		if (code != 0)
+			fprintf(stderr, "tt-state: %s\n", e.msg);
+		integ_state_free(s);
+		return code;
+	}
 	if (argc != 3)
 		return 64;
 	integ_buf_init(&in, 0);
