@@ -33,29 +33,15 @@ field(const char *path)
 int
 integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
 {
-	struct integ_json_span k, v;
-	struct integ_json_iter it;
-	int r = 0, first = 1;
+	static const char *const name[] = { "$schema" };
+	struct integ_json_span v;
 
 	if (integ_json_type(schema) != INTEG_JSON_OBJECT ||
 	    !integ_json_member(schema, "$schema", &v) ||
 	    integ_json_str_eq(v, D4 "#", sizeof(D4)) ||
 	    integ_json_str_eq(v, D4, sizeof(D4) - 1))
 		return integ_json_compact(schema, b);
-	r |= integ_buf_addc(b, '{');
-	integ_json_iter_init(&it, schema);
-	while (integ_json_iter_next(&it, &k, &v)) {
-		if (integ_json_str_eq(k, "$schema", 7))
-			continue;
-		if (!first)
-			r |= integ_buf_addc(b, ',');
-		first = 0;
-		r |= integ_json_compact(k, b);
-		r |= integ_buf_addc(b, ':');
-		r |= integ_json_compact(v, b);
-	}
-	r |= integ_buf_addc(b, '}');
-	return r ? -1 : 0;
+	return integ_json_without(schema, name, 1, b);
 }
 
 /* ",\"version\":N" for a version other than 0, else "". */

@@ -952,11 +952,15 @@ int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
 /*
  * Field selection (select.c). Append object v without its members named
  * in drop (n names), the others as they came; a schema without those
- * properties, nor in "required". 0, or -1 past the buffer's cap.
+ * properties, nor in "required" (which goes when it is left empty).
+ * 0, or -1 past the buffer's cap.
  */
 int	 integ_json_drop(struct integ_json_span, const char *const *, size_t,
 	    struct integ_buf *);
 int	 integ_schema_drop(struct integ_json_span, const char *const *, size_t,
+	    struct integ_buf *);
+/* An object without those members, or an array without those strings, compact. */
+int	 integ_json_without(struct integ_json_span, const char *const *, size_t,
 	    struct integ_buf *);
 
 struct integ_state;

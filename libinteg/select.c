@@ -41,9 +41,8 @@ integ_json_drop(struct integ_json_span v, const char *const *drop, size_t n,
 	return r ? -1 : 0;
 }
 
-/* An object, or an array of strings, without the names in drop. */
-static int
-without(struct integ_json_span v, const char *const *drop, size_t n,
+int
+integ_json_without(struct integ_json_span v, const char *const *drop, size_t n,
     struct integ_buf *b)
 {
 	struct integ_json_span k, el;
@@ -107,7 +106,7 @@ integ_schema_drop(struct integ_json_span schema, const char *const *drop,
 		    integ_json_type(v) == INTEG_JSON_OBJECT) ||
 		    (integ_json_str_eq(k, "required", 8) &&
 		    integ_json_type(v) == INTEG_JSON_ARRAY))
-			r |= without(v, drop, n, b);
+			r |= integ_json_without(v, drop, n, b);
 		else
 			r |= integ_json_compact(v, b);
 	}
