@@ -82,6 +82,22 @@ t 'Singer: a rotated refresh token rewrites the config file, mode kept' '
 	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"
 '
 
+t 'Singer: SIGKILL after a rotation: the config file already holds the new token' '
+	printf "reply\npath /api/items\nquery\ndelay 30\nbody {}\n" >slow
+	scn "refresh_token=$RT rotate=1" slow
+	mock_start "$PWD/oauth.scn"
+	config
+	tt-oauth --config config.json >out 2>err &
+	pid=$!
+	i=0
+	while [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -eq 0 ] &&
+	    [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	kill -KILL $pid
+	set +e; wait $pid; set -e
+	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"
+	expect_eq "config.json" "$(ls -A | grep json)"
+'
+
 t 'Singer: a config that is a pipe or a symbolic link is not rewritten: warned' '
 	scn "refresh_token=$RT rotate=1"
 	mock_start "$PWD/oauth.scn"
