@@ -82,6 +82,47 @@ t 'Singer: a rotated refresh token rewrites the config file, mode kept' '
 	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"
 '
 
+t 'a refresh token kept at a nested config path, the rest of the config as it was' '
+	scn "refresh_token=$RT rotate=1"
+	mock_start "$PWD/oauth.scn"
+	# printf, not jq: the bytes of 2.50 and the escapes must survive
+	printf "%s\n" "{\"url\": \"$MOCK_URL\", \"token_url\": \"$MOCK_URL/oauth/token\"," \
+	    "  \"client_id\": \"mock-client\", \"client_secret\": \"$CS\"," \
+	    "  \"credentials\": {\"kind\": \"oauth\", \"refresh_token\": \"$RT\"," \
+	    "    \"note\": \"a \\\"quoted\\\" \\u00fc\"}, \"after\": [1, 2.50, {}]}" >config.json
+	cp config.json before.json
+	TT_OAUTH_PATH=credentials.refresh_token TT_OAUTH_RT=$RT tt-oauth --config config.json >out 2>err
+	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .credentials.refresh_token config.json)"
+	jq -S "del(.credentials.refresh_token)" before.json >a
+	jq -S "del(.credentials.refresh_token)" config.json >b
+	expect_same a b
+	grep -q "2.50, {}" config.json
+	grep -qF "a \\\"quoted\\\" \\u00fc" config.json
+	TT_OAUTH_PATH=credentials.refresh_token TT_OAUTH_RT=$(oauth_stat refresh_token) \
+	    tt-oauth read --config before.json >out 2>err
+	jq -c "select(.type == \"CONTROL\") | .control.connectorConfig.config" out >c
+	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .credentials.refresh_token c)"
+	TT_OAUTH_PATH=nowhere.at.all TT_OAUTH_RT=$(oauth_stat refresh_token) \
+	    expect_exit 78 tt-oauth --config config.json >out 2>err
+	expect_grep "nowhere.at.all: no string there to keep the rotated refresh token in" err
+'
+
+t 'Singer: SIGKILL after a rotation: the config file already holds the new token' '
+	printf "reply\npath /api/items\nquery\ndelay 30\nbody {}\n" >slow
+	scn "refresh_token=$RT rotate=1" slow
+	mock_start "$PWD/oauth.scn"
+	config
+	tt-oauth --config config.json >out 2>err &
+	pid=$!
+	i=0
+	while [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -eq 0 ] &&
+	    [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	kill -KILL $pid
+	set +e; wait $pid; set -e
+	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"
+	expect_eq "config.json" "$(ls -A | grep json)"
+'
+
 t 'Singer: a config that is a pipe or a symbolic link is not rewritten: warned' '
 	scn "refresh_token=$RT rotate=1"
 	mock_start "$PWD/oauth.scn"

@@ -225,6 +225,22 @@ t 'a rotated refresh token is written to --oauth-token-file (0600) and used next
 	expect_eq 3 "$(oauth_stat rotations)"
 '
 
+t 'SIGKILL after a rotation: the token file already holds the new token, whole' '
+	printf "reply\npath /api/items\nquery\ndelay 30\nbody {}\n" >slow
+	scn "refresh_token=$RT rotate=1" slow
+	mock_start "$PWD/oauth.scn"
+	fetch --oauth-refresh-token "\${RT}" --oauth-token-file rt \
+	    "$MOCK_URL/api/items" >out 2>err &
+	pid=$!
+	i=0
+	while [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -eq 0 ] &&
+	    [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	kill -KILL $pid
+	set +e; wait $pid; set -e
+	expect_eq "$(oauth_stat refresh_token)" "$(cat rt)"
+	expect_eq "rt" "$(ls -A | grep "^\.\{0,1\}rt")" "no temporary file left"
+'
+
 t 'a rotated refresh token that cannot be kept fails the run (74)' '
 	scn "refresh_token=$RT rotate=1"
 	mock_start "$PWD/oauth.scn"

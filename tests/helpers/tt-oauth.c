@@ -2,8 +2,10 @@
  * tt-oauth: a connector whose API wants OAuth 2, for tests/t-oauth-source.sh.
  * One stream, items, at URL/api/items, paged by Link; its config names
  * the token endpoint, the client, and the refresh token that a rotation
- * replaces (integ_ctx_oauth2).
+ * replaces (integ_ctx_oauth2). With TT_OAUTH_PATH set, the refresh token
+ * is TT_OAUTH_RT and is kept at that config path instead (a nested one).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
@@ -42,6 +44,10 @@ init(struct integ_ctx *ctx)
 		.basic = strcmp(integ_config(ctx, "client_auth"), "basic") == 0,
 	};
 
+	if (getenv("TT_OAUTH_PATH") != NULL) {
+		o.refresh_token = getenv("TT_OAUTH_RT");
+		return integ_ctx_oauth2(ctx, &o, getenv("TT_OAUTH_PATH"));
+	}
 	return integ_ctx_oauth2(ctx, &o, "refresh_token");
 }
 
