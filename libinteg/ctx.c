@@ -177,51 +177,22 @@ struct pages {
 	size_t			 nout;
 };
 
-struct each {
-	struct pages	*pg;
-	int		(*fn)(struct pages *, struct integ_json_span,
-			    struct integ_err *);
-	struct integ_err *e;
-	int		 code;
-};
-
-static int
-each_record(void *arg, const char *p, size_t len)
-{
-	struct each *a = arg;
-	struct integ_json_span v = { p, len };
-
-	return a->code = a->fn(a->pg, v, a->e);
-}
-
 /*
- * The records at the path of a page, in one validating pass: the
- * streaming scanner hands each over as it ends. A page that turns out
- * malformed fails the stream after the records before the fault, and no
- * STATE follows them.
+ * The records at the path of a page. The pager found them in the pass
+ * that validated the page (integ_pager_gather): a page that is not JSON
+ * never gets here, and no record of it is written.
  */
 static int
 records_of(struct pages *pg, const struct integ_page *page,
     int (*fn)(struct pages *, struct integ_json_span, struct integ_err *),
     struct integ_err *e)
 {
-	const struct integ_buf *body = &page->rs->body;
-	struct each a = { pg, fn, e, 0 };
-	struct integ_json_sink sink = { each_record, NULL, NULL, &a };
-	struct integ_json_stream *js;
+	size_t i;
 	int code;
 
-	js = integ_json_stream_new(pg->records, 0, &sink);
-	code = integ_json_stream_feed(js, body->data ? body->data : "",
-	    body->len, e);
-	if (code == 0)
-		code = integ_json_stream_end(js, e);
-	integ_json_stream_free(js);
-	if (a.code != 0)
-		return a.code;
-	if (code != 0)
-		return integ_err_wrap(e, INTEG_EXIT_PROTOCOL, "%s: not JSON",
-		    page->rs->url);
+	for (i = 0; i < page->nrecs; i++)
+		if ((code = fn(pg, page->recs[i], e)) != 0)
+			return code;
 	return 0;
 }
 
@@ -285,6 +256,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 	if ((code = integ_path_compile(path, &pg->records, &ctx->err)) != 0)
 		return code;
 	if ((code = integ_pager_new(&o, &pager, &ctx->err)) == 0) {
+		integ_pager_gather(pager, pg->records);
 		code = integ_paginate(ctx->http, pager, rqs, n, fn, pg,
 		    &ctx->err);
 		integ_pager_free(pager);

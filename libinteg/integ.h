@@ -631,12 +631,20 @@ struct integ_pager;
 int	 integ_pager_new(const struct integ_pager_opts *, struct integ_pager **,
 	    struct integ_err *);
 void	 integ_pager_free(struct integ_pager *);
+/*
+ * Validate each page in the one pass that also finds the records at
+ * path: they reach the callback as spans into the body, page->recs
+ * (path kept, not copied). Without it, pages carry no records.
+ */
+void	 integ_pager_gather(struct integ_pager *, const struct integ_path *);
 
 struct integ_page {
 	size_t		 job;		/* index of the first request */
 	long long	 n;		/* page number within it, from 0 */
 	const struct integ_response *rs;
 	long long	 records;	/* count at the records path, or -1 */
+	const struct integ_json_span *recs;	/* integ_pager_gather() */
+	size_t		 nrecs;
 };
 
 /* Return 0 to go on; anything else stops integ_paginate with it. */

@@ -1080,6 +1080,37 @@ integ_json_validate(const char *p, size_t len, struct integ_json_span *value,
 	return rc;
 }
 
+/*
+ * One text, validated whole, whose records at path reach fn as they end
+ * (pointing into p): a page is scanned once, not validated and then
+ * split.
+ */
+int
+integ_json_validate_records(const char *p, size_t len,
+    const struct integ_path *path, int (*fn)(void *, const char *, size_t),
+    void *arg, struct integ_json_span *value, struct integ_err *e)
+{
+	struct integ_json_sink sink = { fn, NULL, NULL, arg };
+	struct integ_json_stream *s;
+	int rc;
+
+	/* a record is part of the text: its size is bounded by the text's */
+	s = integ_json_stream_new(path, len + 1, &sink);
+	s->single = 1;
+	if ((rc = scan(s, (const unsigned char *)p, len, e)) == 0 &&
+	    (rc = scan_end(s, e)) == 0 && s->ntexts == 0)
+		rc = integ_errf(e, INTEG_EXIT_DATA,
+		    "line %llu, column %llu: no JSON text",
+		    (unsigned long long)s->line,
+		    (unsigned long long)(len - s->linestart + 1));
+	if (rc == 0 && value != NULL) {
+		value->p = p + s->textstart;
+		value->len = (size_t)(s->textend - s->textstart);
+	}
+	integ_json_stream_free(s);
+	return rc;
+}
+
 struct integ_json_stream *
 integ_json_stream_new(const struct integ_path *path, size_t maxrec,
     const struct integ_json_sink *sink)

@@ -25,6 +25,7 @@
 
 #include "integ.h"
 #include "http_int.h"
+#include "json_int.h"
 
 #define MAX_THREADS	64
 
@@ -34,6 +35,8 @@ struct integ_pager {
 	struct integ_path	*has_more;
 	struct integ_path	*records;
 	struct integ_path	*total;
+	const struct integ_path	*gather;	/* records handed over */
+	int			 gather_counts;	/* gather is the records path */
 	int			 json;
 	char			**names;	/* --next as plain names, or NULL */
 	size_t			 nnames;
@@ -146,6 +149,23 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 bad:
 	integ_pager_free(pg);
 	return rc;
+}
+
+void
+integ_pager_gather(struct integ_pager *pg, const struct integ_path *path)
+{
+	size_t i;
+
+	pg->gather = path;
+	pg->json = 1;
+	/* every page is scanned whole now: no lookup ahead of it */
+	for (i = 0; i < pg->nnames; i++)
+		free(pg->names[i]);
+	free(pg->names);
+	pg->names = NULL;
+	pg->nnames = 0;
+	pg->gather_counts = pg->records != NULL && path != NULL &&
+	    strcmp(integ_path_text(pg->records), integ_path_text(path)) == 0;
 }
 
 void
@@ -399,38 +419,6 @@ walk_next(struct walk *w, const struct integ_request *rq,
 	return rc < 0 ? 0 : rc;
 }
 
-/* Validate the body and count its records, as the pager needs. */
-static int
-inspect(struct integ_pager *pg, const struct integ_response *rs,
-    struct integ_json_span *doc, long long *records, struct integ_err *e)
-{
-	struct integ_json_span v;
-	struct integ_err xe;
-	char esc[300];
-
-	*records = -1;
-	doc->p = rs->body.data ? rs->body.data : "";
-	doc->len = rs->body.len;
-	if (!pg->json)
-		return 0;
-	if (integ_json_validate(doc->p, doc->len, doc, &xe) != 0) {
-		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
-		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
-		    "not JSON: %s", esc, xe.msg);
-	}
-	if (pg->records == NULL)
-		return 0;
-	if (!integ_path_find(pg->records, *doc, &v))
-		*records = 0;
-	else if (integ_json_type(v) == INTEG_JSON_ARRAY)
-		*records = (long long)integ_json_count(v);
-	else if (integ_json_type(v) == INTEG_JSON_NULL)
-		*records = 0;
-	else
-		*records = 1;
-	return 0;
-}
-
 /* ---- speculation for --next ---- */
 
 static int
@@ -562,12 +550,13 @@ some_array(const char *p, size_t n)
 
 /*
  * Sign a page. doc is the validated body (p NULL when it was not
- * validated), val the next URL or cursor value in the body, if any.
+ * validated), val the next URL or cursor value in the body, if any;
+ * recs the records gathered at the records path, if they were.
  */
 static void
 sign(const struct integ_pager *pg, const struct integ_response *rs,
     struct integ_json_span doc, struct integ_json_span val, long long records,
-    struct sig *sg)
+    const struct integ_json_span *recs, size_t nrecs, struct sig *sg)
 {
 	const char *b = rs->body.data ? rs->body.data : "";
 	size_t n = rs->body.len, at;
@@ -583,7 +572,16 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->blanked = 1;
 	} else
 		sg->body = hash(1, b, n);
-	if (pg->records != NULL && doc.p != NULL &&
+	if (pg->gather_counts && doc.p != NULL) {
+		/* from the first record to the end of the last one */
+		if (nrecs > 0) {
+			v.p = recs[0].p;
+			v.len = (size_t)(recs[nrecs - 1].p +
+			    recs[nrecs - 1].len - recs[0].p);
+			sg->recs = hash(2, v.p, v.len) | 1;
+			sg->rlen = v.len;
+		}
+	} else if (pg->records != NULL && doc.p != NULL &&
 	    integ_path_find(pg->records, doc, &v)) {
 		sg->recs = hash(2, v.p, v.len) | 1;
 		sg->rlen = v.len;
@@ -651,6 +649,9 @@ struct slot {
 	struct integ_err	 err;
 	struct integ_response	 rs;
 	long long		 records;
+	struct integ_json_span	*recs;		/* integ_pager_gather */
+	size_t			 nrecs;
+	size_t			 caprecs;
 	struct sig		 sig;
 };
 
@@ -707,7 +708,72 @@ slot_free(struct slot *s)
 	if (s == NULL)
 		return;
 	integ_response_free(&s->rs);
+	free(s->recs);
 	free(s);
+}
+
+/* A record of a page, kept for the callback (integ_pager_gather). */
+static int
+gather(void *arg, const char *p, size_t len)
+{
+	struct slot *s = arg;
+
+	if (s->nrecs == s->caprecs) {
+		s->caprecs = s->caprecs ? s->caprecs * 2 : 256;
+		s->recs = integ_xreallocarray(s->recs, s->caprecs,
+		    sizeof(*s->recs));
+	}
+	s->recs[s->nrecs].p = p;
+	s->recs[s->nrecs++].len = len;
+	return 0;
+}
+
+/*
+ * Validate the body and count its records, as the pager needs; when the
+ * records are gathered, in the same pass.
+ */
+static int
+inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
+    struct integ_err *e)
+{
+	const struct integ_response *rs = &s->rs;
+	long long *records = &s->records;
+	struct integ_json_span v;
+	struct integ_err xe;
+	char esc[300];
+	int rc;
+
+	*records = -1;
+	doc->p = rs->body.data ? rs->body.data : "";
+	doc->len = rs->body.len;
+	if (!pg->json)
+		return 0;
+	s->nrecs = 0;
+	if (pg->gather != NULL)
+		rc = integ_json_validate_records(doc->p, doc->len, pg->gather,
+		    gather, s, doc, &xe);
+	else
+		rc = integ_json_validate(doc->p, doc->len, doc, &xe);
+	if (rc != 0) {
+		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
+		    "not JSON: %s", esc, xe.msg);
+	}
+	if (pg->records == NULL)
+		return 0;
+	if (pg->gather_counts) {
+		*records = (long long)s->nrecs;
+		return 0;
+	}
+	if (!integ_path_find(pg->records, *doc, &v))
+		*records = 0;
+	else if (integ_json_type(v) == INTEG_JSON_ARRAY)
+		*records = (long long)integ_json_count(v);
+	else if (integ_json_type(v) == INTEG_JSON_NULL)
+		*records = 0;
+	else
+		*records = 1;
+	return 0;
 }
 
 /* Hand a page (or a failure) to the callback: inline mode only. */
@@ -732,6 +798,8 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.n = n;
 		page.rs = &s->rs;
 		page.records = s->records;
+		page.recs = s->recs;
+		page.nrecs = s->nrecs;
 		rc = r->fn(r->arg, &page, r->e);
 	}
 	slot_free(s);
@@ -807,9 +875,10 @@ run_page(struct run *r, size_t j, long long k)
 	rq = with_number(jb->first, r->pg->o.param,
 	    page_value(r->pg, jb->per_page, k));
 	if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
-		s->rc = inspect(r->pg, &s->rs, &doc, &s->records, &s->err);
+		s->rc = inspect(r->pg, s, &doc, &s->err);
 	if (s->rc == 0)
-		sign(r->pg, &s->rs, doc, none, s->records, &s->sig);
+		sign(r->pg, &s->rs, doc, none, s->records, s->recs, s->nrecs,
+		    &s->sig);
 	integ_request_free(rq);
 	publish(r, j, (size_t)k, s);
 }
@@ -878,14 +947,14 @@ run_job(struct run *r, size_t j)
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);
 			}
-			sign(pg, &s->rs, none, sv, -1, &s->sig);
+			sign(pg, &s->rs, none, sv, -1, NULL, 0, &s->sig);
 			goto spec;
 		}
 		if (s->rc == 0)
-			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
+			s->rc = inspect(pg, s, &doc, &s->err);
 		if (s->rc == 0)
 			sign(pg, &s->rs, doc, link_value(pg, doc), s->records,
-			    &s->sig);
+			    s->recs, s->nrecs, &s->sig);
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
 			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
@@ -1057,6 +1126,8 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 				page.n = (long long)k;
 				page.rs = &s->rs;
 				page.records = s->records;
+				page.recs = s->recs;
+				page.nrecs = s->nrecs;
 				rc = fn(arg, &page, e);
 			}
 			slot_free(s);
