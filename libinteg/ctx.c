@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "integ.h"
 #include "source_int.h"
@@ -168,6 +169,56 @@ integ_ctx_request(struct integ_ctx *ctx, const char *path)
 	return integ_ctx_request_url(ctx, url);
 }
 
+/* The progress line, at most five times a second unless final. */
+static void
+progress(struct integ_ctx *ctx, int final)
+{
+	struct integ_http_stats st;
+	double now = integ_now();
+
+	if (!ctx->progress || (!final && now - ctx->shown < 0.2))
+		return;
+	ctx->shown = now;
+	integ_http_stats(ctx->http, &st);
+	integ_log_progress(ctx->stream->name, ctx->pages,
+	    st.bytes - ctx->st0.bytes,
+	    (long long)integ_emit_stream_written(ctx->st), now - ctx->t0,
+	    st.retries - ctx->st0.retries, final);
+}
+
+void
+integ_ctx_stream_begin(struct integ_ctx *ctx)
+{
+	ctx->pages = 0;
+	ctx->t0 = integ_now();
+	ctx->shown = 0;
+	memset(&ctx->st0, 0, sizeof(ctx->st0));
+	if (ctx->http != NULL)
+		integ_http_stats(ctx->http, &ctx->st0);
+	/* Airbyte's stderr is the platform's; a terminal is a person */
+	ctx->progress = ctx->proto == INTEG_PROTO_SINGER && ctx->http != NULL &&
+	    isatty(STDERR_FILENO);
+	integ_log(INTEG_LOG_INFO, "%s: started", ctx->stream->name);
+}
+
+/* Before the stream's emitter ends: its count is read here. */
+void
+integ_ctx_stream_end(struct integ_ctx *ctx, int code)
+{
+	struct integ_http_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (ctx->http != NULL)
+		integ_http_stats(ctx->http, &st);
+	if (ctx->pages > 0)
+		progress(ctx, 1);
+	ctx->progress = 0;
+	integ_log(INTEG_LOG_INFO, "%s: %s: %llu records, %lu pages, %lu "
+	    "retries, %.2f s", ctx->stream->name, code == 0 ? "done" :
+	    "failed", (unsigned long long)integ_emit_stream_written(ctx->st),
+	    ctx->pages, st.retries - ctx->st0.retries, integ_now() - ctx->t0);
+}
+
 /* What the page callbacks share. */
 struct pages {
 	struct integ_ctx	*ctx;
@@ -222,6 +273,11 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
+		return code;
+	ctx->pages++;
+	progress(ctx, 0);
+	/* a page's messages leave with it: whoever reads sees the sync move */
+	if ((code = integ_emitter_flush(ctx->em, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
 	if (ctx->stream->sorted && ctx->incremental && ctx->stream->cursor)

@@ -698,13 +698,13 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 		integ_escape(esc, sizeof(esc), cur->full, strlen(cur->full));
 		if ((rc = budget(h, esc, &waited, e)) != 0)
 			break;
-		integ_log(INTEG_LOG_INFO, "GET %s", esc);
+		integ_log(INTEG_LOG_DEBUG, "GET %s", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
 		t0 = integ_now();
 		rc = h->doer(h->doer_arg, h, cur, rs, &xe);
 		if (rc == 0)
-			integ_log(INTEG_LOG_INFO, "%s%ld, %zu bytes in %.3fs",
+			integ_log(INTEG_LOG_DEBUG, "%s%ld, %zu bytes in %.3fs",
 			    rs->http_version == 20 ? "HTTP/2 " :
 			    rs->http_version == 30 ? "HTTP/3 " : "HTTP/1.1 ",
 			    rs->status, rs->body.len + rs->streamed,
@@ -760,7 +760,7 @@ integ_http_get(struct integ_http *h, const struct integ_request *rq,
 			chain = integ_xreallocarray(chain, (size_t)nchain + 1,
 			    sizeof(*chain));
 			chain[nchain++] = next;
-			integ_log(INTEG_LOG_INFO, "%ld: redirected", rs->status);
+			integ_log(INTEG_LOG_DEBUG, "%ld: redirected", rs->status);
 			integ_request_free(cur);
 			cur = integ_request_prepare(rq, next,
 			    integ_http_trusted(h, next));

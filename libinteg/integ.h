@@ -127,11 +127,14 @@ size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);
 
 /* ---- logging ---- */
 
+/* The levels of Airbyte's LOG message, most severe first. */
 enum integ_level {
-	INTEG_LOG_ERROR = 0,
+	INTEG_LOG_FATAL = 0,
+	INTEG_LOG_ERROR,
 	INTEG_LOG_WARN,
 	INTEG_LOG_INFO,
-	INTEG_LOG_DEBUG
+	INTEG_LOG_DEBUG,		/* each request */
+	INTEG_LOG_TRACE
 };
 
 /*
@@ -146,6 +149,17 @@ const char *integ_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
+/* FATAL, ERROR, WARN, INFO, DEBUG, TRACE (any case): 0, else -1. */
+int	 integ_log_level_parse(const char *, enum integ_level *);
+const char *integ_log_level_name(enum integ_level);
+/*
+ * The progress line on stderr, redrawn in place (callers draw it only
+ * when stderr is a terminal): "PROG: [WHAT: ]N pages, N MB[, N
+ * records/s], N retries"; final ends it with a newline. A log line
+ * written to stderr meanwhile clears it first.
+ */
+void	 integ_log_progress(const char *, unsigned long, unsigned long long,
+	    long long, double, unsigned long, int);
 void	 integ_log(enum integ_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 integ_vlog(enum integ_level, const char *, va_list);
