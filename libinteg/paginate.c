@@ -285,16 +285,19 @@ with_number(const struct integ_request *first, const char *param,
 	return with_param(first, param, num);
 }
 
-/* The value at path as a string: 1 found non-empty, 0 none, else code. */
+/*
+ * The value at path as a string: 1 found non-empty, 0 none, else code.
+ * found is that value when the caller has it already (p NULL: look).
+ */
 static int
 scalar(struct integ_json_span doc, const struct integ_path *p,
-    const char *what, const char *esc, struct integ_buf *out,
-    struct integ_err *e)
+    struct integ_json_span found, const char *what, const char *esc,
+    struct integ_buf *out, struct integ_err *e)
 {
-	struct integ_json_span v;
+	struct integ_json_span v = found;
 
 	integ_buf_reset(out);
-	if (!integ_path_find(p, doc, &v))
+	if (v.p == NULL && !integ_path_find(p, doc, &v))
 		return 0;
 	switch (integ_json_type(v)) {
 	case INTEG_JSON_NULL:
@@ -347,10 +350,13 @@ follow(struct walk *w, const char *base, const char *link, const char *esc,
 
 /*
  * What comes after this page: *next a new request, or NULL when done.
- * doc is the validated body when the pager needs JSON.
+ * doc is the validated body when the pager needs JSON; lv the value at
+ * the next URL's or cursor's path when it was found already (a path
+ * lookup may have to skip the whole page: the last of a repeated name
+ * wins).
  */
 static int
-walk_next(struct walk *w, const struct integ_request *rq,
+walk_next(struct walk *w, struct integ_json_span lv,
     const struct integ_response *rs, struct integ_json_span doc,
     long long records, struct integ_request **next, struct integ_err *e)
 {
@@ -368,7 +374,8 @@ walk_next(struct walk *w, const struct integ_request *rq,
 	case INTEG_PAGE_NONE:
 		break;
 	case INTEG_PAGE_NEXT:
-		if ((rc = scalar(doc, pg->path, "the next URL", esc, &b, e)) == 1)
+		if ((rc = scalar(doc, pg->path, lv, "the next URL", esc, &b,
+		    e)) == 1)
 			rc = follow(w, rs->url, b.data, esc, next, e);
 		break;
 	case INTEG_PAGE_LINK:
@@ -388,7 +395,8 @@ walk_next(struct walk *w, const struct integ_request *rq,
 		if (pg->has_more != NULL && (!integ_path_find(pg->has_more, doc,
 		    &v) || !integ_json_truthy(v)))
 			break;
-		if ((rc = scalar(doc, pg->path, "the cursor", esc, &b, e)) != 1)
+		if ((rc = scalar(doc, pg->path, lv, "the cursor", esc, &b,
+		    e)) != 1)
 			break;
 		rc = 0;
 		if (seen(w, b.data)) {
@@ -414,7 +422,6 @@ walk_next(struct walk *w, const struct integ_request *rq,
 		*next = with_number(w->first, pg->o.param, w->value);
 		break;
 	}
-	(void)rq;
 	integ_buf_free(&b);
 	return rc < 0 ? 0 : rc;
 }
@@ -924,7 +931,7 @@ run_job(struct run *r, size_t j)
 	struct walk w;
 	struct slot *s;
 	struct integ_err nerr;
-	struct integ_json_span sv, none = { NULL, 0 };
+	struct integ_json_span sv, lv, none = { NULL, 0 };
 	long long n, pages = 0, k;
 	int stop, nrc;
 
@@ -952,15 +959,18 @@ run_job(struct run *r, size_t j)
 		}
 		if (s->rc == 0)
 			s->rc = inspect(pg, s, &doc, &s->err);
-		if (s->rc == 0)
-			sign(pg, &s->rs, doc, link_value(pg, doc), s->records,
-			    s->recs, s->nrecs, &s->sig);
+		lv = none;
+		if (s->rc == 0) {
+			lv = link_value(pg, doc);
+			sign(pg, &s->rs, doc, lv, s->records, s->recs, s->nrecs,
+			    &s->sig);
+		}
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
 			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
 		else if (s->rc == 0 && pg->total == NULL &&
 		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
-			nrc = walk_next(&w, rq, &s->rs, doc, s->records,
+			nrc = walk_next(&w, lv, &s->rs, doc, s->records,
 			    &next, &nerr);
 spec:
 		stop = s->rc != 0;
