@@ -599,15 +599,67 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->full = some_array(b, n);
 }
 
+/*
+ * The path's value in a validated body whose records were gathered, found
+ * in the body without them: a lookup would skip every record to find the
+ * last of a repeated name, and a page is mostly records. Only where the
+ * records are the whole of an array (the body less them is JSON) and the
+ * value lies outside them; 0: look in the body itself.
+ */
+static int
+find_around(const struct integ_path *path, struct integ_json_span doc,
+    const struct integ_json_span *recs, size_t nrecs,
+    struct integ_json_span *v)
+{
+	const char *lo, *hi, *end = doc.p + doc.len;
+	struct integ_json_span env, f;
+	struct integ_buf b;
+	size_t head, off;
+	int ok = 0;
+
+	if (nrecs == 0)
+		return 0;
+	lo = recs[0].p;
+	hi = recs[nrecs - 1].p + recs[nrecs - 1].len;
+	while (lo > doc.p && is_ws((unsigned char)lo[-1]))
+		lo--;
+	while (hi < end && is_ws((unsigned char)*hi))
+		hi++;
+	if (lo <= doc.p || lo[-1] != '[' || hi >= end || *hi != ']')
+		return 0;
+	head = (size_t)(lo - doc.p);
+	integ_buf_init(&b, 0);
+	integ_buf_add(&b, doc.p, head);
+	integ_buf_add(&b, hi, (size_t)(end - hi));
+	env.p = b.data;
+	env.len = b.len;
+	if (integ_path_find(path, env, &f)) {
+		off = (size_t)(f.p - env.p);
+		if (off + f.len <= head) {
+			v->p = doc.p + off;
+			ok = 1;
+		} else if (off >= head) {
+			v->p = hi + (off - head);
+			ok = 1;
+		}
+		v->len = f.len;
+	}
+	integ_buf_free(&b);
+	return ok;
+}
+
 /* The next URL or cursor in a validated body, to be left out of its hash. */
 static struct integ_json_span
-link_value(const struct integ_pager *pg, struct integ_json_span doc)
+link_value(const struct integ_pager *pg, struct integ_json_span doc,
+    const struct integ_json_span *recs, size_t nrecs)
 {
 	struct integ_json_span v = { NULL, 0 };
 
 	if (!pg->json || pg->path == NULL || (pg->o.mode != INTEG_PAGE_NEXT &&
-	    pg->o.mode != INTEG_PAGE_CURSOR) || !integ_path_find(pg->path, doc,
-	    &v))
+	    pg->o.mode != INTEG_PAGE_CURSOR))
+		return (struct integ_json_span){ NULL, 0 };
+	if ((pg->gather == NULL || !find_around(pg->path, doc, recs, nrecs,
+	    &v)) && !integ_path_find(pg->path, doc, &v))
 		return (struct integ_json_span){ NULL, 0 };
 	switch (integ_json_type(v)) {
 	case INTEG_JSON_STRING:
@@ -961,7 +1013,7 @@ run_job(struct run *r, size_t j)
 			s->rc = inspect(pg, s, &doc, &s->err);
 		lv = none;
 		if (s->rc == 0) {
-			lv = link_value(pg, doc);
+			lv = link_value(pg, doc, s->recs, s->nrecs);
 			sign(pg, &s->rs, doc, lv, s->records, s->recs, s->nrecs,
 			    &s->sig);
 		}
