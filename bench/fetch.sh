@@ -4,9 +4,12 @@
 # the same 1000 URLs over one connection vs a shell loop of curl + jq; and
 # on the same pages, source-pokeapi read (the pokemon stream, Airbyte) and
 # the tool pipeline integ-fetch | integ-extract | integ-emit --airbyte,
-# with their peak RSS.
+# with their peak RSS, wall and CPU seconds (bench/rusage.c: user +
+# system, the children of a pipeline included).
 # Medians of RUNS runs (default 5; the shell loop, a minute a run:
-# LOOP_RUNS, default 1).
+# LOOP_RUNS, default 1; 0 leaves it out). CALLGRIND=1 also counts the
+# instructions of one run of curl, the connector and the pipeline
+# (valgrind's callgrind, every process of the pipeline; minutes).
 # Prints a Markdown table; counts requests and TCP connections of an
 # integ-fetch run from nginx's access log ($connection).
 set -eu
@@ -73,6 +76,16 @@ now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 # timed CMD...: seconds of one run, output to /dev/null
 timed() { _t0=$(now); "$@" >/dev/null; _t1=$(now); awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", b - a }'; }
+${CC:-cc} -O2 -o "$work/rusage" bench/rusage.c
+# measured NAME CMD...: one run by bench/rusage.c, output to /dev/null;
+# wall seconds appended to $t_NAME, CPU seconds to $c_NAME
+measured() {
+	_n=$1
+	shift
+	# shellcheck disable=SC2046
+	set -- $("$work/rusage" "$@")
+	eval "t_$_n=\"\${t_$_n:-} $1\" c_$_n=\"\${c_$_n:-} $4\""
+}
 
 run_integ() { "$BIN/integ-fetch" -s --next next "$base/$first"; }
 run_pipeline() {
@@ -106,19 +119,20 @@ curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
 
 records=$(run_connector | grep -c '"type":"RECORD"')
 pipe_records=$(run_pipeline | grep -c '"type":"RECORD"')
-${CC:-cc} -O2 -o "$work/rusage" bench/rusage.c
 # peak RSS (KiB) of one run
 rss() { "$work/rusage" "$@" | cut -d' ' -f2; }
 rss_conn=$(rss "$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json")
 rss_fetch=$(rss "$BIN/integ-fetch" -s --next next "$base/$first")
 
-ti='' tc='' tl='' tn='' tp=''
+conn_cmd="$BIN/source-pokeapi read --config $work/config.json --catalog $work/catalog.json"
+pipe_cmd="$BIN/integ-fetch -s --next next $base/$first | $BIN/integ-extract results | $BIN/integ-emit --airbyte --stream pokemon --key name"
+tl=''
 k=0
 while [ $k -lt "$RUNS" ]; do
-	ti="$ti $(timed run_integ)"
-	tc="$tc $(timed run_curl)"
-	tn="$tn $(timed run_connector)"
-	tp="$tp $(timed run_pipeline)"
+	measured i "$BIN/integ-fetch" -s --next next "$base/$first"
+	measured c sh -c "xargs curl -s --fail <$urls"
+	measured n sh -c "exec $conn_cmd"
+	measured p sh -c "$pipe_cmd"
 	k=$((k + 1))
 done
 k=0
@@ -126,8 +140,12 @@ while [ $k -lt "$LOOP_RUNS" ]; do
 	tl="$tl $(timed run_loop)"
 	k=$((k + 1))
 done
-# shellcheck disable=SC2086
-mi=$(median $ti) mc=$(median $tc) ml=$(median $tl) mn=$(median $tn) mp=$(median $tp)
+# shellcheck disable=SC2154
+ti=$t_i tc=$t_c tn=$t_n tp=$t_p
+# shellcheck disable=SC2086,SC2154
+mi=$(median $ti) mc=$(median $tc) ml=$(median ${tl:-0}) mn=$(median $tn) mp=$(median $tp)
+# shellcheck disable=SC2086,SC2154
+ui=$(median $c_i) uc=$(median $c_c) un=$(median $c_n) up=$(median $c_p)
 rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", b / a }'; }
@@ -147,14 +165,31 @@ echo "Runs: integ-fetch$ti; curl$tc; shell loop$tl (seconds)."
 echo
 echo "### source-pokeapi read and the tool pipeline on the same pages"
 echo
-echo "| command | seconds | records/s | peak RSS | time vs curl (target) |"
-echo "|---|---|---|---|---|"
+echo "| command | seconds | records/s | CPU s | peak RSS | time vs curl (target) | CPU vs curl |"
+echo "|---|---|---|---|---|---|---|"
 recs() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 vs_curl() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "| curl, all $n URLs, one connection | $mc | - | - | 1.00x |"
-echo "| integ-fetch --next next | $mi | - | $((rss_fetch / 1024)) MiB | $(vs_curl "$mi" "$mc")x |"
-echo "| source-pokeapi read (pokemon, Airbyte) | $mn | $(recs "$records" "$mn") | $((rss_conn / 1024)) MiB | $(vs_curl "$mn" "$mc")x (<= 4x, < 32 MiB) |"
-echo "| integ-fetch \\| integ-extract \\| integ-emit --airbyte | $mp | $(recs "$pipe_records" "$mp") | - | $(vs_curl "$mp" "$mc")x (<= 5x) |"
+echo "| curl, all $n URLs, one connection | $mc | - | $uc | - | 1.00x | 1.00x |"
+echo "| integ-fetch --next next | $mi | - | $ui | $((rss_fetch / 1024)) MiB | $(vs_curl "$mi" "$mc")x | $(vs_curl "$ui" "$uc")x |"
+echo "| source-pokeapi read (pokemon, Airbyte) | $mn | $(recs "$records" "$mn") | $un | $((rss_conn / 1024)) MiB | $(vs_curl "$mn" "$mc")x (<= 2.5x, < 16 MiB) | $(vs_curl "$un" "$uc")x |"
+echo "| integ-fetch \\| integ-extract \\| integ-emit --airbyte | $mp | $(recs "$pipe_records" "$mp") | $up | - | $(vs_curl "$mp" "$mc")x (<= 4x) | $(vs_curl "$up" "$uc")x |"
 echo
 echo "Records: connector $records, pipeline $pipe_records. Runs: connector$tn; pipeline$tp (seconds)."
+# shellcheck disable=SC2154
+echo "CPU seconds: curl$c_c; integ-fetch$c_i; connector$c_n; pipeline$c_p."
+
+# instructions of one run (every process of it), by callgrind
+instructions() {
+	rm -f "$work"/cg.*
+	valgrind --tool=callgrind --trace-children=yes \
+	    --callgrind-out-file="$work/cg.%p" "$@" >/dev/null 2>&1
+	cat "$work"/cg.* | awk '/^summary:/ { s += $2 } END { printf "%.3g", s }'
+}
+if [ "${CALLGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
+	gc=$(instructions sh -c "xargs curl -s --fail <$urls")
+	gn=$(instructions sh -c "exec $conn_cmd")
+	gp=$(instructions sh -c "$pipe_cmd")
+	echo
+	echo "Instructions (callgrind, one run, every process): curl $gc, connector $gn ($(vs_curl "$gn" "$gc")x), pipeline $gp ($(vs_curl "$gp" "$gc")x)."
+fi
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "integ.h"
 #include "json_int.h"
@@ -170,6 +171,56 @@ integ_ctx_request(struct integ_ctx *ctx, const char *path)
 	return integ_ctx_request_url(ctx, url);
 }
 
+/* The progress line, at most five times a second unless final. */
+static void
+progress(struct integ_ctx *ctx, int final)
+{
+	struct integ_http_stats st;
+	double now = integ_now();
+
+	if (!ctx->progress || (!final && now - ctx->shown < 0.2))
+		return;
+	ctx->shown = now;
+	integ_http_stats(ctx->http, &st);
+	integ_log_progress(ctx->stream->name, ctx->pages,
+	    st.bytes - ctx->st0.bytes,
+	    (long long)integ_emit_stream_written(ctx->st), now - ctx->t0,
+	    st.retries - ctx->st0.retries, final);
+}
+
+void
+integ_ctx_stream_begin(struct integ_ctx *ctx)
+{
+	ctx->pages = 0;
+	ctx->t0 = integ_now();
+	ctx->shown = 0;
+	memset(&ctx->st0, 0, sizeof(ctx->st0));
+	if (ctx->http != NULL)
+		integ_http_stats(ctx->http, &ctx->st0);
+	/* Airbyte's stderr is the platform's; a terminal is a person */
+	ctx->progress = ctx->proto == INTEG_PROTO_SINGER && ctx->http != NULL &&
+	    isatty(STDERR_FILENO);
+	integ_log(INTEG_LOG_INFO, "%s: started", ctx->stream->name);
+}
+
+/* Before the stream's emitter ends: its count is read here. */
+void
+integ_ctx_stream_end(struct integ_ctx *ctx, int code)
+{
+	struct integ_http_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (ctx->http != NULL)
+		integ_http_stats(ctx->http, &st);
+	if (ctx->pages > 0)
+		progress(ctx, 1);
+	ctx->progress = 0;
+	integ_log(INTEG_LOG_INFO, "%s: %s: %llu records, %lu pages, %lu "
+	    "retries, %.2f s", ctx->stream->name, code == 0 ? "done" :
+	    "failed", (unsigned long long)integ_emit_stream_written(ctx->st),
+	    ctx->pages, st.retries - ctx->st0.retries, integ_now() - ctx->t0);
+}
+
 /* What the page callbacks share. */
 struct pages {
 	struct integ_ctx	*ctx;
@@ -179,116 +230,24 @@ struct pages {
 	size_t			 nout;
 };
 
-struct each {
-	struct pages	*pg;
-	int		(*fn)(struct pages *, struct integ_json_span,
-			    struct integ_err *);
-	struct integ_err *e;
-	int		 code;
-};
-
-static int
-each_record(void *arg, const char *p, size_t len)
-{
-	struct each *a = arg;
-	struct integ_json_span v = { p, len };
-
-	return a->code = a->fn(a->pg, v, a->e);
-}
-
 /*
- * Can a name on the path come twice in one object of the body? Only if
- * it is there twice, in quotes (a name spelled with \u escapes is left
- * to the scanner, which fails the page rather than give both).
- */
-static int
-may_repeat(const struct integ_path *p, const char *b, size_t n)
-{
-	const struct path_step *st;
-	const char *q;
-	char quoted[256];
-	int i;
-
-	for (i = 0; p != NULL && i < p->nsteps; i++) {
-		st = &p->steps[i];
-		if (st->kind != PATH_NAME)
-			continue;
-		if (st->namelen + 2 > sizeof(quoted))
-			return 1;
-		quoted[0] = '"';
-		memcpy(quoted + 1, st->name, st->namelen);
-		quoted[st->namelen + 1] = '"';
-		if ((q = memmem(b, n, quoted, st->namelen + 2)) != NULL &&
-		    memmem(q + 1, n - (size_t)(q + 1 - b), quoted,
-		    st->namelen + 2) != NULL)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The records at the path of a page where a name on it may repeat: the
- * page validated whole, then the last member of a repeated name (as
- * everywhere) read. Records are framed as they are handed over, so the
- * stream could not take back those of an earlier member.
- */
-static int
-records_of_whole(struct pages *pg, const struct integ_page *page,
-    int (*fn)(struct pages *, struct integ_json_span, struct integ_err *),
-    struct integ_err *e)
-{
-	const struct integ_buf *body = &page->rs->body;
-	struct integ_json_span doc, v, el;
-	struct integ_json_iter it;
-	struct integ_err xe;
-	int code;
-
-	if (integ_json_validate(body->data, body->len, &doc, &xe) != 0)
-		return integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: not JSON: %s",
-		    page->rs->url, xe.msg);
-	if (!integ_path_find(pg->records, doc, &v) ||
-	    integ_json_type(v) == INTEG_JSON_NULL)
-		return 0;
-	if (integ_json_type(v) != INTEG_JSON_ARRAY)
-		return fn(pg, v, e);
-	integ_json_iter_init(&it, v);
-	while (integ_json_iter_next(&it, NULL, &el))
-		if ((code = fn(pg, el, e)) != 0)
-			return code;
-	return 0;
-}
-
-/*
- * The records at the path of a page, in one validating pass: the
- * streaming scanner hands each over as it ends. A page that turns out
- * malformed fails the stream after the records before the fault, and no
- * STATE follows them.
+ * The records at the path of a page. The pager found them in the pass
+ * that validated the page (integ_pager_gather): a page that is not JSON
+ * never gets here, and no record of it is written. A name on the path
+ * that comes twice has the records of its last member (the scanner took
+ * the earlier ones back).
  */
 static int
 records_of(struct pages *pg, const struct integ_page *page,
     int (*fn)(struct pages *, struct integ_json_span, struct integ_err *),
     struct integ_err *e)
 {
-	const struct integ_buf *body = &page->rs->body;
-	struct each a = { pg, fn, e, 0 };
-	struct integ_json_sink sink = { each_record, NULL, NULL, &a, NULL };
-	struct integ_json_stream *js;
+	size_t i;
 	int code;
 
-	if (body->data != NULL && may_repeat(pg->records, body->data,
-	    body->len))
-		return records_of_whole(pg, page, fn, e);
-	js = integ_json_stream_new(pg->records, 0, &sink);
-	code = integ_json_stream_feed(js, body->data ? body->data : "",
-	    body->len, e);
-	if (code == 0)
-		code = integ_json_stream_end(js, e);
-	integ_json_stream_free(js);
-	if (a.code != 0)
-		return a.code;
-	if (code != 0)
-		return integ_err_wrap(e, INTEG_EXIT_PROTOCOL, "%s: not JSON",
-		    page->rs->url);
+	for (i = 0; i < page->nrecs; i++)
+		if ((code = fn(pg, page->recs[i], e)) != 0)
+			return code;
 	return 0;
 }
 
@@ -319,6 +278,11 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		integ_source_drain_logs(ctx->em);
 	integ_ctx_oauth_flush(ctx);
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
+		return code;
+	ctx->pages++;
+	progress(ctx, 0);
+	/* a page's messages leave with it: whoever reads sees the sync move */
+	if ((code = integ_emitter_flush(ctx->em, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
 	if (ctx->stream->sorted && ctx->incremental && ctx->stream->cursor)
@@ -353,6 +317,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 	if ((code = integ_path_compile(path, &pg->records, &ctx->err)) != 0)
 		return code;
 	if ((code = integ_pager_new(&o, &pager, &ctx->err)) == 0) {
+		integ_pager_gather(pager, pg->records);
 		code = integ_paginate(ctx->http, pager, rqs, n, fn, pg,
 		    &ctx->err);
 		integ_pager_free(pager);

@@ -42,19 +42,14 @@ static void
 progress(struct out *w, int final)
 {
 	struct integ_http_stats st;
-	double now = integ_now(), dt;
+	double now = integ_now();
 
 	if (!w->progress || (!final && now - w->last < 0.2))
 		return;
 	w->last = now;
 	integ_http_stats(w->h, &st);
-	dt = now - w->t0 > 0.001 ? now - w->t0 : 0.001;
-	fprintf(stderr, "\r%s: %lu pages, %.1f MB", integ_progname(), w->pages,
-	    (double)st.bytes / 1e6);
-	if (w->records >= 0)
-		fprintf(stderr, ", %.0f records/s", (double)w->records / dt);
-	fprintf(stderr, ", %lu retries\033[K%s", st.retries, final ? "\n" : "");
-	fflush(stderr);
+	integ_log_progress(NULL, w->pages, st.bytes, w->records, now - w->t0,
+	    st.retries, final);
 }
 
 static int
@@ -375,7 +370,7 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 	integ_buf_init(&w.meta, o->http.max_body * 2 + 65536);
 	w.progress = !o->silent && !o->verbose && isatty(STDERR_FILENO);
 	if (o->verbose)
-		integ_log_set_level(INTEG_LOG_INFO);
+		integ_log_set_level(INTEG_LOG_DEBUG);
 	if (oo.http.stream != NULL)
 		oo.http.stream = w.fp;
 	w.o = &oo;

@@ -105,17 +105,6 @@ record_fast(struct integ_buf *b, const struct integ_msg *m,
 	return 0;
 }
 
-static const char *
-level_name(enum integ_level lv)
-{
-	switch (lv) {
-	case INTEG_LOG_ERROR:	return "ERROR";
-	case INTEG_LOG_WARN:	return "WARN";
-	case INTEG_LOG_INFO:	return "INFO";
-	default:		return "DEBUG";
-	}
-}
-
 static int
 airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
     struct integ_err *e)
@@ -174,7 +163,7 @@ airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		break;
 	case INTEG_MSG_LOG:
 		r |= integ_buf_printf(b, "{\"type\":\"LOG\",\"log\":"
-		    "{\"level\":\"%s\",\"message\":", level_name(m->level));
+		    "{\"level\":\"%s\",\"message\":", integ_log_level_name(m->level));
 		r |= str(b, m->message);
 		r |= integ_buf_adds(b, "}}\n");
 		break;

@@ -739,14 +739,14 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		if (authed && renew == 1)
 			renew = 2;
-		integ_log(INTEG_LOG_INFO, "%s %s", cur->method != NULL ?
+		integ_log(INTEG_LOG_DEBUG, "%s %s", cur->method != NULL ?
 		    cur->method : "GET", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
 		t0 = integ_now();
 		rc = h->doer(h->doer_arg, h, cur, rs, &xe);
 		if (rc == 0)
-			integ_log(INTEG_LOG_INFO, "%s%ld, %zu bytes in %.3fs",
+			integ_log(INTEG_LOG_DEBUG, "%s%ld, %zu bytes in %.3fs",
 			    rs->http_version == 20 ? "HTTP/2 " :
 			    rs->http_version == 30 ? "HTTP/3 " : "HTTP/1.1 ",
 			    rs->status, rs->body.len + rs->streamed,
@@ -806,7 +806,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			chain = integ_xreallocarray(chain, (size_t)nchain + 1,
 			    sizeof(*chain));
 			chain[nchain++] = next;
-			integ_log(INTEG_LOG_INFO, "%ld: redirected", rs->status);
+			integ_log(INTEG_LOG_DEBUG, "%ld: redirected", rs->status);
 			integ_request_free(cur);
 			cur = integ_request_prepare(rq, next,
 			    trusted_for(h, rq, next, flags));

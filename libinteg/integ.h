@@ -127,11 +127,14 @@ size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);
 
 /* ---- logging ---- */
 
+/* The levels of Airbyte's LOG message, most severe first. */
 enum integ_level {
-	INTEG_LOG_ERROR = 0,
+	INTEG_LOG_FATAL = 0,
+	INTEG_LOG_ERROR,
 	INTEG_LOG_WARN,
 	INTEG_LOG_INFO,
-	INTEG_LOG_DEBUG
+	INTEG_LOG_DEBUG,		/* each request */
+	INTEG_LOG_TRACE
 };
 
 /*
@@ -146,6 +149,17 @@ const char *integ_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
+/* FATAL, ERROR, WARN, INFO, DEBUG, TRACE (any case): 0, else -1. */
+int	 integ_log_level_parse(const char *, enum integ_level *);
+const char *integ_log_level_name(enum integ_level);
+/*
+ * The progress line on stderr, redrawn in place (callers draw it only
+ * when stderr is a terminal): "PROG: [WHAT: ]N pages, N MB[, N
+ * records/s], N retries"; final ends it with a newline. A log line
+ * written to stderr meanwhile clears it first.
+ */
+void	 integ_log_progress(const char *, unsigned long, unsigned long long,
+	    long long, double, unsigned long, int);
 void	 integ_log(enum integ_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 integ_vlog(enum integ_level, const char *, va_list);
@@ -695,12 +709,20 @@ struct integ_pager;
 int	 integ_pager_new(const struct integ_pager_opts *, struct integ_pager **,
 	    struct integ_err *);
 void	 integ_pager_free(struct integ_pager *);
+/*
+ * Validate each page in the one pass that also finds the records at
+ * path: they reach the callback as spans into the body, page->recs
+ * (path kept, not copied). Without it, pages carry no records.
+ */
+void	 integ_pager_gather(struct integ_pager *, const struct integ_path *);
 
 struct integ_page {
 	size_t		 job;		/* index of the first request */
 	long long	 n;		/* page number within it, from 0 */
 	const struct integ_response *rs;
 	long long	 records;	/* count at the records path, or -1 */
+	const struct integ_json_span *recs;	/* integ_pager_gather() */
+	size_t		 nrecs;
 };
 
 /* Return 0 to go on; anything else stops integ_paginate with it. */

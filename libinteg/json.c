@@ -1182,15 +1182,13 @@ scan_end(struct integ_json_stream *s, struct integ_err *e)
 	    (unsigned long long)(s->base - s->linestart + 1), what);
 }
 
-int
-integ_json_validate(const char *p, size_t len, struct integ_json_span *value,
-    struct integ_err *e)
+/* Scan p as exactly one text with s, then free s. */
+static int
+validate_one(struct integ_json_stream *s, const char *p, size_t len,
+    struct integ_json_span *value, struct integ_err *e)
 {
-	struct integ_json_stream *s;
 	int rc;
 
-	s = integ_xmalloc(sizeof(*s));
-	stream_init(s);
 	s->single = 1;
 	if ((rc = scan(s, (const unsigned char *)p, len, e)) == 0 &&
 	    (rc = scan_end(s, e)) == 0 && s->ntexts == 0)
@@ -1202,11 +1200,37 @@ integ_json_validate(const char *p, size_t len, struct integ_json_span *value,
 		value->p = p + s->textstart;
 		value->len = (size_t)(s->textend - s->textstart);
 	}
-	integ_buf_free(&s->key);
-	integ_buf_free(&s->rec);
-	integ_buf_free(&s->trailer);
-	free(s);
+	integ_json_stream_free(s);
 	return rc;
+}
+
+int
+integ_json_validate(const char *p, size_t len, struct integ_json_span *value,
+    struct integ_err *e)
+{
+	struct integ_json_stream *s;
+
+	s = integ_xmalloc(sizeof(*s));
+	stream_init(s);
+	return validate_one(s, p, len, value, e);
+}
+
+/*
+ * One text, validated whole, whose records at path reach fn as they end
+ * (pointing into p): a page is scanned once, not validated and then
+ * split.
+ */
+int
+integ_json_validate_records(const char *p, size_t len,
+    const struct integ_path *path, int (*fn)(void *, const char *, size_t),
+    int (*retract)(void *, uint64_t), void *arg,
+    struct integ_json_span *value, struct integ_err *e)
+{
+	struct integ_json_sink sink = { fn, NULL, NULL, arg, retract };
+
+	/* a record is part of the text: its size is bounded by the text's */
+	return validate_one(integ_json_stream_new(path, len + 1, &sink), p,
+	    len, value, e);
 }
 
 struct integ_json_stream *

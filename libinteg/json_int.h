@@ -31,6 +31,17 @@ struct integ_path {
 	int		 nsteps;
 };
 
+/*
+ * integ_json_validate, handing each record at path to fn as the scanner
+ * passes its end (the records of a page in the pass that validates it),
+ * and taking the last n back with retract when a name on the path comes
+ * again (the sink's retract).
+ */
+int	 integ_json_validate_records(const char *, size_t,
+	    const struct integ_path *, int (*)(void *, const char *, size_t),
+	    int (*)(void *, uint64_t), void *, struct integ_json_span *,
+	    struct integ_err *);
+
 /* integ_path_find, starting at step `from`. */
 int	 integ_path_find_from(const struct integ_path *, int,
 	    struct integ_json_span, struct integ_json_span *);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "integ.h"
 
@@ -51,11 +52,63 @@ integ_log_set_sink(integ_log_sink_fn *fn, void *arg)
 	sinkarg = arg;
 }
 
+static const char *const names[] = {
+	"FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"
+};
+
+/* A progress line is on the terminal, without its newline. */
+static int progress_shown;
+
+int
+integ_log_level_parse(const char *s, enum integ_level *lv)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			*lv = (enum integ_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+integ_log_level_name(enum integ_level lv)
+{
+	if ((size_t)lv >= sizeof(names) / sizeof(names[0]))
+		return "TRACE";
+	return names[lv];
+}
+
+void
+integ_log_progress(const char *what, unsigned long pages,
+    unsigned long long bytes, long long records, double secs,
+    unsigned long retries, int final)
+{
+	if (secs < 0.001)
+		secs = 0.001;
+	fprintf(stderr, "\r%s: ", prog);
+	if (what != NULL)
+		fprintf(stderr, "%s: ", what);
+	fprintf(stderr, "%lu pages, %.1f MB", pages, (double)bytes / 1e6);
+	if (records >= 0)
+		fprintf(stderr, ", %.0f records/s", (double)records / secs);
+	fprintf(stderr, ", %lu retries\033[K%s", retries, final ? "\n" : "");
+	fflush(stderr);
+	progress_shown = !final;
+}
+
 static void
 stderr_sink(enum integ_level lv, const char *line)
 {
 	const char *tag = lv == INTEG_LOG_WARN ? "warning: " : "";
 
+	if (progress_shown) {
+		/* the next progress line draws it again */
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
 	fprintf(stderr, "%s: %s%s\n", prog, tag, line);
 	fflush(stderr);
 }

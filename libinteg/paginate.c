@@ -26,6 +26,7 @@
 
 #include "integ.h"
 #include "http_int.h"
+#include "json_int.h"
 
 #define MAX_THREADS	64
 
@@ -35,6 +36,8 @@ struct integ_pager {
 	struct integ_path	*has_more;
 	struct integ_path	*records;
 	struct integ_path	*total;
+	const struct integ_path	*gather;	/* records handed over */
+	int			 gather_counts;	/* gather is the records path */
 	int			 json;
 	char			**names;	/* --next as plain names, or NULL */
 	size_t			 nnames;
@@ -147,6 +150,23 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 bad:
 	integ_pager_free(pg);
 	return rc;
+}
+
+void
+integ_pager_gather(struct integ_pager *pg, const struct integ_path *path)
+{
+	size_t i;
+
+	pg->gather = path;
+	pg->json = 1;
+	/* every page is scanned whole now: no lookup ahead of it */
+	for (i = 0; i < pg->nnames; i++)
+		free(pg->names[i]);
+	free(pg->names);
+	pg->names = NULL;
+	pg->nnames = 0;
+	pg->gather_counts = pg->records != NULL && path != NULL &&
+	    strcmp(integ_path_text(pg->records), integ_path_text(path)) == 0;
 }
 
 void
@@ -266,16 +286,19 @@ with_number(const struct integ_request *first, const char *param,
 	return with_param(first, param, num);
 }
 
-/* The value at path as a string: 1 found non-empty, 0 none, else code. */
+/*
+ * The value at path as a string: 1 found non-empty, 0 none, else code.
+ * found is that value when the caller has it already (p NULL: look).
+ */
 static int
 scalar(struct integ_json_span doc, const struct integ_path *p,
-    const char *what, const char *esc, struct integ_buf *out,
-    struct integ_err *e)
+    struct integ_json_span found, const char *what, const char *esc,
+    struct integ_buf *out, struct integ_err *e)
 {
-	struct integ_json_span v;
+	struct integ_json_span v = found;
 
 	integ_buf_reset(out);
-	if (!integ_path_find(p, doc, &v))
+	if (v.p == NULL && !integ_path_find(p, doc, &v))
 		return 0;
 	switch (integ_json_type(v)) {
 	case INTEG_JSON_NULL:
@@ -328,10 +351,13 @@ follow(struct walk *w, const char *base, const char *link, const char *esc,
 
 /*
  * What comes after this page: *next a new request, or NULL when done.
- * doc is the validated body when the pager needs JSON.
+ * doc is the validated body when the pager needs JSON; lv the value at
+ * the next URL's or cursor's path when it was found already (a path
+ * lookup may have to skip the whole page: the last of a repeated name
+ * wins).
  */
 static int
-walk_next(struct walk *w, const struct integ_request *rq,
+walk_next(struct walk *w, struct integ_json_span lv,
     const struct integ_response *rs, struct integ_json_span doc,
     long long records, struct integ_request **next, struct integ_err *e)
 {
@@ -349,7 +375,8 @@ walk_next(struct walk *w, const struct integ_request *rq,
 	case INTEG_PAGE_NONE:
 		break;
 	case INTEG_PAGE_NEXT:
-		if ((rc = scalar(doc, pg->path, "the next URL", esc, &b, e)) == 1)
+		if ((rc = scalar(doc, pg->path, lv, "the next URL", esc, &b,
+		    e)) == 1)
 			rc = follow(w, rs->url, b.data, esc, next, e);
 		break;
 	case INTEG_PAGE_LINK:
@@ -369,7 +396,8 @@ walk_next(struct walk *w, const struct integ_request *rq,
 		if (pg->has_more != NULL && (!integ_path_find(pg->has_more, doc,
 		    &v) || !integ_json_truthy(v)))
 			break;
-		if ((rc = scalar(doc, pg->path, "the cursor", esc, &b, e)) != 1)
+		if ((rc = scalar(doc, pg->path, lv, "the cursor", esc, &b,
+		    e)) != 1)
 			break;
 		rc = 0;
 		if (seen(w, b.data)) {
@@ -395,41 +423,8 @@ walk_next(struct walk *w, const struct integ_request *rq,
 		*next = with_number(w->first, pg->o.param, w->value);
 		break;
 	}
-	(void)rq;
 	integ_buf_free(&b);
 	return rc < 0 ? 0 : rc;
-}
-
-/* Validate the body and count its records, as the pager needs. */
-static int
-inspect(struct integ_pager *pg, const struct integ_response *rs,
-    struct integ_json_span *doc, long long *records, struct integ_err *e)
-{
-	struct integ_json_span v;
-	struct integ_err xe;
-	char esc[300];
-
-	*records = -1;
-	doc->p = rs->body.data ? rs->body.data : "";
-	doc->len = rs->body.len;
-	if (!pg->json)
-		return 0;
-	if (integ_json_validate(doc->p, doc->len, doc, &xe) != 0) {
-		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
-		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
-		    "not JSON: %s", esc, xe.msg);
-	}
-	if (pg->records == NULL)
-		return 0;
-	if (!integ_path_find(pg->records, *doc, &v))
-		*records = 0;
-	else if (integ_json_type(v) == INTEG_JSON_ARRAY)
-		*records = (long long)integ_json_count(v);
-	else if (integ_json_type(v) == INTEG_JSON_NULL)
-		*records = 0;
-	else
-		*records = 1;
-	return 0;
 }
 
 /* ---- speculation for --next ---- */
@@ -578,12 +573,13 @@ some_array(const char *p, size_t n)
 
 /*
  * Sign a page. doc is the validated body (p NULL when it was not
- * validated), val the next URL or cursor value in the body, if any.
+ * validated), val the next URL or cursor value in the body, if any;
+ * recs the records gathered at the records path, if they were.
  */
 static void
 sign(const struct integ_pager *pg, const struct integ_response *rs,
     struct integ_json_span doc, struct integ_json_span val, long long records,
-    struct sig *sg)
+    const struct integ_json_span *recs, size_t nrecs, struct sig *sg)
 {
 	const char *b = rs->body.data ? rs->body.data : "";
 	size_t n = rs->body.len, at;
@@ -599,7 +595,16 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->blanked = 1;
 	} else
 		sg->body = hash(1, b, n);
-	if (pg->records != NULL && doc.p != NULL &&
+	if (pg->gather_counts && doc.p != NULL) {
+		/* from the first record to the end of the last one */
+		if (nrecs > 0) {
+			v.p = recs[0].p;
+			v.len = (size_t)(recs[nrecs - 1].p +
+			    recs[nrecs - 1].len - recs[0].p);
+			sg->recs = hash(2, v.p, v.len) | 1;
+			sg->rlen = v.len;
+		}
+	} else if (pg->records != NULL && doc.p != NULL &&
 	    integ_path_find(pg->records, doc, &v)) {
 		sg->recs = hash(2, v.p, v.len) | 1;
 		sg->rlen = v.len;
@@ -610,15 +615,67 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->full = some_array(b, n);
 }
 
+/*
+ * The path's value in a validated body whose records were gathered, found
+ * in the body without them: a lookup would skip every record to find the
+ * last of a repeated name, and a page is mostly records. Only where the
+ * records are the whole of an array (the body less them is JSON) and the
+ * value lies outside them; 0: look in the body itself.
+ */
+static int
+find_around(const struct integ_path *path, struct integ_json_span doc,
+    const struct integ_json_span *recs, size_t nrecs,
+    struct integ_json_span *v)
+{
+	const char *lo, *hi, *end = doc.p + doc.len;
+	struct integ_json_span env, f;
+	struct integ_buf b;
+	size_t head, off;
+	int ok = 0;
+
+	if (nrecs == 0)
+		return 0;
+	lo = recs[0].p;
+	hi = recs[nrecs - 1].p + recs[nrecs - 1].len;
+	while (lo > doc.p && is_ws((unsigned char)lo[-1]))
+		lo--;
+	while (hi < end && is_ws((unsigned char)*hi))
+		hi++;
+	if (lo <= doc.p || lo[-1] != '[' || hi >= end || *hi != ']')
+		return 0;
+	head = (size_t)(lo - doc.p);
+	integ_buf_init(&b, 0);
+	integ_buf_add(&b, doc.p, head);
+	integ_buf_add(&b, hi, (size_t)(end - hi));
+	env.p = b.data;
+	env.len = b.len;
+	if (integ_path_find(path, env, &f)) {
+		off = (size_t)(f.p - env.p);
+		if (off + f.len <= head) {
+			v->p = doc.p + off;
+			ok = 1;
+		} else if (off >= head) {
+			v->p = hi + (off - head);
+			ok = 1;
+		}
+		v->len = f.len;
+	}
+	integ_buf_free(&b);
+	return ok;
+}
+
 /* The next URL or cursor in a validated body, to be left out of its hash. */
 static struct integ_json_span
-link_value(const struct integ_pager *pg, struct integ_json_span doc)
+link_value(const struct integ_pager *pg, struct integ_json_span doc,
+    const struct integ_json_span *recs, size_t nrecs)
 {
 	struct integ_json_span v = { NULL, 0 };
 
 	if (!pg->json || pg->path == NULL || (pg->o.mode != INTEG_PAGE_NEXT &&
-	    pg->o.mode != INTEG_PAGE_CURSOR) || !integ_path_find(pg->path, doc,
-	    &v))
+	    pg->o.mode != INTEG_PAGE_CURSOR))
+		return (struct integ_json_span){ NULL, 0 };
+	if ((pg->gather == NULL || !find_around(pg->path, doc, recs, nrecs,
+	    &v)) && !integ_path_find(pg->path, doc, &v))
 		return (struct integ_json_span){ NULL, 0 };
 	switch (integ_json_type(v)) {
 	case INTEG_JSON_STRING:
@@ -667,6 +724,9 @@ struct slot {
 	struct integ_err	 err;
 	struct integ_response	 rs;
 	long long		 records;
+	struct integ_json_span	*recs;		/* integ_pager_gather */
+	size_t			 nrecs;
+	size_t			 caprecs;
 	struct sig		 sig;
 };
 
@@ -723,7 +783,84 @@ slot_free(struct slot *s)
 	if (s == NULL)
 		return;
 	integ_response_free(&s->rs);
+	free(s->recs);
 	free(s);
+}
+
+/* A record of a page, kept for the callback (integ_pager_gather). */
+static int
+gather(void *arg, const char *p, size_t len)
+{
+	struct slot *s = arg;
+
+	if (s->nrecs == s->caprecs) {
+		s->caprecs = s->caprecs ? s->caprecs * 2 : 256;
+		s->recs = integ_xreallocarray(s->recs, s->caprecs,
+		    sizeof(*s->recs));
+	}
+	s->recs[s->nrecs].p = p;
+	s->recs[s->nrecs++].len = len;
+	return 0;
+}
+
+/* A name on the path came again: its earlier member's records go. */
+static int
+ungather(void *arg, uint64_t n)
+{
+	struct slot *s = arg;
+
+	if (n > s->nrecs)
+		return -1;
+	s->nrecs -= (size_t)n;
+	return 0;
+}
+
+/*
+ * Validate the body and count its records, as the pager needs; when the
+ * records are gathered, in the same pass.
+ */
+static int
+inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
+    struct integ_err *e)
+{
+	const struct integ_response *rs = &s->rs;
+	long long *records = &s->records;
+	struct integ_json_span v;
+	struct integ_err xe;
+	char esc[300];
+	int rc;
+
+	*records = -1;
+	doc->p = rs->body.data ? rs->body.data : "";
+	doc->len = rs->body.len;
+	if (!pg->json)
+		return 0;
+	s->nrecs = 0;
+	if (pg->gather != NULL)
+		rc = integ_json_validate_records(doc->p, doc->len, pg->gather,
+		    gather, ungather, s, doc, &xe);
+	else
+		rc = integ_json_validate(doc->p, doc->len, doc, &xe);
+	if (rc != 0) {
+		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
+		    "not JSON: %s", esc, xe.msg);
+	}
+	if (pg->records == NULL)
+		return 0;
+	if (pg->gather_counts) {
+		*records = (long long)s->nrecs;
+		return 0;
+	}
+	if (!integ_path_find(pg->records, *doc, &v))
+		*records = 0;
+	else if (integ_json_type(v) == INTEG_JSON_ARRAY)
+		*records = (long long)integ_json_count(v);
+	else if (integ_json_type(v) == INTEG_JSON_NULL)
+		*records = 0;
+	else
+		*records = 1;
+	return 0;
 }
 
 /* Hand a page (or a failure) to the callback: inline mode only. */
@@ -748,6 +885,8 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.n = n;
 		page.rs = &s->rs;
 		page.records = s->records;
+		page.recs = s->recs;
+		page.nrecs = s->nrecs;
 		rc = r->fn(r->arg, &page, r->e);
 	}
 	slot_free(s);
@@ -823,9 +962,10 @@ run_page(struct run *r, size_t j, long long k)
 	rq = with_number(jb->first, r->pg->o.param,
 	    page_value(r->pg, jb->per_page, k));
 	if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
-		s->rc = inspect(r->pg, &s->rs, &doc, &s->records, &s->err);
+		s->rc = inspect(r->pg, s, &doc, &s->err);
 	if (s->rc == 0)
-		sign(r->pg, &s->rs, doc, none, s->records, &s->sig);
+		sign(r->pg, &s->rs, doc, none, s->records, s->recs, s->nrecs,
+		    &s->sig);
 	integ_request_free(rq);
 	publish(r, j, (size_t)k, s);
 }
@@ -871,7 +1011,7 @@ run_job(struct run *r, size_t j)
 	struct walk w;
 	struct slot *s;
 	struct integ_err nerr;
-	struct integ_json_span sv, none = { NULL, 0 };
+	struct integ_json_span sv, lv, none = { NULL, 0 };
 	long long n, pages = 0, k;
 	int stop, nrc;
 
@@ -894,20 +1034,23 @@ run_job(struct run *r, size_t j)
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);
 			}
-			sign(pg, &s->rs, none, sv, -1, &s->sig);
+			sign(pg, &s->rs, none, sv, -1, NULL, 0, &s->sig);
 			goto spec;
 		}
 		if (s->rc == 0)
-			s->rc = inspect(pg, &s->rs, &doc, &s->records, &s->err);
-		if (s->rc == 0)
-			sign(pg, &s->rs, doc, link_value(pg, doc), s->records,
+			s->rc = inspect(pg, s, &doc, &s->err);
+		lv = none;
+		if (s->rc == 0) {
+			lv = link_value(pg, doc, s->recs, s->nrecs);
+			sign(pg, &s->rs, doc, lv, s->records, s->recs, s->nrecs,
 			    &s->sig);
+		}
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && pg->total != NULL)
 			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
 		else if (s->rc == 0 && pg->total == NULL &&
 		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
-			nrc = walk_next(&w, rq, &s->rs, doc, s->records,
+			nrc = walk_next(&w, lv, &s->rs, doc, s->records,
 			    &next, &nerr);
 spec:
 		stop = s->rc != 0;
@@ -1073,6 +1216,8 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 				page.n = (long long)k;
 				page.rs = &s->rs;
 				page.records = s->records;
+				page.recs = s->recs;
+				page.nrecs = s->nrecs;
 				rc = fn(arg, &page, e);
 			}
 			slot_free(s);

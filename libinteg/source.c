@@ -228,6 +228,25 @@ fail(struct integ_ctx *ctx, int code, const char *why)
 	return code;
 }
 
+/* The environment's level, else the config's (the spec checked it). */
+static int
+log_level(struct integ_ctx *ctx, struct integ_err *e)
+{
+	const char *s = getenv("INTEG_LOG_LEVEL");
+	enum integ_level lv;
+
+	if (s != NULL && *s != '\0') {
+		if (integ_log_level_parse(s, &lv) == -1)
+			return integ_errf(e, INTEG_EXIT_CONFIG, "INTEG_LOG_LEVEL: "
+			    "%.100s is not one of FATAL, ERROR, WARN, INFO, DEBUG, "
+			    "TRACE", s);
+	} else if ((s = integ_config(ctx, "log_level")) == NULL ||
+	    integ_log_level_parse(s, &lv) == -1)
+		return 0;
+	integ_log_set_level(lv);
+	return 0;
+}
+
 static int
 load_config(struct integ_ctx *ctx, const char *path, struct integ_buf *text,
     struct integ_err *e)
@@ -243,7 +262,7 @@ load_config(struct integ_ctx *ctx, const char *path, struct integ_buf *text,
 	integ_config_secrets(ctx->spec, ctx->config);
 	if ((code = integ_config_validate(ctx->spec, ctx->config, e)) != 0)
 		return integ_err_wrap(e, code, "config %s", path);
-	return 0;
+	return log_level(ctx, e);
 }
 
 static int
@@ -323,7 +342,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	ctx->incremental = sel->incremental;
 	if ((code = integ_emit_stream_begin(ctx->em, &spec, &ctx->st, &e)) != 0)
 		return fail(ctx, code, e.msg);
-	integ_log(INTEG_LOG_INFO, "%s: started", s->name);
+	integ_ctx_stream_begin(ctx);
 	code = s->run(ctx);
 	integ_ctx_oauth_flush(ctx);
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
@@ -333,9 +352,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	if (code == 0) {
 		if ((code = integ_emit_stream_end(ctx->st, &e)) != 0)
 			integ_log_err(&e);
-		else
-			integ_log(INTEG_LOG_INFO, "%s: %llu records", s->name,
-			    (unsigned long long)integ_emit_stream_written(ctx->st));
+		integ_ctx_stream_end(ctx, code);
 	} else {
 		if (ctx->err.msg[0] == '\0')
 			snprintf(ctx->err.msg, sizeof(ctx->err.msg),
@@ -343,6 +360,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 		if (ctx->proto != INTEG_PROTO_AIRBYTE)
 			integ_log(INTEG_LOG_ERROR, "%s: %s", s->name,
 			    ctx->err.msg);
+		integ_ctx_stream_end(ctx, code);
 		integ_emit_stream_fail(ctx->st, code, ctx->err.msg, &e);
 	}
 	integ_ctx_reset(ctx);
@@ -410,7 +428,7 @@ int
 integ_main(const struct integ_source *src, int argc, char *argv[])
 {
 	struct integ_ctx ctx;
-	struct integ_buf config;
+	struct integ_buf config, spectext;
 	struct integ_err e;
 	struct args a;
 	char prog[128];
@@ -448,7 +466,14 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		return integ_log_err(&e);
 	}
 	integ_buf_init(&config, CONFIG_MAX);
-	if (a.cmd == CMD_SPEC) {
+	integ_buf_init(&spectext, 0);
+	integ_spec_shared(ctx.spec, &spectext);
+	if (integ_json_validate(spectext.data, spectext.len, &ctx.spec,
+	    &e) != 0) {
+		code = INTEG_EXIT_FAIL;
+		integ_log(INTEG_LOG_ERROR, "the spec with the shared fields: %s",
+		    e.msg);
+	} else if (a.cmd == CMD_SPEC) {
 		code = spec(src, ctx.spec);
 	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
 		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {
@@ -481,6 +506,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_log_set_sink(NULL, NULL);
 	integ_emitter_free(ctx.em);
 	integ_buf_free(&config);
+	integ_buf_free(&spectext);
 	integ_secret_clear();
 	if ((rc = integ_close_stdout(&e)) != 0 && code == 0)
 		code = integ_log_err(&e);

@@ -18,6 +18,12 @@ struct integ_ctx {
 	int			 incremental;	/* the bookmark applies */
 	int			 checking;
 	struct integ_err	 err;
+	/* how the stream is going: its end line and the progress line */
+	int			 progress;	/* Singer, stderr a terminal */
+	unsigned long		 pages;
+	double			 t0;
+	double			 shown;
+	struct integ_http_stats	 st0;
 	/* what the run handed out, freed after it */
 	struct integ_request	**rqs;
 	size_t			 nrqs;
@@ -26,6 +32,16 @@ struct integ_ctx {
 	const char		*config_path;	/* --config as given */
 	struct integ_ctx_oauth	*oauth;		/* integ_ctx_oauth2 */
 };
+
+/*
+ * The spec with the fields every connector shares (shared.c) added to
+ * its properties, in out (reset first).
+ */
+void	 integ_spec_shared(struct integ_json_span, struct integ_buf *);
+
+/* A stream starts and ends: the log lines and the progress line. */
+void	 integ_ctx_stream_begin(struct integ_ctx *);
+void	 integ_ctx_stream_end(struct integ_ctx *, int);
 
 /* Write the log lines worker threads left for the main thread. */
 void	 integ_source_drain_logs(struct integ_emitter *);

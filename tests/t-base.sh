@@ -43,12 +43,25 @@ t 'mask prefers the longest secret when secrets overlap' '
 '
 
 t 'log lines are masked, prefixed, filtered by level' '
-	printf "Authorization: Bearer tok%%2Fen\nplain\n" | tt-base log 1 "tok/en" 2>err
+	printf "Authorization: Bearer tok%%2Fen\nplain\n" | tt-base log WARN "tok/en" 2>err
 	expect_eq "tt-base: warning: Authorization: Bearer ***" "$(sed -n 1p err)"
 	expect_eq "tt-base: warning: plain" "$(sed -n 2p err)"
 	expect_no_grep "tok" err
-	printf "debug line\n" | tt-base log 3 2>err
+	printf "debug line\n" | tt-base log DEBUG 2>err
 	expect_eq "" "$(cat err)"
+	printf "info line\n" | tt-base log info 2>err
+	expect_eq "" "$(cat err)"
+	printf "an error\n" | tt-base log ERROR 2>err
+	expect_eq "tt-base: an error" "$(cat err)"
+'
+
+t 'log levels are named as Airbyte names them, most severe first, any case' '
+	for n in FATAL ERROR WARN INFO DEBUG TRACE; do tt-base level $n; done >out
+	printf "%s\n" "0 FATAL" "1 ERROR" "2 WARN" "3 INFO" "4 DEBUG" "5 TRACE" >want
+	expect_same want out
+	expect_eq "4 DEBUG" "$(tt-base level debug)"
+	expect_exit 1 tt-base level WARNING
+	expect_exit 1 tt-base level ""
 '
 
 t 'buffer grows and refuses to pass its cap' '

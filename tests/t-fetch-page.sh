@@ -26,7 +26,7 @@ t '--next: a nested path; an absent or null next ends it' '
 
 t '--next URLs are followed as given: -q only on the first request' '
 	mock_start fetch-page
-	integ-fetch -q x=1 --next next "$MOCK_URL/abs/1" >out 2>err || :
+	integ-fetch -q x=1 --next next "$MOCK_URL/abs/1" >out 2>err
 	expect_eq "x=1  x=1 " "$(mock_log .query | tr "\n" " ")"
 '
 

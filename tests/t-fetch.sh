@@ -118,7 +118,7 @@ t '--meta wraps url, status, headers (repeated joined) and the body' '
 
 t '-v logs each request and its status on stderr, never on stdout' '
 	mock_start fetch-core
-	integ-fetch -v --next next "$MOCK_URL/two" >out 2>err || :
+	expect_exit 69 integ-fetch -v --next next "$MOCK_URL/two" >out 2>err
 	expect_grep "GET $MOCK_URL/two" err
 	expect_grep "HTTP/1.1 200" err
 	expect_grep "GET $MOCK_URL/two?p=2" err

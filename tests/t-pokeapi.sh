@@ -183,6 +183,57 @@ SCN
 	conform_airbyte out catalog.json
 '
 
+t 'a page that is not JSON: 76 naming its line and column, none of its records' '
+	cat >s.scn <<SCN
+dataset pokeapi
+reply
+path /api/v2/berry
+arg offset=5
+header Content-Type: application/json
+body {"count":20,"next":null,"results":[{"name":"lie-1"},{"name":"lie-2"}]} x
+always
+SCN
+	mock_start s.scn
+	config ",\"page_size\":5"
+	configured
+	set +e; source-pokeapi read --config config.json --catalog catalog.json >out; rc=$?; set -e
+	expect_eq 76 "$rc" "exit status"
+	expect_eq 5 "$(jq -r "select(.record.stream==\"berry\") | .record.data.name" out | wc -l | tr -d " ")"
+	expect_no_grep lie- out
+	jq -r "select(.trace.error) | .trace.error.message" out >msg
+	expect_grep "not JSON: line 1, column 72" msg
+	expect_eq INCOMPLETE "$(jq -r "select(.trace.stream_status.stream_descriptor.name==\"berry\") | .trace.stream_status.status" out | tail -n 1)"
+	expect_eq COMPLETE "$(jq -r "select(.trace.stream_status.stream_descriptor.name==\"type\") | .trace.stream_status.status" out | tail -n 1)"
+	conform_airbyte out catalog.json
+	set +e; source-pokeapi --config config.json >sout 2>serr; rc=$?; set -e
+	expect_eq 76 "$rc" "Singer exit status"
+	grep "berry: .*not JSON: line 1, column 72" serr >/dev/null || { cat serr >&2; false; }
+	expect_no_grep lie- sout
+'
+
+t 'a page that names next twice: the last one is followed, whatever the records hold' '
+	cat >s.scn <<SCN
+dataset pokeapi
+reply
+path /api/v2/berry
+arg offset=5
+header Content-Type: application/json
+body {"next":"%URL/api/v2/berry?offset=999","results":[{"name":"r1","next":"%URL/api/v2/berry?offset=998"},{"name":"r2"}], "next" : "%URL/api/v2/berry-end" }
+reply
+path /api/v2/berry-end
+header Content-Type: application/json
+body {"next":null,"results":[{"name":"last"}]}
+SCN
+	mock_start s.scn
+	config ",\"page_size\":5"
+	catalog_of() { printf "{\"streams\":[{\"stream\":{\"name\":\"berry\",\"json_schema\":{},\"supported_sync_modes\":[\"full_refresh\"]},\"sync_mode\":\"full_refresh\",\"destination_sync_mode\":\"overwrite\"}]}\n"; }
+	catalog_of >catalog.json
+	source-pokeapi read --config config.json --catalog catalog.json >out
+	jq -r "select(.type==\"RECORD\") | .record.data.name" out | tail -n 3 | tr "\n" " " >names
+	expect_eq "r1 r2 last " "$(cat names)"
+	expect_eq "" "$(mock_log .query | grep -e offset=999 -e offset=998 || :)"
+'
+
 t 'SIGTERM mid-read: INCOMPLETE, no new STATE, exit 143' '
 	mock_start --dataset "pokeapi delay=0.3"
 	config ",\"page_size\":5"

@@ -176,7 +176,7 @@ t 'url defaults to https://SHOP.myshopify.com, the version to 2024-10' '
 	# no network here: a proxy that refuses the tunnel shows where it went
 	printf "{\"shop\":\"my-store\",\"access_token\":\"%s\"}\n" "$TOKEN" >config.json
 	set +e
-	https_proxy=$MOCK_URL HTTPS_PROXY=$MOCK_URL source-shopify read --config config.json >out
+	INTEG_LOG_LEVEL=DEBUG https_proxy=$MOCK_URL HTTPS_PROXY=$MOCK_URL source-shopify read --config config.json >out
 	rc=$?
 	set -e
 	expect_eq 75 "$rc"

@@ -126,7 +126,10 @@ t 'the whole pipe: emit, save, and the next run starts at the bookmark' '
 	printf "%s\n" "{\"id\":1,\"u\":1}" "{\"id\":2,\"u\":2}" "{\"id\":3,\"u\":3}	" | integ-emit --airbyte --replication-key u --state st.json | integ-state save st.json >out
 	expect_eq 2 "$(grep -c "\"type\":\"RECORD\"" out)"
 	expect_eq 3 "$(integ-state get st.json records u)"
-	printf "%s\n" "{\"id\":4,\"u\":4}" "integ-error: 75 x" | integ-emit --airbyte --replication-key u --state st.json | integ-state save st.json >out || :
+	rc=0
+	printf "%s\n" "{\"id\":4,\"u\":4}" "integ-error: 75 x" | integ-emit --airbyte --replication-key u --state st.json | integ-state save st.json >out || rc=$?
+	expect_eq 75 "$rc" "exit status of the pipe"
+	expect_eq "integ-error: 75 x" "$(tail -n 1 out)"
 	expect_eq 3 "$(integ-state get st.json records u)"
 '
 

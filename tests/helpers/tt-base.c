@@ -6,7 +6,8 @@
  *   tt-base errf [SECRET...]        stdin -> an integ_err's message
  *   tt-base nodump [SECRET...]      "dumpable D core SOFT HARD" after adding
  *   tt-base mask SECRET...          stdin -> masked
- *   tt-base log LEVEL SECRET...     log stdin's lines at LEVEL (0-3), level WARN
+ *   tt-base log LEVEL SECRET...     log stdin's lines at LEVEL (a name), level WARN
+ *   tt-base level NAME              the level's canonical name, or exit 1
  *   tt-base buf MAX CHUNK...        append chunks; prints len or the error
  *   tt-base trailer CODE MSG        write a trailer
  *   tt-base parse                   stdin lines -> "CODE MSG" or "no"
@@ -104,13 +105,23 @@ main(int argc, char *argv[])
 		free(out);
 		integ_secret_clear();
 	} else if (strcmp(argv[1], "log") == 0 && argc >= 3) {
+		enum integ_level lv;
+
+		if (integ_log_level_parse(argv[2], &lv) == -1)
+			return 64;
 		for (i = 3; i < argc; i++)
 			integ_secret_add(argv[i]);
 		while (fgets(line, sizeof(line), stdin) != NULL) {
 			line[strcspn(line, "\n")] = '\0';
-			integ_log(atoi(argv[2]), "%s", line);
+			integ_log(lv, "%s", line);
 		}
 		integ_secret_clear();
+	} else if (strcmp(argv[1], "level") == 0 && argc == 3) {
+		enum integ_level lv;
+
+		if (integ_log_level_parse(argv[2], &lv) == -1)
+			return 1;
+		printf("%d %s\n", (int)lv, integ_log_level_name(lv));
 	} else if (strcmp(argv[1], "buf") == 0 && argc >= 3) {
 		struct integ_buf b;
 
