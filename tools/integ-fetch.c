@@ -13,10 +13,11 @@
 
 #include "integ.h"
 
+/* Asked for (--help): stdout; a usage error: stderr. */
 static void
-usage(void)
+usage_to(FILE *fp)
 {
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: integ-fetch [-hsv] [-H 'Name: value'] [-q name=value]\n"
 	    "\t[--next PATH | --link | --cursor PARAM=PATH [--has-more PATH] |\n"
 	    "\t --offset PARAM[=START] | --page PARAM[=START]]\n"
@@ -26,6 +27,12 @@ usage(void)
 	    "\t[--timeout SECS] [--speed-limit BYTES] [--max-time SECS]\n"
 	    "\t[--rate N/s|N/m]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
+}
+
+static void
+usage(void)
+{
+	usage_to(stderr);
 }
 
 static int
@@ -200,8 +207,8 @@ main(int argc, char *argv[])
 			o.headers[o.nheaders++] = optarg;
 			break;
 		case 'h':
-			usage();
-			return 0;
+			usage_to(stdout);
+			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
 		case 'q':
 			o.queries = integ_xreallocarray(o.queries, o.nqueries + 1,
 			    sizeof(*o.queries));
