@@ -280,8 +280,15 @@ check(struct integ_ctx *ctx)
 	ctx->stream = ctx->src->streams;
 	code = ctx->src->check != NULL ? ctx->src->check(ctx) :
 	    ctx->stream->run(ctx);
-	if (code == INTEG_EXIT_TEMPFAIL || code > INTEG_EXIT_SIGNAL)
+	if (code > INTEG_EXIT_SIGNAL)	/* cancelled: no verdict */
 		return fail(ctx, code, ctx->err.msg);
+	/*
+	 * A server that stays down is a failed connection too: the platform
+	 * reads a CONNECTION_STATUS whatever happened; the TRACE beside it
+	 * says that trying again later may help.
+	 */
+	if (code == INTEG_EXIT_TEMPFAIL)
+		fail(ctx, code, ctx->err.msg);
 	connection_status(code == 0, ctx->err.msg);
 	return 0;
 }
