@@ -229,11 +229,18 @@ static int
 emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 {
 	/* the page was validated whole: do not scan the record again */
+	int code;
+
 	if (integ_json_type(rec) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "a record that is "
 		    "not a JSON object but %s",
 		    integ_json_type_name(integ_json_type(rec)));
-	return integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
+	code = integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
+	/* --test: one record shows the stream works; nothing more */
+	if (code == 0 && pg->ctx->testing &&
+	    integ_emit_stream_written(pg->ctx->st) > 0)
+		return SOURCE_STOP;
+	return code;
 }
 
 static int
@@ -357,13 +364,17 @@ integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path, const char *field,
     char ***out, size_t *n)
 {
+	struct integ_pager_opts o = *popts;
 	struct pages pg;
 	int code;
 
+	/* --test needs one child: the first page of parents is plenty */
+	if (ctx->testing)
+		o.max_pages = 1;
 	memset(&pg, 0, sizeof(pg));
 	if ((code = integ_path_compile(field, &pg.field, &ctx->err)) != 0)
 		return code;
-	code = paged(ctx, &rq, 1, popts, path, oncollect, &pg);
+	code = paged(ctx, &rq, 1, &o, path, oncollect, &pg);
 	integ_path_free(pg.field);
 	/* the strings are the context's; the array is too */
 	integ_ctx_keep(ctx, (char *)pg.out);

@@ -938,6 +938,23 @@ integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 }
 
 int
+integ_emit_stream_stop(struct integ_emit_stream *st, struct integ_err *e)
+{
+	int code;
+
+	if (st->ended)
+		return 0;
+	st->ended = 1;
+	if ((code = release(st, e)) != 0)
+		return code;
+	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
+		return code;
+	if ((code = status(st, "COMPLETE", e)) != 0)
+		return code;
+	return drain(st->em, 1, e);
+}
+
+int
 integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
     const char *why, struct integ_err *e)
 {

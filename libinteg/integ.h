@@ -892,6 +892,11 @@ int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
 int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
 /*
+ * End that records nothing (a --test run): frame what is held, COMPLETE,
+ * no STATE, the state untouched. Output flushed.
+ */
+int	 integ_emit_stream_stop(struct integ_emit_stream *, struct integ_err *);
+/*
  * Failed end: frame what is held, TRACE ERROR with the failure type of
  * code, INCOMPLETE; no STATE. Output flushed.
  */
@@ -1034,6 +1039,8 @@ struct integ_source {
 	integ_run_fn	*check;
 	/* NULL, or once before any request (install a doer, say) */
 	integ_run_fn	*init;
+	/* one line for --about; NULL: the spec's description or title */
+	const char	*description;
 };
 
 int	 integ_main(const struct integ_source *, int, char *[]);

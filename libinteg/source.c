@@ -4,7 +4,8 @@
  *	source-NAME spec | check --config C | discover --config C |
  *	    read --config C [--catalog CAT] [--state S]		(Airbyte)
  *	source-NAME --config C [--discover] [--catalog CAT |
- *	    --properties CAT] [--state S]			(Singer)
+ *	    --properties CAT] [--state S] [--test]		(Singer)
+ *	source-NAME --about [--format text|json|markdown]	(Meltano)
  *
  * Airbyte logs are LOG messages on stdout and failures TRACE ERRORs;
  * Singer logs go to stderr. Streams run in catalog order; one that
@@ -31,6 +32,9 @@ struct args {
 	const char	*config;
 	const char	*catalog;
 	const char	*state;
+	int		 about;
+	const char	*format;	/* of --about */
+	int		 test;		/* 1: a record a stream; 2: schemas */
 };
 
 static void
@@ -43,19 +47,24 @@ usage(const char *prog, FILE *fp)
 	    "       %s read --config FILE [--catalog FILE] [--state FILE]\n"
 	    "       %s --config FILE [--discover] [--catalog FILE | "
 	    "--properties FILE]\n"
-	    "              [--state FILE]\n", prog, prog, prog, prog, prog);
+	    "              [--state FILE] [--test[=all|schema]]\n"
+	    "       %s --about [--format text|json|markdown]\n",
+	    prog, prog, prog, prog, prog, prog);
 }
 
 static int
 parse(int argc, char *argv[], struct args *a)
 {
 	static const struct option longopts[] = {
+		{ "about",	no_argument,		NULL, 'A' },
 		{ "catalog",	required_argument,	NULL, 'c' },
 		{ "config",	required_argument,	NULL, 'C' },
 		{ "discover",	no_argument,		NULL, 'd' },
+		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "properties",	required_argument,	NULL, 'p' },
 		{ "state",	required_argument,	NULL, 's' },
+		{ "test",	optional_argument,	NULL, 'T' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -79,6 +88,9 @@ parse(int argc, char *argv[], struct args *a)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'A':
+			a->about = 1;
+			break;
 		case 'c':
 		case 'p':
 			a->catalog = optarg;
@@ -91,10 +103,22 @@ parse(int argc, char *argv[], struct args *a)
 				return -1;
 			a->cmd = CMD_DISCOVER;
 			break;
+		case 'F':
+			a->format = optarg;
+			break;
 		case 'h':
 			return 1;
 		case 's':
 			a->state = optarg;
+			break;
+		case 'T':
+			/* singer-sdk's values: all (the default) or schema */
+			if (optarg == NULL || strcmp(optarg, "all") == 0)
+				a->test = 1;
+			else if (strcmp(optarg, "schema") == 0)
+				a->test = 2;
+			else
+				return -1;
 			break;
 		case 'V':
 			return 2;
@@ -104,8 +128,17 @@ parse(int argc, char *argv[], struct args *a)
 	}
 	if (optind != argc)
 		return -1;
+	/* --about needs nothing else, and takes nothing else */
+	if (a->about)
+		return a->proto == INTEG_PROTO_SINGER && a->cmd == CMD_NONE &&
+		    a->config == NULL && a->catalog == NULL &&
+		    a->state == NULL && !a->test ? 0 : -1;
+	if (a->format != NULL)
+		return -1;
 	if (a->proto == INTEG_PROTO_SINGER && a->cmd == CMD_NONE)
 		a->cmd = CMD_READ;
+	if (a->test && (a->proto != INTEG_PROTO_SINGER || a->cmd != CMD_READ))
+		return -1;
 	if (a->cmd != CMD_SPEC && a->config == NULL)
 		return -1;
 	return 0;
@@ -315,12 +348,22 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	if ((code = integ_emit_stream_begin(ctx->em, &spec, &ctx->st, &e)) != 0)
 		return fail(ctx, code, e.msg);
 	integ_log(INTEG_LOG_INFO, "%s: started", s->name);
-	code = s->run(ctx);
+	code = ctx->testing == 2 ? SOURCE_STOP : s->run(ctx);
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
 	if ((sig = integ_signal_caught()) != 0)
 		code = INTEG_EXIT_SIGNAL + sig;
-	if (code == 0) {
+	if (code == 0 && ctx->testing)
+		code = SOURCE_STOP;	/* ran out of records before one */
+	if (code == SOURCE_STOP) {
+		/* --test: what was asked for is out; the state stays as it was */
+		if ((code = integ_emit_stream_stop(ctx->st, &e)) != 0)
+			integ_log_err(&e);
+		else
+			integ_log(INTEG_LOG_INFO, "%s: %llu records (--test)",
+			    s->name, (unsigned long long)
+			    integ_emit_stream_written(ctx->st));
+	} else if (code == 0) {
 		if ((code = integ_emit_stream_end(ctx->st, &e)) != 0)
 			integ_log_err(&e);
 		else
@@ -416,7 +459,21 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		integ_log(INTEG_LOG_ERROR, "the compiled-in spec: %s", e.msg);
 		return INTEG_EXIT_FAIL;
 	}
-	if ((rc = parse(argc, argv, &a)) != 0) {
+	if ((rc = parse(argc, argv, &a)) == 0 && a.about) {
+		struct integ_buf b;
+
+		integ_buf_init(&b, 0);
+		if ((code = integ_about(src, ctx.spec, a.format, &b, &e)) != 0) {
+			integ_buf_free(&b);
+			integ_log_err(&e);
+			usage(prog, stderr);
+			return code;
+		}
+		fwrite(b.data, 1, b.len, stdout);
+		integ_buf_free(&b);
+		return integ_close_stdout(&e) != 0 ? integ_log_err(&e) : 0;
+	}
+	if (rc != 0) {
 		if (rc == 2) {
 			printf("%s %s (integ %s)\n", prog,
 			    src->version ? src->version : "", INTEG_VERSION);
@@ -426,6 +483,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
 	}
 	ctx.proto = a.proto;
+	ctx.testing = a.test;
 	if (a.proto == INTEG_PROTO_AIRBYTE) {
 		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
 		    &e)) != 0)

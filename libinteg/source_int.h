@@ -17,6 +17,7 @@ struct integ_ctx {
 	struct integ_emit_stream *st;
 	int			 incremental;	/* the bookmark applies */
 	int			 checking;
+	int			 testing;	/* --test: one record a stream */
 	struct integ_err	 err;
 	/* what the run handed out, freed after it */
 	struct integ_request	**rqs;
@@ -24,6 +25,16 @@ struct integ_ctx {
 	char			**strs;
 	size_t			 nstrs;
 };
+
+/*
+ * What a page callback returns to stop a stream that has all it needs
+ * (--test: its one record); not an exit status.
+ */
+#define SOURCE_STOP	(-2)
+
+/* --about in FORMAT (text, json, markdown; NULL: text); 64 for another. */
+int	 integ_about(const struct integ_source *, struct integ_json_span,
+	    const char *, struct integ_buf *, struct integ_err *);
 
 /* Write the log lines worker threads left for the main thread. */
 void	 integ_source_drain_logs(struct integ_emitter *);

@@ -51,6 +51,8 @@ static const struct integ_source source = {
 	.name = "pokeapi",
 	.version = "0.1.0",
 	.docs = "https://pokeapi.co/docs/v2",
+	.description = "PokeAPI: pokemon, berries, types and each pokemon's "
+	    "details",
 	.spec = embed_spec,
 	.streams = streams,
 };
