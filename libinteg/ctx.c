@@ -175,6 +175,7 @@ struct pages {
 	struct integ_path	*field;		/* integ_collect */
 	char			**out;
 	size_t			 nout;
+	int			 estimate;	/* one request: its total is the stream's */
 };
 
 struct each {
@@ -257,6 +258,10 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		return 0;
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
+	/* the API said how much there is: the platform may show progress */
+	if (pg->estimate && page->job == 0 && page->n == 0 && page->total >= 0 &&
+	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
+		return code;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
@@ -304,9 +309,19 @@ int
 integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
     size_t n, const struct integ_pager_opts *popts, const char *path)
 {
+	struct integ_err e;
 	struct pages pg;
+	int code;
 
 	memset(&pg, 0, sizeof(pg));
+	pg.estimate = n == 1;
+	/* whole bodies, one request each: as many records as requests */
+	if (n > 1 && popts->mode == INTEG_PAGE_NONE && strcmp(path, ".") == 0 &&
+	    !ctx->checking && !ctx->testing &&
+	    (code = integ_emit_estimate(ctx->st, n, &e)) != 0) {
+		ctx->err = e;
+		return code;
+	}
 	return paged(ctx, rqs, n, popts, path, onpage, &pg);
 }
 

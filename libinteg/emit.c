@@ -69,6 +69,7 @@ struct integ_emit_stream {
 	int			 bookmark_usual;
 	int			 newest_usual;
 	uint64_t		 since_state;
+	uint64_t		 estimate;	/* rows announced, 0: none */
 	uint64_t		 written;
 	uint64_t		 dropped;
 	uint64_t		 nocursor;
@@ -975,6 +976,25 @@ integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
 	if ((code = status(st, "INCOMPLETE", e)) != 0)
 		return code;
 	return drain(st->em, 1, e);
+}
+
+int
+integ_emit_estimate(struct integ_emit_stream *st, uint64_t rows,
+    struct integ_err *e)
+{
+	struct integ_msg m;
+
+	st->estimate = rows;
+	tick(st->em);
+	msg_init(&m, st->em, st, INTEG_MSG_ESTIMATE);
+	m.count = rows;
+	return put(st->em, &m, e);
+}
+
+uint64_t
+integ_emit_stream_estimate(const struct integ_emit_stream *st)
+{
+	return st->estimate;
 }
 
 uint64_t

@@ -22,6 +22,7 @@ struct out {
 	struct integ_buf	 meta;
 	unsigned long		 pages;
 	long long		 records;
+	long long		 total;		/* announced by --total, or -1 */
 	int			 progress;
 	double			 t0;
 	double			 last;
@@ -50,6 +51,11 @@ progress(struct out *w, int final)
 	    (double)st.bytes / 1e6);
 	if (w->records >= 0)
 		fprintf(stderr, ", %.0f records/s", (double)w->records / dt);
+	/* the API said how many there are: how far along */
+	if (w->records >= 0 && w->total > 0)
+		fprintf(stderr, ", %lld of %lld records (%.0f%%)", w->records,
+		    w->total, w->records >= w->total ? 100.0 :
+		    100.0 * (double)w->records / (double)w->total);
 	fprintf(stderr, ", %lu retries\033[K%s", st.retries, final ? "\n" : "");
 	fflush(stderr);
 }
@@ -137,6 +143,9 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 	w->pages++;
 	if (pg->records >= 0)
 		w->records = (w->records < 0 ? 0 : w->records) + pg->records;
+	/* each URL's first page announces its own total */
+	if (pg->n == 0 && pg->total >= 0)
+		w->total = (w->total < 0 ? 0 : w->total) + pg->total;
 	progress(w, 0);
 	return 0;
 }
@@ -275,6 +284,7 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 	w.fp = fp;
 	w.o = o;
 	w.records = -1;
+	w.total = -1;
 	integ_buf_init(&w.meta, o->http.max_body * 2 + 65536);
 	w.progress = !o->silent && !o->verbose && isatty(STDERR_FILENO);
 	if (o->verbose)

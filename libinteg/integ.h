@@ -618,7 +618,8 @@ struct integ_pager_opts {
 	const char	*limit_param;	/* OFFSET, NUMBER: page size */
 	long long	 limit;
 	const char	*records;	/* OFFSET, NUMBER (required); counted */
-	const char	*total;		/* OFFSET, NUMBER: total records */
+	const char	*total;		/* total records: OFFSET, NUMBER page
+					   by it; in any mode page->total */
 	long long	 max_pages;	/* per request; 0: no bound */
 	int		 parallel;	/* requests or pages at once (4) */
 	int		 json;		/* validate every body whole (else --next
@@ -637,6 +638,8 @@ struct integ_page {
 	long long	 n;		/* page number within it, from 0 */
 	const struct integ_response *rs;
 	long long	 records;	/* count at the records path, or -1 */
+	long long	 total;		/* records the first page announces
+					   at the total path, or -1 */
 };
 
 /* Return 0 to go on; anything else stops integ_paginate with it. */
@@ -716,7 +719,8 @@ enum integ_msg_kind {
 	INTEG_MSG_STATE,
 	INTEG_MSG_STATUS,	/* STARTED, RUNNING, COMPLETE, INCOMPLETE */
 	INTEG_MSG_ERROR,
-	INTEG_MSG_LOG
+	INTEG_MSG_LOG,
+	INTEG_MSG_ESTIMATE	/* rows the source expects (count) */
 };
 
 /*
@@ -740,7 +744,8 @@ struct integ_msg {
 	/* STATE */
 	struct integ_json_span	 value;		/* Singer: the whole state */
 	struct integ_json_span	 stream_state;	/* Airbyte: this stream's */
-	uint64_t		 count;		/* records since the last STATE */
+	uint64_t		 count;		/* STATE: records since the last
+					   STATE; ESTIMATE: rows expected */
 	/* STATUS */
 	const char		*status;
 	/* ERROR and LOG */
@@ -911,8 +916,17 @@ int	 integ_emit_stream_fail(struct integ_emit_stream *, int, const char *,
  */
 int	 integ_emit_run(struct integ_emit_stream *, int, const char *,
 	    uint64_t, struct integ_err *);
+/*
+ * The number of records the source says the stream has (Airbyte: TRACE
+ * ESTIMATE row_estimate; other protocols: nothing), for the platform's
+ * progress bar and ours.
+ */
+int	 integ_emit_estimate(struct integ_emit_stream *, uint64_t,
+	    struct integ_err *);
 /* Counters of a stream: records written, dropped by the bookmark. */
 uint64_t integ_emit_stream_written(const struct integ_emit_stream *);
+/* The last estimate given, or 0 when none was. */
+uint64_t integ_emit_stream_estimate(const struct integ_emit_stream *);
 uint64_t integ_emit_stream_dropped(const struct integ_emit_stream *);
 
 /* ==== state (state.c) ==== */
