@@ -8,6 +8,11 @@ pokeconfig() {
 	printf '{"url":"%s/api/v2","page_size":20}\n' "$MOCK_URL" >config.json
 }
 
+# berries: catalog.json, the berry stream alone
+berries() {
+	echo '{"streams":[{"stream":{"name":"berry","json_schema":{},"supported_sync_modes":["full_refresh"]},"sync_mode":"full_refresh","destination_sync_mode":"overwrite"}]}' >catalog.json
+}
+
 # estimates FILE: "stream rows" for each ESTIMATE, in order
 estimates() {
 	jq -r 'select(.type=="TRACE" and .trace.type=="ESTIMATE") |
@@ -40,7 +45,7 @@ t 'source-pokeapi read: one ESTIMATE a stream, row_estimate = the records that f
 t 'the estimate is what the API says, not a count of our own' '
 	mock_start --dataset pokeapi
 	pokeconfig
-	echo "{\"streams\":[{\"stream\":{\"name\":\"berry\",\"json_schema\":{},\"supported_sync_modes\":[\"full_refresh\"]},\"sync_mode\":\"full_refresh\",\"destination_sync_mode\":\"overwrite\"}]}" >catalog.json
+	berries
 	curl -sS "$MOCK_URL/api/v2/berry?limit=1" | jq .count >count
 	source-pokeapi read --config config.json --catalog catalog.json >out
 	expect_eq "berry $(cat count)" "$(estimates out)"
@@ -65,7 +70,7 @@ body {"next":null,"results":[{"name":"b","url":"u"}]}
 SCN
 	mock_start s.scn
 	pokeconfig
-	echo "{\"streams\":[{\"stream\":{\"name\":\"berry\",\"json_schema\":{},\"supported_sync_modes\":[\"full_refresh\"]},\"sync_mode\":\"full_refresh\",\"destination_sync_mode\":\"overwrite\"}]}" >catalog.json
+	berries
 	source-pokeapi read --config config.json --catalog catalog.json >out
 	expect_eq "" "$(estimates out)"
 	expect_eq "berry 2" "$(counts out)"
@@ -79,7 +84,7 @@ body {"count":"many","next":null,"results":[{"name":"a","url":"u"}]}
 SCN
 	mock_start s.scn
 	pokeconfig
-	echo "{\"streams\":[{\"stream\":{\"name\":\"berry\",\"json_schema\":{},\"supported_sync_modes\":[\"full_refresh\"]},\"sync_mode\":\"full_refresh\",\"destination_sync_mode\":\"overwrite\"}]}" >catalog.json
+	berries
 	source-pokeapi read --config config.json --catalog catalog.json >out
 	expect_eq "" "$(estimates out)"
 	expect_eq "berry 1" "$(counts out)"
