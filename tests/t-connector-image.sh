@@ -57,7 +57,10 @@ need podman || image_skip 'podman is not installed (.ci/deps installs it)'
 W=$TOP/build/image
 mkdir -p "$W"
 BASE=$W/debian-bookworm.tar
-RUNROOT=$(mktemp -d /tmp/integ-podrun.XXXXXX)
+# podman's database remembers its runroot: the same one every run (short,
+# for its sockets), one a tree, emptied at the end as a reboot would
+RUNROOT=/tmp/integ-podrun.$(printf '%s' "$W" | cksum | cut -d" " -f1)
+mkdir -p "$RUNROOT"
 # podman mounts its overlay directory on itself and leaves it so: undone
 # at the end, or rm -rf build (make clean) would meet a busy mount
 podman_done() {
