@@ -185,7 +185,9 @@ progress(struct integ_ctx *ctx, int final)
 	integ_log_progress(ctx->stream->name, ctx->pages,
 	    st.bytes - ctx->st0.bytes,
 	    (long long)integ_emit_stream_written(ctx->st), now - ctx->t0,
-	    st.retries - ctx->st0.retries, final);
+	    st.retries - ctx->st0.retries,
+	    integ_emit_stream_estimate(ctx->st) > 0 ? (long long)
+	    integ_emit_stream_estimate(ctx->st) : -1, final);
 }
 
 void
@@ -228,6 +230,7 @@ struct pages {
 	struct integ_path	*field;		/* integ_collect */
 	char			**out;
 	size_t			 nout;
+	int			 estimate;	/* one request: its total is the stream's */
 };
 
 /*
@@ -255,11 +258,18 @@ static int
 emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 {
 	/* the page was validated whole: do not scan the record again */
+	int code;
+
 	if (integ_json_type(rec) != INTEG_JSON_OBJECT)
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "a record that is "
 		    "not a JSON object but %s",
 		    integ_json_type_name(integ_json_type(rec)));
-	return integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
+	code = integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
+	/* --test: one record shows the stream works; nothing more */
+	if (code == 0 && pg->ctx->testing &&
+	    integ_emit_stream_written(pg->ctx->st) > 0)
+		return SOURCE_STOP;
+	return code;
 }
 
 static int
@@ -277,6 +287,10 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
 	integ_ctx_oauth_flush(ctx);
+	/* the API said how much there is: the platform may show progress */
+	if (pg->estimate && page->job == 0 && page->n == 0 && page->total >= 0 &&
+	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
+		return code;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	ctx->pages++;
@@ -330,9 +344,19 @@ int
 integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
     size_t n, const struct integ_pager_opts *popts, const char *path)
 {
+	struct integ_err e;
 	struct pages pg;
+	int code;
 
 	memset(&pg, 0, sizeof(pg));
+	pg.estimate = n == 1;
+	/* whole bodies, one request each: as many records as requests */
+	if (n > 1 && popts->mode == INTEG_PAGE_NONE && strcmp(path, ".") == 0 &&
+	    !ctx->checking && !ctx->testing &&
+	    (code = integ_emit_estimate(ctx->st, n, &e)) != 0) {
+		ctx->err = e;
+		return code;
+	}
 	return paged(ctx, rqs, n, popts, path, onpage, &pg);
 }
 
@@ -390,13 +414,17 @@ integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path, const char *field,
     char ***out, size_t *n)
 {
+	struct integ_pager_opts o = *popts;
 	struct pages pg;
 	int code;
 
+	/* --test needs one child: the first page of parents is plenty */
+	if (ctx->testing)
+		o.max_pages = 1;
 	memset(&pg, 0, sizeof(pg));
 	if ((code = integ_path_compile(field, &pg.field, &ctx->err)) != 0)
 		return code;
-	code = paged(ctx, &rq, 1, popts, path, oncollect, &pg);
+	code = paged(ctx, &rq, 1, &o, path, oncollect, &pg);
 	integ_path_free(pg.field);
 	/* the strings are the context's; the array is too */
 	integ_ctx_keep(ctx, (char *)pg.out);

@@ -71,6 +71,8 @@ struct integ_emit_stream {
 	int			 bookmark_usual;
 	int			 newest_usual;
 	uint64_t		 since_state;
+	uint64_t		 estimate;	/* rows announced, 0: none */
+	int			 stateless;	/* ends without a STATE (--test) */
 	uint64_t		 written;
 	uint64_t		 dropped;
 	uint64_t		 nocursor;
@@ -1034,7 +1036,7 @@ integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 	/* every record of the version is out: the target may drop the rest */
 	if (st->version != 0 && (code = activate(st, e)) != 0)
 		return code;
-	if ((code = integ_emit_checkpoint(st, e)) != 0)
+	if (!st->stateless && (code = integ_emit_checkpoint(st, e)) != 0)
 		return code;
 	if (st->nocursor > 1)
 		integ_log(INTEG_LOG_WARN, "%s: %llu records without the "
@@ -1043,6 +1045,13 @@ integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
 	if ((code = status(st, "COMPLETE", e)) != 0)
 		return code;
 	return drain(st->em, 1, e);
+}
+
+int
+integ_emit_stream_stop(struct integ_emit_stream *st, struct integ_err *e)
+{
+	st->stateless = 1;
+	return integ_emit_stream_end(st, e);
 }
 
 int
@@ -1066,6 +1075,25 @@ integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
 	if ((code = status(st, "INCOMPLETE", e)) != 0)
 		return code;
 	return drain(st->em, 1, e);
+}
+
+int
+integ_emit_estimate(struct integ_emit_stream *st, uint64_t rows,
+    struct integ_err *e)
+{
+	struct integ_msg m;
+
+	st->estimate = rows;
+	tick(st->em);
+	msg_init(&m, st->em, st, INTEG_MSG_ESTIMATE);
+	m.count = rows;
+	return put(st->em, &m, e);
+}
+
+uint64_t
+integ_emit_stream_estimate(const struct integ_emit_stream *st)
+{
+	return st->estimate;
 }
 
 uint64_t

@@ -25,6 +25,7 @@ struct out {
 	struct integ_buf	 meta;
 	unsigned long		 pages;
 	long long		 records;
+	long long		 total;		/* announced by --total, or -1 */
 	int			 progress;
 	double			 t0;
 	double			 last;
@@ -49,7 +50,7 @@ progress(struct out *w, int final)
 	w->last = now;
 	integ_http_stats(w->h, &st);
 	integ_log_progress(NULL, w->pages, st.bytes, w->records, now - w->t0,
-	    st.retries, final);
+	    st.retries, w->records >= 0 ? w->total : -1, final);
 }
 
 static int
@@ -136,6 +137,9 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 	w->pages++;
 	if (pg->records >= 0)
 		w->records = (w->records < 0 ? 0 : w->records) + pg->records;
+	/* each URL's first page announces its own total */
+	if (pg->n == 0 && pg->total >= 0)
+		w->total = (w->total < 0 ? 0 : w->total) + pg->total;
 	progress(w, 0);
 	return 0;
 }
@@ -367,6 +371,7 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 	w.fp = integ_eod_out_fp(eo);
 	w.o = o;
 	w.records = -1;
+	w.total = -1;
 	integ_buf_init(&w.meta, o->http.max_body * 2 + 65536);
 	w.progress = !o->silent && !o->verbose && isatty(STDERR_FILENO);
 	if (o->verbose)

@@ -161,6 +161,18 @@ airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		}
 		r |= integ_buf_adds(b, "}}}\n");
 		break;
+	case INTEG_MSG_ESTIMATE:
+		r |= integ_buf_printf(b, "{\"type\":\"TRACE\",\"trace\":"
+		    "{\"type\":\"ESTIMATE\",\"emitted_at\":%" PRId64
+		    ",\"estimate\":{\"name\":", m->now_ms);
+		r |= str(b, m->stream);
+		if (m->ns != NULL) {
+			r |= integ_buf_adds(b, ",\"namespace\":");
+			r |= str(b, m->ns);
+		}
+		r |= integ_buf_printf(b, ",\"type\":\"STREAM\",\"row_estimate\":"
+		    "%" PRIu64 "}}}\n", m->count);
+		break;
 	case INTEG_MSG_LOG:
 		r |= integ_buf_printf(b, "{\"type\":\"LOG\",\"log\":"
 		    "{\"level\":\"%s\",\"message\":", integ_log_level_name(m->level));

@@ -158,8 +158,9 @@ const char *integ_log_level_name(enum integ_level);
  * records/s], N retries"; final ends it with a newline. A log line
  * written to stderr meanwhile clears it first.
  */
+/* total: the records the API announced, or -1 (no percentage) */
 void	 integ_log_progress(const char *, unsigned long, unsigned long long,
-	    long long, double, unsigned long, int);
+	    long long, double, unsigned long, long long, int);
 void	 integ_log(enum integ_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 integ_vlog(enum integ_level, const char *, va_list);
@@ -696,7 +697,8 @@ struct integ_pager_opts {
 	const char	*limit_param;	/* OFFSET, NUMBER: page size */
 	long long	 limit;
 	const char	*records;	/* OFFSET, NUMBER (required); counted */
-	const char	*total;		/* OFFSET, NUMBER: total records */
+	const char	*total;		/* total records: OFFSET, NUMBER page
+					   by it; in any mode page->total */
 	long long	 max_pages;	/* per request; 0: no bound */
 	int		 parallel;	/* requests or pages at once (4) */
 	int		 json;		/* validate every body whole (else --next
@@ -723,6 +725,8 @@ struct integ_page {
 	long long	 records;	/* count at the records path, or -1 */
 	const struct integ_json_span *recs;	/* integ_pager_gather() */
 	size_t		 nrecs;
+	long long	 total;		/* records the first page announces
+					   at the total path, or -1 */
 };
 
 /* Return 0 to go on; anything else stops integ_paginate with it. */
@@ -860,7 +864,8 @@ enum integ_msg_kind {
 	INTEG_MSG_STATUS,	/* STARTED, RUNNING, COMPLETE, INCOMPLETE */
 	INTEG_MSG_ERROR,
 	INTEG_MSG_LOG,
-	INTEG_MSG_VERSION	/* Singer ACTIVATE_VERSION */
+	INTEG_MSG_VERSION,	/* Singer ACTIVATE_VERSION */
+	INTEG_MSG_ESTIMATE	/* rows the source expects (count) */
 };
 
 /*
@@ -885,7 +890,8 @@ struct integ_msg {
 	/* STATE */
 	struct integ_json_span	 value;		/* Singer: the whole state */
 	struct integ_json_span	 stream_state;	/* Airbyte: this stream's */
-	uint64_t		 count;		/* records since the last STATE */
+	uint64_t		 count;		/* STATE: records since the last
+					   STATE; ESTIMATE: rows expected */
 	/* STATUS */
 	const char		*status;
 	/* ERROR and LOG */
@@ -1072,6 +1078,11 @@ int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
  */
 void	 integ_emit_stream_unverified(struct integ_emit_stream *);
 /*
+ * End that records nothing (a --test run): frame what is held, COMPLETE,
+ * no STATE, the state untouched. Output flushed.
+ */
+int	 integ_emit_stream_stop(struct integ_emit_stream *, struct integ_err *);
+/*
  * Failed end: frame what is held, TRACE ERROR with the failure type of
  * code, INCOMPLETE; no STATE. Output flushed.
  */
@@ -1088,8 +1099,17 @@ int	 integ_emit_stream_fail(struct integ_emit_stream *, int, const char *,
  */
 int	 integ_emit_run(struct integ_emit_stream *, int, const char *,
 	    uint64_t, struct integ_err *);
+/*
+ * The number of records the source says the stream has (Airbyte: TRACE
+ * ESTIMATE row_estimate; other protocols: nothing), for the platform's
+ * progress bar and ours.
+ */
+int	 integ_emit_estimate(struct integ_emit_stream *, uint64_t,
+	    struct integ_err *);
 /* Counters of a stream: records written, dropped by the bookmark. */
 uint64_t integ_emit_stream_written(const struct integ_emit_stream *);
+/* The last estimate given, or 0 when none was. */
+uint64_t integ_emit_stream_estimate(const struct integ_emit_stream *);
 uint64_t integ_emit_stream_dropped(const struct integ_emit_stream *);
 
 /* ==== state (state.c) ==== */
@@ -1219,6 +1239,8 @@ struct integ_source {
 	integ_run_fn	*check;
 	/* NULL, or once before any request (install a doer, say) */
 	integ_run_fn	*init;
+	/* one line for --about; NULL: the spec's description or title */
+	const char	*description;
 };
 
 int	 integ_main(const struct integ_source *, int, char *[]);

@@ -84,7 +84,7 @@ integ_log_level_name(enum integ_level lv)
 void
 integ_log_progress(const char *what, unsigned long pages,
     unsigned long long bytes, long long records, double secs,
-    unsigned long retries, int final)
+    unsigned long retries, long long total, int final)
 {
 	if (secs < 0.001)
 		secs = 0.001;
@@ -94,6 +94,11 @@ integ_log_progress(const char *what, unsigned long pages,
 	fprintf(stderr, "%lu pages, %.1f MB", pages, (double)bytes / 1e6);
 	if (records >= 0)
 		fprintf(stderr, ", %.0f records/s", (double)records / secs);
+	/* the API said how many there are: how far along */
+	if (records >= 0 && total > 0)
+		fprintf(stderr, ", %lld of %lld records (%.0f%%)", records,
+		    total, records >= total ? 100.0 :
+		    100.0 * (double)records / (double)total);
 	fprintf(stderr, ", %lu retries\033[K%s", retries, final ? "\n" : "");
 	fflush(stderr);
 	progress_shown = !final;

@@ -11,7 +11,9 @@
  * hands every page to the callback on the calling thread, in request
  * and page order, so a slow callback (parsing, writing) overlaps with
  * fetching the next page. With --total, the pages after the first are
- * known and are fetched as separate tasks, concurrently. With a stream
+ * known and are fetched as separate tasks, concurrently (offsets and
+ * page numbers); with links or cursors the total is only passed on to
+ * the callback, which may tell how much is left. With a stream
  * sink (bodies written as they arrive) everything runs on the calling
  * thread, one transfer at a time.
  */
@@ -727,6 +729,7 @@ struct slot {
 	struct integ_json_span	*recs;		/* integ_pager_gather */
 	size_t			 nrecs;
 	size_t			 caprecs;
+	long long		 total;		/* the first page's, or -1 */
 	struct sig		 sig;
 };
 
@@ -774,6 +777,7 @@ slot_new(const struct integ_http *h)
 
 	integ_response_init(&s->rs, integ_http_options(h)->max_body);
 	s->records = -1;
+	s->total = -1;
 	return s;
 }
 
@@ -887,6 +891,7 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.records = s->records;
 		page.recs = s->recs;
 		page.nrecs = s->nrecs;
+		page.total = s->total;
 		rc = r->fn(r->arg, &page, r->e);
 	}
 	slot_free(s);
@@ -970,10 +975,39 @@ run_page(struct run *r, size_t j, long long k)
 	publish(r, j, (size_t)k, s);
 }
 
+/* Does the total decide the pages (offsets, page numbers)? */
+static int
+paged_by_total(const struct integ_pager *pg)
+{
+	return pg->total != NULL && (pg->o.mode == INTEG_PAGE_OFFSET ||
+	    pg->o.mode == INTEG_PAGE_NUMBER);
+}
+
+/*
+ * The total at its path as a whole number, or -1: with links or cursors
+ * it is a hint for progress, and a page without one is no fault.
+ */
+static long long
+total_hint(const struct integ_pager *pg, struct integ_json_span doc)
+{
+	struct integ_json_span v;
+	char *end, num[64];
+	long long t;
+
+	if (!integ_path_find(pg->total, doc, &v) ||
+	    integ_json_type(v) != INTEG_JSON_NUMBER || v.len >= sizeof(num))
+		return -1;
+	snprintf(num, sizeof(num), "%.*s", (int)v.len, v.p);
+	errno = 0;
+	t = strtoll(num, &end, 10);
+	return *end != '\0' || errno != 0 || t < 0 ? -1 : t;
+}
+
 /* The number of pages --total announces, from the first page. */
 static int
 total_pages(struct run *r, struct job *jb, struct integ_json_span doc,
-    long long records, long long *pages, struct integ_err *e)
+    long long records, long long *pages, long long *total,
+    struct integ_err *e)
 {
 	struct integ_pager *pg = r->pg;
 	struct integ_json_span v;
@@ -992,6 +1026,7 @@ total_pages(struct run *r, struct job *jb, struct integ_json_span doc,
 	if (*end != '\0' || errno != 0 || t < 0)
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "the total at %s is "
 		    "not a whole number: %s", integ_path_text(pg->total), num);
+	*total = t;
 	jb->per_page = pg->o.limit_param != NULL ? pg->o.limit : records;
 	if (jb->per_page > 0 && t > jb->per_page)
 		*pages = (t + jb->per_page - 1) / jb->per_page;
@@ -1046,9 +1081,12 @@ run_job(struct run *r, size_t j)
 			    &s->sig);
 		}
 		/* a page that came whole is written even if what follows fails */
-		if (s->rc == 0 && n == 0 && pg->total != NULL)
-			nrc = total_pages(r, jb, doc, s->records, &pages, &nerr);
-		else if (s->rc == 0 && pg->total == NULL &&
+		if (s->rc == 0 && n == 0 && paged_by_total(pg))
+			nrc = total_pages(r, jb, doc, s->records, &pages,
+			    &s->total, &nerr);
+		else if (s->rc == 0 && n == 0 && pg->total != NULL)
+			s->total = total_hint(pg, doc);
+		if (s->rc == 0 && !paged_by_total(pg) &&
 		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
 			nrc = walk_next(&w, lv, &s->rs, doc, s->records,
 			    &next, &nerr);
@@ -1184,7 +1222,7 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 	}
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
-	nth = pg->total != NULL ? (size_t)pg->o.parallel :
+	nth = paged_by_total(pg) ? (size_t)pg->o.parallel :
 	    (n < (size_t)pg->o.parallel ? n : (size_t)pg->o.parallel);
 	for (i = 0; i < nth; i++)
 		if (pthread_create(&th[i], NULL, worker, &r) != 0)
@@ -1218,6 +1256,7 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 				page.records = s->records;
 				page.recs = s->recs;
 				page.nrecs = s->nrecs;
+				page.total = s->total;
 				rc = fn(arg, &page, e);
 			}
 			slot_free(s);

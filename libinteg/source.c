@@ -4,7 +4,8 @@
  *	source-NAME spec | check --config C | discover --config C |
  *	    read --config C [--catalog CAT] [--state S]		(Airbyte)
  *	source-NAME --config C [--discover] [--catalog CAT |
- *	    --properties CAT] [--state S]			(Singer)
+ *	    --properties CAT] [--state S] [--test]		(Singer)
+ *	source-NAME --about [--format text|json|markdown]	(Meltano)
  *
  * Airbyte logs are LOG messages on stdout and failures TRACE ERRORs;
  * Singer logs go to stderr. Streams run in catalog order; one that
@@ -31,6 +32,9 @@ struct args {
 	const char	*config;
 	const char	*catalog;
 	const char	*state;
+	int		 about;
+	const char	*format;	/* of --about */
+	int		 test;		/* 1: a record a stream; 2: schemas */
 };
 
 static void
@@ -43,19 +47,24 @@ usage(const char *prog, FILE *fp)
 	    "       %s read --config FILE [--catalog FILE] [--state FILE]\n"
 	    "       %s --config FILE [--discover] [--catalog FILE | "
 	    "--properties FILE]\n"
-	    "              [--state FILE]\n", prog, prog, prog, prog, prog);
+	    "              [--state FILE] [--test[=all|schema]]\n"
+	    "       %s --about [--format text|json|markdown]\n",
+	    prog, prog, prog, prog, prog, prog);
 }
 
 static int
 parse(int argc, char *argv[], struct args *a)
 {
 	static const struct option longopts[] = {
+		{ "about",	no_argument,		NULL, 'A' },
 		{ "catalog",	required_argument,	NULL, 'c' },
 		{ "config",	required_argument,	NULL, 'C' },
 		{ "discover",	no_argument,		NULL, 'd' },
+		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "properties",	required_argument,	NULL, 'p' },
 		{ "state",	required_argument,	NULL, 's' },
+		{ "test",	optional_argument,	NULL, 'T' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -79,6 +88,9 @@ parse(int argc, char *argv[], struct args *a)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'A':
+			a->about = 1;
+			break;
 		case 'c':
 		case 'p':
 			a->catalog = optarg;
@@ -91,10 +103,22 @@ parse(int argc, char *argv[], struct args *a)
 				return -1;
 			a->cmd = CMD_DISCOVER;
 			break;
+		case 'F':
+			a->format = optarg;
+			break;
 		case 'h':
 			return 1;
 		case 's':
 			a->state = optarg;
+			break;
+		case 'T':
+			/* singer-sdk's values: all (the default) or schema */
+			if (optarg == NULL || strcmp(optarg, "all") == 0)
+				a->test = 1;
+			else if (strcmp(optarg, "schema") == 0)
+				a->test = 2;
+			else
+				return -1;
 			break;
 		case 'V':
 			return 2;
@@ -104,8 +128,17 @@ parse(int argc, char *argv[], struct args *a)
 	}
 	if (optind != argc)
 		return -1;
+	/* --about needs nothing else, and takes nothing else */
+	if (a->about)
+		return a->proto == INTEG_PROTO_SINGER && a->cmd == CMD_NONE &&
+		    a->config == NULL && a->catalog == NULL &&
+		    a->state == NULL && !a->test ? 0 : -1;
+	if (a->format != NULL)
+		return -1;
 	if (a->proto == INTEG_PROTO_SINGER && a->cmd == CMD_NONE)
 		a->cmd = CMD_READ;
+	if (a->test && (a->proto != INTEG_PROTO_SINGER || a->cmd != CMD_READ))
+		return -1;
 	if (a->cmd != CMD_SPEC && a->config == NULL)
 		return -1;
 	return 0;
@@ -299,8 +332,15 @@ check(struct integ_ctx *ctx)
 	ctx->stream = ctx->src->streams;
 	code = ctx->src->check != NULL ? ctx->src->check(ctx) :
 	    ctx->stream->run(ctx);
-	if (code == INTEG_EXIT_TEMPFAIL || code > INTEG_EXIT_SIGNAL)
+	if (code > INTEG_EXIT_SIGNAL)	/* cancelled: no verdict */
 		return fail(ctx, code, ctx->err.msg);
+	/*
+	 * A server that stays down is a failed connection too: the platform
+	 * reads a CONNECTION_STATUS whatever happened; the TRACE beside it
+	 * says that trying again later may help.
+	 */
+	if (code == INTEG_EXIT_TEMPFAIL)
+		fail(ctx, code, ctx->err.msg);
 	connection_status(code == 0, ctx->err.msg);
 	return 0;
 }
@@ -332,9 +372,12 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	spec.cursor = sel->incremental ? s->cursor : NULL;
 	spec.drop = (const char *const *)sel->drop;
 	spec.ndrop = sel->ndrop;
-	/* a full-table sync replaces the table: Singer says so */
+	/*
+	 * a full-table sync replaces the table: Singer says so; never a
+	 * --test run, whose one record is not the table
+	 */
 	if (ctx->proto == INTEG_PROTO_SINGER && !sel->incremental &&
-	    activate_version(ctx))
+	    !ctx->testing && activate_version(ctx))
 		spec.version = integ_now_ms();
 	spec.sorted = s->sorted;
 	integ_ctx_reset(ctx);
@@ -343,13 +386,23 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	if ((code = integ_emit_stream_begin(ctx->em, &spec, &ctx->st, &e)) != 0)
 		return fail(ctx, code, e.msg);
 	integ_ctx_stream_begin(ctx);
-	code = s->run(ctx);
+	code = ctx->testing == 2 ? SOURCE_STOP : s->run(ctx);
 	integ_ctx_oauth_flush(ctx);
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
 	if ((sig = integ_signal_caught()) != 0)
 		code = INTEG_EXIT_SIGNAL + sig;
-	if (code == 0) {
+	if (code == 0 && ctx->testing)
+		code = SOURCE_STOP;	/* ran out of records before one */
+	if (code == SOURCE_STOP) {
+		/* --test: what was asked for is out; the state stays as it was */
+		if ((code = integ_emit_stream_stop(ctx->st, &e)) != 0)
+			integ_log_err(&e);
+		else
+			integ_log(INTEG_LOG_INFO, "%s: %llu records (--test)",
+			    s->name, (unsigned long long)
+			    integ_emit_stream_written(ctx->st));
+	} else if (code == 0) {
 		if ((code = integ_emit_stream_end(ctx->st, &e)) != 0)
 			integ_log_err(&e);
 		integ_ctx_stream_end(ctx, code);
@@ -444,7 +497,34 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		integ_log(INTEG_LOG_ERROR, "the compiled-in spec: %s", e.msg);
 		return INTEG_EXIT_FAIL;
 	}
-	if ((rc = parse(argc, argv, &a)) != 0) {
+	/* every answer, --about too, speaks of the spec with shared fields */
+	integ_buf_init(&spectext, 0);
+	integ_spec_shared(ctx.spec, &spectext);
+	if (integ_json_validate(spectext.data, spectext.len, &ctx.spec,
+	    &e) != 0) {
+		integ_log(INTEG_LOG_ERROR, "the spec with the shared fields: %s",
+		    e.msg);
+		integ_buf_free(&spectext);
+		return INTEG_EXIT_FAIL;
+	}
+	if ((rc = parse(argc, argv, &a)) == 0 && a.about) {
+		struct integ_buf b;
+
+		integ_buf_init(&b, 0);
+		code = integ_about(src, ctx.spec, a.format, &b, &e);
+		integ_buf_free(&spectext);
+		if (code != 0) {
+			integ_buf_free(&b);
+			integ_log_err(&e);
+			usage(prog, stderr);
+			return code;
+		}
+		fwrite(b.data, 1, b.len, stdout);
+		integ_buf_free(&b);
+		return integ_close_stdout(&e) != 0 ? integ_log_err(&e) : 0;
+	}
+	if (rc != 0) {
+		integ_buf_free(&spectext);
 		if (rc == 2) {
 			printf("%s %s (integ %s)\n", prog,
 			    src->version ? src->version : "", INTEG_VERSION);
@@ -455,25 +535,22 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	ctx.proto = a.proto;
 	ctx.config_path = a.config;
+	ctx.testing = a.test;
 	if (a.proto == INTEG_PROTO_AIRBYTE) {
 		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
-		    &e)) != 0)
+		    &e)) != 0) {
+			integ_buf_free(&spectext);
 			return integ_log_err(&e);
+		}
 		main_thread = pthread_self();
 		integ_log_set_sink(airbyte_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
 	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
+		integ_buf_free(&spectext);
 		return integ_log_err(&e);
 	}
 	integ_buf_init(&config, CONFIG_MAX);
-	integ_buf_init(&spectext, 0);
-	integ_spec_shared(ctx.spec, &spectext);
-	if (integ_json_validate(spectext.data, spectext.len, &ctx.spec,
-	    &e) != 0) {
-		code = INTEG_EXIT_FAIL;
-		integ_log(INTEG_LOG_ERROR, "the spec with the shared fields: %s",
-		    e.msg);
-	} else if (a.cmd == CMD_SPEC) {
+	if (a.cmd == CMD_SPEC) {
 		code = spec(src, ctx.spec);
 	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
 		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {

@@ -17,6 +17,7 @@ struct integ_ctx {
 	struct integ_emit_stream *st;
 	int			 incremental;	/* the bookmark applies */
 	int			 checking;
+	int			 testing;	/* --test: one record a stream */
 	struct integ_err	 err;
 	/* how the stream is going: its end line and the progress line */
 	int			 progress;	/* Singer, stderr a terminal */
@@ -42,6 +43,16 @@ void	 integ_spec_shared(struct integ_json_span, struct integ_buf *);
 /* A stream starts and ends: the log lines and the progress line. */
 void	 integ_ctx_stream_begin(struct integ_ctx *);
 void	 integ_ctx_stream_end(struct integ_ctx *, int);
+
+/*
+ * What a page callback returns to stop a stream that has all it needs
+ * (--test: its one record); not an exit status.
+ */
+#define SOURCE_STOP	(-2)
+
+/* --about in FORMAT (text, json, markdown; NULL: text); 64 for another. */
+int	 integ_about(const struct integ_source *, struct integ_json_span,
+	    const char *, struct integ_buf *, struct integ_err *);
 
 /* Write the log lines worker threads left for the main thread. */
 void	 integ_source_drain_logs(struct integ_emitter *);

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Each connector's Dockerfile follows Airbyte's conventions and names the
-# binary and version it builds. There is no Docker engine here: the file
-# is checked against the binary itself.
+# binary and version it builds; the files are checked against the binary.
+# Where podman can run, the images are built (a Debian base made with
+# mmdebstrap stands in for debian:12-slim, as there is no registry here)
+# and each one answers spec, check and a read against the mock, inside its
+# container, as a user other than root.
 . "$(dirname "$0")/lib.sh"
 
 for dir in "$TOP"/connectors/*/; do
@@ -15,13 +18,159 @@ for dir in "$TOP"/connectors/*/; do
 		expect_eq "/usr/local/bin/$bin" "$entry" "ENTRYPOINT"
 		expect_eq "$entry" "$env" "AIRBYTE_ENTRYPOINT"
 		expect_grep "COPY --from=build /build/bin/$bin $entry" "'"$df"'"
-		expect_grep "RUN make B=/build /build/bin/$bin" "'"$df"'"
+		expect_grep "RUN make -j2 B=/build /build/bin/$bin" "'"$df"'"
 		label=$(sed -n "s/^LABEL io.airbyte.name=//p" "'"$df"'")
 		expect_eq "airbyte/$bin" "$label" "io.airbyte.name"
 		version=$(sed -n "s/^LABEL io.airbyte.version=//p" "'"$df"'")
 		"$bin" --version >v
 		expect_eq "$version" "$(cut -d" " -f2 v)" "io.airbyte.version vs --version"
+		user=$(sed -n "s/^USER //p" "'"$df"'")
+		[ -n "$user" ] && [ "$user" != root ] && [ "$user" != 0 ] ||
+		    { echo "the image runs as [$user], not as a user of its own" >&2; exit 1; }
 	'
 done
+
+t '.dockerignore keeps .git, build/ and the tests out of the build context' '
+	f=$TOP/.dockerignore
+	expect_eq "*" "$(sed -n "/^[^#]/{p;q;}" "$f")" "first pattern (all out, then what is needed)"
+	for need in Makefile libinteg/ connectors/; do expect_grep "!$need" "$f"; done
+	expect_no_grep "!.git" "$f"
+	expect_no_grep "!build" "$f"
+'
+
+# What the images need of the machine: podman, a base root file system,
+# and a process that can start containers. Each lack is a skip line
+# naming it, never a pass.
+image_skip() {
+	skip 'connector images' "$1"
+	done_testing
+	exit
+}
+[ -z "${INTEG_SANITIZED:-}" ] ||
+    image_skip 'the images build their own binaries, not sanitized ones: run by make check only'
+need podman || image_skip 'podman is not installed (.ci/deps installs it)'
+[ "$(id -u)" -eq 0 ] || image_skip 'podman here needs root (the sandbox has no user namespaces for others)'
+
+# The base image and podman's storage live under build/ so a second run
+# (make asan, then make check; or a developer's loop) builds nothing it
+# has built before; CI starts clean and pays once.
+W=$TOP/build/image
+mkdir -p "$W"
+BASE=$W/debian-bookworm.tar
+# podman's database remembers its runroot: the same one every run (short,
+# for its sockets), one a tree, emptied at the end as a reboot would
+RUNROOT=/tmp/integ-podrun.$(printf '%s' "$W" | cksum | cut -d" " -f1)
+mkdir -p "$RUNROOT"
+# podman mounts its overlay directory on itself and leaves it so: undone
+# at the end, or rm -rf build (make clean) would meet a busy mount
+podman_done() {
+	umount "$W/storage/overlay" 2>/dev/null
+	rm -rf "$RUNROOT"
+}
+at_exit podman_done
+
+# This sandbox has no systemd (cgroupfs, events to a file), cgroups in
+# hybrid mode that crun refuses (runc copes), and no CAP_SYS_RESOURCE, so
+# the default rlimits (raised above the hard limit) fail: lower ones do.
+ULIMITS='--ulimit nofile=1024:1024 --ulimit nproc=1024:1024'
+pod() {
+	# shellcheck disable=SC2086 # RUNTIME is an option or nothing
+	podman --root "$W/storage" --runroot "$RUNROOT" --storage-driver=overlay \
+	    --cgroup-manager=cgroupfs --events-backend=file $RUNTIME "$@"
+}
+
+if [ ! -s "$BASE" ]; then
+	need mmdebstrap || image_skip 'no base image: mmdebstrap is not installed (.ci/deps installs it)'
+	# what debian:12-slim is: minbase, no documentation or locales,
+	# unsafe-io for dpkg (an image build need not survive a power cut)
+	mmdebstrap --quiet --variant=minbase \
+	    --dpkgopt='path-exclude=/usr/share/doc/*' \
+	    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+	    --dpkgopt='path-exclude=/usr/share/man/*' \
+	    --dpkgopt='path-exclude=/usr/share/locale/*' \
+	    --dpkgopt='path-exclude=/usr/share/info/*' \
+	    --dpkgopt='force-unsafe-io' \
+	    --aptopt='Acquire::Languages "none"' \
+	    bookworm "$W/base.tmp.tar" >"$W/mmdebstrap.log" 2>&1 ||
+	    image_skip "no base image: mmdebstrap failed: $(tail -n 1 "$W/mmdebstrap.log")"
+	mv "$W/base.tmp.tar" "$BASE"
+fi
+
+RUNTIME=
+probe() {
+	pod image exists docker.io/library/debian:12-slim ||
+	    pod import --quiet "$BASE" docker.io/library/debian:12-slim >/dev/null || return 1
+	# shellcheck disable=SC2086
+	pod run --rm --network=host $ULIMITS docker.io/library/debian:12-slim true
+}
+if ! probe >"$W/probe.log" 2>&1; then
+	# crun refuses cgroups in hybrid mode; runc runs there
+	RUNTIME='--runtime runc'
+	need runc && probe >"$W/probe.log" 2>&1 ||
+	    image_skip "podman cannot run a container here: $(tail -n 1 "$W/probe.log")"
+fi
+
+for dir in "$TOP"/connectors/*/; do
+	name=$(basename "$dir")
+	export IMAGE=localhost/integ/source-$name:test
+	t "$name: the image builds from the top of the tree" '
+		# shellcheck disable=SC2086
+		pod build --quiet --pull=never --network=host $ULIMITS \
+		    -f "$TOP/connectors/'"$name"'/Dockerfile" -t "$IMAGE" "$TOP" >build.log 2>&1 ||
+		    { tail -n 30 build.log >&2; exit 1; }
+		pod image inspect --format "{{.Config.User}}" "$IMAGE" >user
+		expect_eq integ "$(cat user)" "image user"
+	'
+done
+
+# run IMAGE ARGS...: the connector in its container, the test directory
+# mounted read-only at /work, the mock on the host's loopback.
+run() {
+	_img=$1; shift
+	# shellcheck disable=SC2086
+	pod run --rm --network=host $ULIMITS -v "$PWD:/work:ro" -w /work "$_img" "$@"
+}
+
+t 'source-pokeapi in its image: spec, check and a read against the mock, not as root' '
+	img=localhost/integ/source-pokeapi:test
+	pod image exists "$img"
+	mock_start --dataset pokeapi
+	printf "{\"url\":\"%s/api/v2\",\"page_size\":20}\n" "$MOCK_URL" >config.json
+	run "$img" spec >spec.out
+	expect_eq SPEC "$(jq -r .type spec.out)"
+	run "$img" check --config config.json >check.out
+	expect_eq SUCCEEDED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" check.out)"
+	run "$img" discover --config config.json |
+	    jq -c "{streams:[.catalog.streams[] | select(.name==\"berry\") |
+	        {stream:., sync_mode:\"full_refresh\", destination_sync_mode:\"overwrite\"}]}" >catalog.json
+	run "$img" read --config config.json --catalog catalog.json >read.out
+	source-pokeapi read --config config.json --catalog catalog.json >host.out
+	n=$(jq -r "select(.type==\"RECORD\") | .record.data.name" host.out | wc -l)
+	[ "$n" -gt 0 ]
+	jq -r "select(.type==\"RECORD\") | .record.data.name" read.out >in
+	jq -r "select(.type==\"RECORD\") | .record.data.name" host.out >out
+	expect_same out in
+	pod run --rm $ULIMITS --entrypoint id "$img" -u >uid
+	expect_eq 10001 "$(cat uid)" "uid in the container"
+'
+
+t 'source-shopify in its image: spec, check and a read against the mock' '
+	img=localhost/integ/source-shopify:test
+	pod image exists "$img"
+	mock_start --dataset "shopify timescale=$INTEG_TEST_TIMESCALE"
+	printf "{\"shop\":\"mock\",\"access_token\":\"shpat_mock_0123456789abcdef0123456789abcdef\",\"url\":\"%s\",\"start_date\":\"2024-11-01T00:00:00Z\"}\n" \
+	    "$MOCK_URL" >config.json
+	run "$img" spec >spec.out
+	expect_eq SPEC "$(jq -r .type spec.out)"
+	run "$img" check --config config.json >check.out
+	expect_eq SUCCEEDED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" check.out)"
+	run "$img" discover --config config.json |
+	    jq -c "{streams:[.catalog.streams[] | select(.name==\"customers\") |
+	        {stream:., sync_mode:\"full_refresh\", destination_sync_mode:\"overwrite\"}]}" >catalog.json
+	run "$img" read --config config.json --catalog catalog.json >read.out
+	n=$(jq -r "select(.type==\"RECORD\") | .record.data.id" read.out | wc -l)
+	[ "$n" -gt 0 ]
+	expect_eq COMPLETE "$(jq -r "select(.type==\"TRACE\") | .trace.stream_status.status // empty" read.out | tail -n 1)"
+'
 
 done_testing

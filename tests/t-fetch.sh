@@ -13,8 +13,9 @@ t 'prints the body and a newline; --version and --help' '
 	printf "{\"a\":1}\n" >want
 	expect_same want out
 	expect_eq "integ-fetch $(sed -n "s/^#define INTEG_VERSION \"\(.*\)\"/\1/p" "$TOP/libinteg/integ.h")" "$(integ-fetch --version)"
-	integ-fetch --help 2>help
+	integ-fetch --help >help 2>err
 	expect_grep "usage: integ-fetch" help
+	expect_eq "" "$(cat err)" "stderr of --help"
 '
 
 t '-H headers and -q parameters, encoded and merged with the URL query' '

@@ -81,7 +81,7 @@ SCN
 	expect_grep "401" msg
 '
 
-t 'a server down for good: TRACE ERROR transient_error, exit 75, no status' '
+t 'check with a server down for good (5xx past the retries): FAILED with the reason, exit 0' '
 	cat >s.scn <<SCN
 exhausted repeat-last
 reply
@@ -90,10 +90,36 @@ body down
 SCN
 	mock_start s.scn
 	config
-	expect_exit 75 source-pokeapi check --config config.json >out
+	source-pokeapi check --config config.json >out
+	expect_eq FAILED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" out)"
+	expect_eq 1 "$(grep -c CONNECTION_STATUS out)"
+	jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.message" out >why
+	expect_grep 503 why
+	# the TRACE beside it says that trying later may help
 	expect_eq transient_error "$(jq -r "select(.type==\"TRACE\") | .trace.error.failure_type" out)"
-	expect_eq 0 "$(grep -c CONNECTION_STATUS out || :)"
+	[ "$(mock_log .path | wc -l)" -gt 1 ] || { echo "no retries"; exit 1; }
 	conform_airbyte out
+'
+
+t 'check with nothing listening (connection refused): FAILED with the reason, exit 0' '
+	mock_start --dataset pokeapi
+	config
+	mock_stop
+	source-pokeapi check --config config.json >out
+	expect_eq FAILED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" out)"
+	expect_eq 1 "$(grep -c CONNECTION_STATUS out)"
+	jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.message" out >why
+	grep -qi "connect" why || { cat why; exit 1; }
+	conform_airbyte out
+'
+
+t 'a read with the server down is still exit 75 with TRACE ERROR transient_error' '
+	mock_start --dataset pokeapi
+	config
+	mock_stop
+	expect_exit 75 source-pokeapi read --config config.json >out
+	expect_eq transient_error "$(jq -r "select(.type==\"TRACE\" and .trace.type==\"ERROR\") | .trace.error.failure_type" out | head -n 1)"
+	expect_eq 0 "$(grep -c CONNECTION_STATUS out || :)"
 '
 
 t 'a config that is not there is 66; one that fails the spec is 78 with TRACE ERROR' '

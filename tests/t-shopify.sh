@@ -171,6 +171,16 @@ t 'a refused token on read: TRACE ERROR config_error, exit 77, every stream' '
 	conform_airbyte out catalog.json
 '
 
+t 'check with the shop refusing connections: FAILED with the reason, exit 0' '
+	shop
+	config
+	mock_stop
+	source-shopify check --config config.json >out
+	expect_eq FAILED "$(status_of out)"
+	expect_eq 1 "$(grep -c CONNECTION_STATUS out)"
+	expect_no_grep "$TOKEN" out
+'
+
 t 'url defaults to https://SHOP.myshopify.com, the version to 2024-10' '
 	shop
 	# no network here: a proxy that refuses the tunnel shows where it went

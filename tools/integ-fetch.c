@@ -13,10 +13,11 @@
 
 #include "integ.h"
 
+/* Asked for (--help): stdout; a usage error: stderr. */
 static void
-usage(void)
+usage_to(FILE *fp)
 {
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: integ-fetch [-hsv] [-H 'Name: value'] [-q name=value]\n"
 	    "\t[--next PATH | --link | --cursor PARAM=PATH [--has-more PATH] |\n"
 	    "\t --offset PARAM[=START] | --page PARAM[=START]]\n"
@@ -30,6 +31,12 @@ usage(void)
 	    "\t [--oauth-refresh-token '${VAR}'|@FILE] [--oauth-token-file FILE]\n"
 	    "\t [--oauth-scope SCOPE]]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
+}
+
+static void
+usage(void)
+{
+	usage_to(stderr);
 }
 
 static int
@@ -214,8 +221,8 @@ main(int argc, char *argv[])
 			o.headers[o.nheaders++] = optarg;
 			break;
 		case 'h':
-			usage();
-			return 0;
+			usage_to(stdout);
+			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
 		case 'q':
 			o.queries = integ_xreallocarray(o.queries, o.nqueries + 1,
 			    sizeof(*o.queries));

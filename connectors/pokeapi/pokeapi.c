@@ -9,13 +9,18 @@
 
 extern const char embed_spec[], embed_schema_list[], embed_schema_pokemon_details[];
 
+/* Lists follow "next"; their "count" is how many there are, for estimates. */
+static const struct integ_pager_opts by_next = {
+	.mode = INTEG_PAGE_NEXT, .path = "next", .total = "count", .json = 1
+};
+
 static int
 list(struct integ_ctx *ctx, const char *path)
 {
 	struct integ_request *rq = integ_ctx_request(ctx, path);
 
 	integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
-	return integ_emit_pages(ctx, rq, INTEG_NEXT("next"), "results");
+	return integ_emit_pages(ctx, rq, &by_next, "results");
 }
 
 static int pokemon(struct integ_ctx *ctx) { return list(ctx, "pokemon"); }
@@ -51,6 +56,8 @@ static const struct integ_source source = {
 	.name = "pokeapi",
 	.version = "0.1.0",
 	.docs = "https://pokeapi.co/docs/v2",
+	.description = "PokeAPI: pokemon, berries, types and each pokemon's "
+	    "details",
 	.spec = embed_spec,
 	.streams = streams,
 };

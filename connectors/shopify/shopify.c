@@ -221,6 +221,8 @@ static const struct integ_source source = {
 	.name = "shopify",
 	.version = "0.1.0",
 	.docs = "https://shopify.dev/docs/api/admin-rest",
+	.description = "Shopify's Admin REST API: orders, products and "
+	    "customers, incremental on updated_at",
 	.spec = embed_spec,
 	.streams = streams,
 	.init = init,
