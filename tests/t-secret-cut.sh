@@ -77,7 +77,7 @@ t 'the first 8 or more bytes of a secret are masked, at a cut or not; 7 are kept
 	# and where a whole text is masked (log lines, protocol messages)
 	printf "token: %.9s" "$TOK" | tt-base mask "$TOK" >out
 	expect_eq "token: ***[in=0]" "$(cat out)"
-	printf "token: %.9s\n" "$TOK" | tt-base log 1 "$TOK" 2>err
+	printf "token: %.9s\n" "$TOK" | tt-base log WARN "$TOK" 2>err
 	expect_eq "tt-base: warning: token: ***" "$(cat err)"
 	# a percent-encoded form is a form: its prefix too
 	printf "q=a%%2Fb%%2Fc%%2Fd" | tt-base escape 100 "a/b/c/d/e/f" >out
