@@ -175,6 +175,10 @@ struct pages {
 	struct integ_path	*field;		/* integ_collect */
 	char			**out;
 	size_t			 nout;
+	integ_record_fn		*xf;		/* integ_emit_requests_with */
+	void			*xarg;
+	size_t			 job;
+	struct integ_buf	 xbuf;
 };
 
 struct each {
@@ -233,6 +237,15 @@ emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "a record that is "
 		    "not a JSON object but %s",
 		    integ_json_type_name(integ_json_type(rec)));
+	if (pg->xf != NULL) {
+		int code;
+
+		integ_buf_reset(&pg->xbuf);
+		if ((code = pg->xf(pg->xarg, pg->job, rec, &pg->xbuf, e)) != 0)
+			return code;
+		return integ_emit_record_valid(pg->ctx->st, pg->xbuf.data,
+		    pg->xbuf.len, e);
+	}
 	return integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
 }
 
@@ -250,6 +263,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		return 0;
 	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_source_drain_logs(ctx->em);
+	pg->job = page->job;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
@@ -301,6 +315,24 @@ integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
 
 	memset(&pg, 0, sizeof(pg));
 	return paged(ctx, rqs, n, popts, path, onpage, &pg);
+}
+
+int
+integ_emit_requests_with(struct integ_ctx *ctx,
+    struct integ_request *const *rqs, size_t n,
+    const struct integ_pager_opts *popts, const char *path,
+    integ_record_fn *xf, void *xarg)
+{
+	struct pages pg;
+	int code;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.xf = xf;
+	pg.xarg = xarg;
+	integ_buf_init(&pg.xbuf, 0);
+	code = paged(ctx, rqs, n, popts, path, onpage, &pg);
+	integ_buf_free(&pg.xbuf);
+	return code;
 }
 
 int

@@ -112,6 +112,8 @@ void	 integ_secret_add_userinfo(const char *, const char *);
  * secret of 8 or more bytes that the rest does not follow (see below).
  */
 char	*integ_mask(const char *);
+/* RFC 4648 base64 (padded) of n bytes, malloc'd. */
+char	*integ_base64(const char *, size_t);
 char	*integ_maskn(const char *, size_t);
 /*
  * Mask, then cut: src into dst with every secret replaced by "***" (the
@@ -1034,6 +1036,8 @@ struct integ_source {
 	integ_run_fn	*check;
 	/* NULL, or once before any request (install a doer, say) */
 	integ_run_fn	*init;
+	/* NULL, or the HTTP client's options (rate, retries, timeouts) */
+	const struct integ_http_opts *http;
 };
 
 int	 integ_main(const struct integ_source *, int, char *[]);
@@ -1065,6 +1069,17 @@ struct integ_err *integ_ctx_err(struct integ_ctx *);
 #define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
 #define INTEG_NEXT(p)	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NEXT, .path = (p), .json = 1 })
 #define INTEG_LINK	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_LINK, .json = 1 })
+
+/*
+ * A connector from a manifest (manifest.c, integ-manifest(5)): the file,
+ * YAML or JSON, read into a source for integ_main(). A mistake in it is
+ * INTEG_EXIT_CONFIG, "FILE:LINE: KEY: expected ...".
+ */
+struct integ_manifest;
+int	 integ_manifest_load(const char *, struct integ_manifest **,
+	    struct integ_err *);
+const struct integ_source *integ_manifest_source(const struct integ_manifest *);
+void	 integ_manifest_free(struct integ_manifest *);
 
 /*
  * Fetch every page of the request(s) and emit the records found at path

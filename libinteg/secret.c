@@ -106,6 +106,12 @@ base64(const char *s, size_t n)
 	return out;
 }
 
+char *
+integ_base64(const char *s, size_t n)
+{
+	return base64(s, n);
+}
+
 static void
 addform(char *f)
 {
