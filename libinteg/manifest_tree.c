@@ -4,7 +4,6 @@
  * flow style, so one reader gives both the same tree and the same
  * messages.
  */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,20 +52,37 @@ mnode_get(const struct mnode *m, const char *key)
 	return NULL;
 }
 
+/* JSON's number grammar: what passes is valid JSON as it stands. */
 static int
 is_number(const char *s)
 {
-	static regex_t re;
-	static int compiled;
+	const char *d;
 
-	/* JSON's number grammar: what passes is valid JSON as it stands */
-	if (!compiled) {
-		if (regcomp(&re, "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?"
-		    "[0-9]+)?$", REG_EXTENDED | REG_NOSUB) != 0)
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		for (d = ++s; *s >= '0' && *s <= '9'; s++)
+			;
+		if (s == d)
 			return 0;
-		compiled = 1;
 	}
-	return regexec(&re, s, 0, NULL, 0) == 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		for (d = s; *s >= '0' && *s <= '9'; s++)
+			;
+		if (s == d)
+			return 0;
+	}
+	return *s == '\0';
 }
 
 static enum mnode_kind
