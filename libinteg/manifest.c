@@ -164,6 +164,10 @@ tmpl_free(struct tmpl *t)
 	}
 	free(t->parts);
 	free(t->raw);
+	if (t->alt != NULL) {
+		tmpl_free(t->alt);
+		free(t->alt);
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -338,7 +342,7 @@ static int
 auth(struct loader *ld, const struct mnode *root)
 {
 	static const char *const keys[] = { "type", "token", "header",
-	    "param", "value", "username", "password", NULL };
+	    "param", "value", "username", "password", "refused", NULL };
 	static const char *const types[] = { "none", "bearer", "api_key",
 	    "basic", NULL };
 	struct integ_manifest *m = ld->m;
@@ -350,14 +354,18 @@ auth(struct loader *ld, const struct mnode *root)
 	    n == NULL)
 		return code;
 	if ((code = want_map(ld, n, "auth", keys)) != 0 ||
-	    (code = word(ld, n, "auth", "type", types, -1, &type)) != 0)
+	    (code = word(ld, n, "auth", "type", types, -1, &type)) != 0 ||
+	    (code = str(ld, n, "auth", "refused", 0, &m->auth_refused)) != 0)
 		return code;
 	switch (type) {
 	case 1:
 		m->auth = AUTH_BEARER;
-		return tmpl_member(ld, n, "auth", "token", K(MN_STR), 0,
-		    &m->auth_a) != 0 ? ld->e->code : (m->auth_a.n == 0 ?
-		    bad(ld, n, "auth.token", "required, missing") : 0);
+		if ((code = tmpl_member(ld, n, "auth", "token", K(MN_STR), 0,
+		    &m->auth_a)) != 0)
+			return code;
+		if (m->auth_a.n == 0)
+			return bad(ld, n, "auth.token", "required, missing");
+		return 0;
 	case 2:
 		if ((code = str(ld, n, "auth", "header", 0, &hdr)) != 0 ||
 		    (code = str(ld, n, "auth", "param", 0, &param)) != 0)
@@ -756,6 +764,36 @@ streams(struct loader *ld, const struct mnode *root)
 	return 0;
 }
 
+/* A template, or a list of them: the first whose config values are set. */
+static int
+base_url(struct loader *ld, const struct mnode *root)
+{
+	const struct mnode *n;
+	struct tmpl *t = &ld->m->base;
+	size_t i;
+	int code;
+
+	if ((code = member(ld, root, "", "base_url", K(MN_STR) | K(MN_SEQ), 1,
+	    &n)) != 0)
+		return code;
+	if (n->kind == MN_STR)
+		return tmpl(ld, n, "base_url", 0, t);
+	if (n->n == 0)
+		return bad(ld, n, "base_url", "expected at least one URL");
+	for (i = 0; i < n->n; i++) {
+		if (n->kids[i]->kind != MN_STR)
+			return bad(ld, n->kids[i], "base_url", "expected a "
+			    "string, not %s", mnode_kind_name(n->kids[i]->kind));
+		if (i > 0) {
+			t->alt = integ_xcalloc(1, sizeof(*t->alt));
+			t = t->alt;
+		}
+		if ((code = tmpl(ld, n->kids[i], "base_url", 0, t)) != 0)
+			return code;
+	}
+	return 0;
+}
+
 static int
 top(struct loader *ld, const struct mnode *root)
 {
@@ -763,7 +801,6 @@ top(struct loader *ld, const struct mnode *root)
 	    "documentation_url", "spec", "base_url", "headers", "params",
 	    "auth", "http", "defaults", "streams", NULL };
 	struct integ_manifest *m = ld->m;
-	const struct mnode *n;
 	regex_t re;
 	int code, ok;
 
@@ -783,8 +820,7 @@ top(struct loader *ld, const struct mnode *root)
 	if ((code = spec(ld, root)) != 0)
 		return code;
 	m->src.spec = m->spec;
-	if ((code = member(ld, root, "", "base_url", K(MN_STR), 1, &n)) != 0 ||
-	    (code = tmpl(ld, n, "base_url", 0, &m->base)) != 0 ||
+	if ((code = base_url(ld, root)) != 0 ||
 	    (code = kvs(ld, root, "", "headers", 0, &m->headers,
 	    &m->nheaders)) != 0 ||
 	    (code = kvs(ld, root, "", "params", 0, &m->params,

@@ -49,6 +49,7 @@ struct tmpl {
 	size_t		 n;
 	int		 json;		/* a scalar that is not a string */
 	char		*raw;		/* its text as written */
+	struct tmpl	*alt;		/* the next choice when a value is unset */
 };
 
 int	 tmpl_parse(const char *, int, struct tmpl *, struct integ_err *);
@@ -108,6 +109,7 @@ struct integ_manifest {
 	int		 auth;
 	const char	*auth_name;	/* header or parameter */
 	struct tmpl	 auth_a, auth_b;
+	const char	*auth_refused;	/* said first of a 401 or 403 */
 	struct integ_http_opts http;
 	int		 has_http;
 	struct mbucket	 bucket;

@@ -76,7 +76,8 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 		if (s == NULL) {
 			integ_buf_free(&vb);
 			integ_buf_free(&b);
-			return 0;
+			return t->alt != NULL ? render(ctx, t->alt, parent, enc,
+			    out) : 0;
 		}
 		if (enc)
 			integ_url_encode(&b, s, strlen(s));
@@ -426,8 +427,21 @@ children(struct integ_ctx *ctx, const struct mstream *ms,
 	return code;
 }
 
+static int stream_run(struct integ_ctx *);
+
 int
 manifest_run(struct integ_ctx *ctx)
+{
+	struct integ_manifest *m = manifest_of(ctx);
+	int code = stream_run(ctx);
+
+	if (code == INTEG_EXIT_AUTH && m->auth_refused != NULL)
+		integ_err_wrap(&ctx->err, code, "%s", m->auth_refused);
+	return code;
+}
+
+static int
+stream_run(struct integ_ctx *ctx)
 {
 	struct integ_manifest *m = manifest_of(ctx);
 	const struct mstream *ms = &m->ms[ctx->stream - m->streams];
