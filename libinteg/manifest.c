@@ -9,7 +9,6 @@
  * "FILE:LINE: KEY: expected WHAT", exit 78.
  */
 #include <limits.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +42,8 @@ bad(struct loader *ld, const struct mnode *n, const char *where,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return integ_errf(ld->e, INTEG_EXIT_CONFIG, "%s:%lu: %s: %s",
-	    ld->m->file, n != NULL ? n->line : 1, where, what);
+	    ld->m->file, n != NULL ? n->line : 1, *where ? where : "(top)",
+	    what);
 }
 
 /* "streams[2]" + "paging" */
@@ -346,15 +346,21 @@ auth(struct loader *ld, const struct mnode *root)
 	static const char *const types[] = { "none", "bearer", "api_key",
 	    "basic", NULL };
 	struct integ_manifest *m = ld->m;
-	const struct mnode *n;
+	const struct mnode *n, *v;
 	const char *hdr, *param;
 	int code, type;
 
 	if ((code = member(ld, root, "", "auth", K(MN_MAP), 0, &n)) != 0 ||
 	    n == NULL)
 		return code;
-	if ((code = want_map(ld, n, "auth", keys)) != 0 ||
-	    (code = word(ld, n, "auth", "type", types, -1, &type)) != 0 ||
+	if ((code = want_map(ld, n, "auth", keys)) != 0)
+		return code;
+	/* every key's kind, whatever the type uses */
+	for (type = 1; keys[type] != NULL; type++)
+		if ((code = member(ld, n, "auth", keys[type], K(MN_STR), 0,
+		    &v)) != 0)
+			return code;
+	if ((code = word(ld, n, "auth", "type", types, -1, &type)) != 0 ||
 	    (code = str(ld, n, "auth", "refused", 0, &m->auth_refused)) != 0)
 		return code;
 	switch (type) {
@@ -420,7 +426,9 @@ http(struct loader *ld, const struct mnode *root)
 		return code;
 	if (v != NULL) {
 		d = strtod(v->text, &end);
-		if (end == v->text || d <= 0 || (strcmp(end, "/s") != 0 &&
+		if (end == v->text || d <= 0 ||
+		    strspn(v->text, "0123456789.") != (size_t)(end - v->text) ||
+		    (strcmp(end, "/s") != 0 &&
 		    strcmp(end, "/m") != 0))
 			return bad(ld, v, "http.rate", "expected N/s or N/m, "
 			    "not \"%.50s\"", v->text);
@@ -567,11 +575,11 @@ incremental(struct loader *ld, struct integ_stream *st, struct mstream *ms,
 		return code;
 	/* newest first or unsorted: the bookmark moves at the end only */
 	st->sorted = order == ORDER_ASC;
-	if (v != NULL && strcmp(v->text, "false") == 0)
-		st->sorted = 0;
-	else if (v != NULL && order != ORDER_ASC)
+	if (v != NULL && order != ORDER_ASC)
 		return bad(ld, v, w, "state_every_page: only where the order "
 		    "is ascending");
+	if (v != NULL && strcmp(v->text, "false") == 0)
+		st->sorted = 0;
 	return 0;
 }
 
@@ -776,6 +784,9 @@ base_url(struct loader *ld, const struct mnode *root)
 	if ((code = member(ld, root, "", "base_url", K(MN_STR) | K(MN_SEQ), 1,
 	    &n)) != 0)
 		return code;
+	if (n->kind == MN_STR && n->text[0] == '\0')
+		return bad(ld, n, "base_url", "expected a URL, not an empty "
+		    "string");
 	if (n->kind == MN_STR)
 		return tmpl(ld, n, "base_url", 0, t);
 	if (n->n == 0)
@@ -801,20 +812,18 @@ top(struct loader *ld, const struct mnode *root)
 	    "documentation_url", "spec", "base_url", "headers", "params",
 	    "auth", "http", "defaults", "streams", NULL };
 	struct integ_manifest *m = ld->m;
-	regex_t re;
-	int code, ok;
+	int code;
 
-	if ((code = want_map(ld, root, "(top)", keys)) != 0 ||
+	if ((code = want_map(ld, root, "", keys)) != 0 ||
 	    (code = str(ld, root, "", "name", 1, &m->src.name)) != 0 ||
 	    (code = str(ld, root, "", "version", 0, &m->src.version)) != 0 ||
 	    (code = str(ld, root, "", "documentation_url", 0,
 	    &m->src.docs)) != 0)
 		return code;
-	if (regcomp(&re, "^[a-z0-9][a-z0-9_-]*$", REG_EXTENDED | REG_NOSUB) != 0)
-		return integ_errf(ld->e, INTEG_EXIT_FAIL, "regcomp");
-	ok = regexec(&re, m->src.name, 0, NULL, 0) == 0;
-	regfree(&re);
-	if (!ok)
+	/* it names the binary, source-NAME: ^[a-z0-9][a-z0-9_-]*$ */
+	if (m->src.name[0] == '-' || m->src.name[0] == '_' ||
+	    strspn(m->src.name, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(m->src.name))
 		return bad(ld, mnode_get(root, "name"), "name", "expected "
 		    "lower-case letters, digits, - and _");
 	if ((code = spec(ld, root)) != 0)
