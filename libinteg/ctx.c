@@ -149,23 +149,28 @@ integ_ctx_request_url(struct integ_ctx *ctx, const char *url)
 	return rq;
 }
 
-struct integ_request *
-integ_ctx_request(struct integ_ctx *ctx, const char *path)
+char *
+integ_ctx_url(struct integ_ctx *ctx, const char *base, const char *path)
 {
-	const char *base = integ_config(ctx, "url");
 	size_t blen;
 	char *url;
 
-	if (base == NULL)
-		base = "";
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
 	while (*path == '/')
 		path++;
 	integ_xasprintf(&url, "%.*s/%s", (int)blen, base, path);
-	integ_ctx_keep(ctx, url);
-	return integ_ctx_request_url(ctx, url);
+	return integ_ctx_keep(ctx, url);
+}
+
+struct integ_request *
+integ_ctx_request(struct integ_ctx *ctx, const char *path)
+{
+	const char *base = integ_config(ctx, "url");
+
+	return integ_ctx_request_url(ctx, integ_ctx_url(ctx, base ? base : "",
+	    path));
 }
 
 /* What the page callbacks share. */

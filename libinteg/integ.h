@@ -504,6 +504,19 @@ int	 integ_http_trust(struct integ_http *, const char *,
 int	 integ_http_trusted(const struct integ_http *, const char *);
 /* Ask every transfer and wait to end (INTEG_EXIT_FAIL) soon. */
 void	 integ_http_cancel(struct integ_http *);
+/*
+ * A call-limit bucket (bucket.c): for APIs that report a leaky bucket's
+ * level on every answer as "USED/SIZE" in a header. Its doer (arg: the
+ * bucket) holds a call back until the bucket has room, keeping 1 +
+ * SIZE/40 calls free. It leaks share * SIZE calls a second (Shopify:
+ * 1/20), or per_second calls a second when that is not 0.
+ */
+struct integ_bucket;
+struct integ_bucket *integ_bucket_new(const char *, double, double);
+void	 integ_bucket_free(struct integ_bucket *);
+int	 integ_bucket_doer(void *, struct integ_http *,
+	    const struct integ_request *, struct integ_response *,
+	    struct integ_err *);
 /* Counters for progress lines. */
 struct integ_http_stats {
 	unsigned long	 requests;
@@ -789,6 +802,9 @@ void	 integ_time_rfc3339(int64_t, char [32]);
  * space for 'T' and no offset (UTC).
  */
 int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
+/* The later of two instants (either may be NULL); the first when they
+ * do not both parse. */
+const char *integ_rfc3339_later(const char *, const char *);
 
 /*
  * Compare two cursor values (JSON spans): as numbers when both are

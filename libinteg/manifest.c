@@ -410,8 +410,9 @@ http(struct loader *ld, const struct mnode *root)
 	    "leak_per_second", NULL };
 	struct integ_manifest *m = ld->m;
 	const struct mnode *n, *v;
+	const char *hdr;
+	double d, share = 0, per_second = 0;
 	char *end;
-	double d;
 	int code;
 
 	integ_http_opts_init(&m->http);
@@ -456,25 +457,24 @@ http(struct loader *ld, const struct mnode *root)
 	    &n)) != 0 || n == NULL)
 		return code;
 	if ((code = want_map(ld, n, "http.call_limit", ckeys)) != 0 ||
-	    (code = str(ld, n, "http.call_limit", "header", 1,
-	    &m->bucket.header)) != 0)
+	    (code = str(ld, n, "http.call_limit", "header", 1, &hdr)) != 0)
 		return code;
 	if ((code = member(ld, n, "http.call_limit", "leak", K(MN_NUM), 0,
 	    &v)) != 0)
 		return code;
-	if (v != NULL && ((m->bucket.leak = strtod(v->text, NULL)) <= 0 ||
-	    m->bucket.leak > 1))
+	if (v != NULL && ((share = strtod(v->text, NULL)) <= 0 || share > 1))
 		return bad(ld, v, "http.call_limit.leak", "expected a share "
 		    "of the size, more than 0, at most 1");
 	if ((code = member(ld, n, "http.call_limit", "leak_per_second",
 	    K(MN_NUM), 0, &v)) != 0)
 		return code;
-	if (v != NULL && (m->bucket.leak_fixed = strtod(v->text, NULL)) <= 0)
+	if (v != NULL && (per_second = strtod(v->text, NULL)) <= 0)
 		return bad(ld, v, "http.call_limit.leak_per_second", "expected "
 		    "calls a second, more than 0");
-	if ((m->bucket.leak > 0) == (m->bucket.leak_fixed > 0))
+	if ((share > 0) == (per_second > 0))
 		return bad(ld, n, "http.call_limit", "expected leak or "
 		    "leak_per_second (one of them)");
+	m->bucket = integ_bucket_new(hdr, share, per_second);
 	return 0;
 }
 
@@ -838,8 +838,6 @@ top(struct loader *ld, const struct mnode *root)
 	    (code = http(ld, root)) != 0 ||
 	    (code = streams(ld, root)) != 0)
 		return code;
-	if (m->bucket.header != NULL)
-		pthread_mutex_init(&m->bucket.mu, NULL);
 	m->src.init = manifest_init;
 	return 0;
 }
@@ -911,8 +909,7 @@ integ_manifest_free(struct integ_manifest *m)
 	tmpl_free(&m->base);
 	tmpl_free(&m->auth_a);
 	tmpl_free(&m->auth_b);
-	if (m->bucket.header != NULL)
-		pthread_mutex_destroy(&m->bucket.mu);
+	integ_bucket_free(m->bucket);
 	free(m->spec);
 	free(m->file);
 	free(m->dir);

@@ -2,8 +2,6 @@
 #ifndef MANIFEST_INT_H
 #define MANIFEST_INT_H
 
-#include <pthread.h>
-
 #include "integ.h"
 
 /*
@@ -88,16 +86,6 @@ struct mstream {
 	size_t		 nremove;
 };
 
-/* The call-limit bucket of a "used/size" header. */
-struct mbucket {
-	pthread_mutex_t	 mu;
-	const char	*header;
-	double		 leak;		/* of size, per second */
-	double		 leak_fixed;	/* calls per second, else 0 */
-	double		 level, t, size;
-	int		 inflight;
-};
-
 struct integ_manifest {
 	struct integ_source src;	/* first: a ctx's src is the manifest */
 	struct mnode	*root;
@@ -112,7 +100,7 @@ struct integ_manifest {
 	const char	*auth_refused;	/* said first of a 401 or 403 */
 	struct integ_http_opts http;
 	int		 has_http;
-	struct mbucket	 bucket;
+	struct integ_bucket *bucket;	/* http.call_limit, or NULL */
 	struct integ_stream *streams;	/* ends with { 0 } */
 	struct mstream	*ms;
 	size_t		 nstreams;

@@ -89,21 +89,6 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 	return 0;
 }
 
-/* The later of two instants (either may be NULL); a when not comparable. */
-static const char *
-later(const char *a, const char *b)
-{
-	int64_t sa, sb;
-	long na, nb;
-
-	if (a == NULL || b == NULL)
-		return a != NULL ? a : b;
-	if (integ_rfc3339_parse(a, strlen(a), 0, &sa, &na) != 0 ||
-	    integ_rfc3339_parse(b, strlen(b), 0, &sb, &nb) != 0)
-		return a;
-	return sb > sa || (sb == sa && nb > na) ? b : a;
-}
-
 /* An instant in the form the API takes; as it is when not an instant. */
 static const char *
 since_format(struct integ_ctx *ctx, const char *s, int fmt)
@@ -209,7 +194,6 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 	struct integ_request *rq;
 	const char *since;
 	char *base, *path, *url, *start;
-	size_t blen;
 
 	if ((*code = render(ctx, &m->base, NULL, 0, &base)) != 0 ||
 	    (*code = render(ctx, &ms->path, parent, 1, &path)) != 0)
@@ -225,13 +209,7 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 	    strncmp(path, "https://", 8) == 0) {
 		url = path;
 	} else {
-		blen = strlen(base);
-		while (blen > 0 && base[blen - 1] == '/')
-			blen--;
-		while (*path == '/')
-			path++;
-		integ_xasprintf(&url, "%.*s/%s", (int)blen, base, path);
-		integ_ctx_keep(ctx, url);
+		url = integ_ctx_url(ctx, base, path);
 	}
 	if ((rq = integ_ctx_request_url(ctx, url)) == NULL) {
 		*code = integ_ctx_err(ctx)->code;
@@ -248,7 +226,7 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 		/* the bookmark, or the start when that is later: moved on */
 		if ((*code = render(ctx, &ms->inc_start, NULL, 0, &start)) != 0)
 			return NULL;
-		since = later(integ_bookmark(ctx, NULL),
+		since = integ_rfc3339_later(integ_bookmark(ctx, NULL),
 		    ms->inc_start.n > 0 ? start : NULL);
 		if (since != NULL)
 			integ_request_query(rq, ms->inc_param,
@@ -461,97 +439,6 @@ stream_run(struct integ_ctx *ctx)
 	    ms->nadd > 0 || ms->nremove > 0 ? record_steps : NULL, &x);
 }
 
-/* ---- the call-limit bucket: "USED/SIZE" on every answer ---- */
-
-/* Calls kept free for whatever else uses the same account. */
-static double
-reserve(double size)
-{
-	return 1 + (double)(long)(size / 40);
-}
-
-/* Sleep secs (real), in short steps; a signal ends it: its exit status. */
-static int
-nap(double secs)
-{
-	double until = integ_now() + secs, left;
-	struct timespec ts;
-	int sig;
-
-	while ((left = until - integ_now()) > 0) {
-		if ((sig = integ_signal_caught()) != 0)
-			return INTEG_EXIT_SIGNAL + sig;
-		if (left > 0.05)
-			left = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return 0;
-}
-
-/* Wait until one more call fits, and count it in flight. */
-static int
-bucket_enter(struct mbucket *b, struct integ_err *e)
-{
-	double scale = integ_timescale(), leak, level, room, wait;
-	int code;
-
-	pthread_mutex_lock(&b->mu);
-	while (b->size > 0 && scale > 0) {
-		leak = b->leak_fixed > 0 ? b->leak_fixed : b->size * b->leak;
-		level = b->level - (integ_now() - b->t) / scale * leak;
-		if (level < 0)
-			level = 0;
-		level += b->inflight;
-		room = b->size - reserve(b->size);
-		if (level + 1 <= room)
-			break;
-		wait = (level + 1 - room) / leak;	/* the API's seconds */
-		pthread_mutex_unlock(&b->mu);
-		integ_log(INTEG_LOG_DEBUG, "call limit %.0f/%.0f: next call in "
-		    "%.2fs", level, b->size, wait);
-		if ((code = nap(wait * scale)) != 0)
-			return integ_errf(e, code, "interrupted waiting for the "
-			    "call limit");
-		pthread_mutex_lock(&b->mu);
-	}
-	b->inflight++;
-	pthread_mutex_unlock(&b->mu);
-	return 0;
-}
-
-static void
-bucket_leave(struct mbucket *b, const char *hdr)
-{
-	double used, size;
-
-	pthread_mutex_lock(&b->mu);
-	b->inflight--;
-	if (hdr != NULL && sscanf(hdr, "%lf/%lf", &used, &size) == 2 &&
-	    size >= 1 && used >= 0 && used <= size) {
-		b->level = used;
-		b->size = size;
-		b->t = integ_now();
-	}
-	pthread_mutex_unlock(&b->mu);
-}
-
-static int
-bucket_doer(void *arg, struct integ_http *h, const struct integ_request *rq,
-    struct integ_response *rs, struct integ_err *e)
-{
-	struct mbucket *b = arg;
-	int code;
-
-	if ((code = bucket_enter(b, e)) != 0)
-		return code;
-	code = integ_http_doer_curl(NULL, h, rq, rs, e);
-	bucket_leave(b, code == 0 ? integ_response_header(rs, b->header) :
-	    NULL);
-	return code;
-}
-
 /* Once before any request: the base URL trusted, the bucket's doer. */
 int
 manifest_init(struct integ_ctx *ctx)
@@ -567,7 +454,7 @@ manifest_init(struct integ_ctx *ctx)
 		    "config field it names is not set");
 	if (integ_http_trust(ctx->http, base, &ctx->err) != 0)
 		return integ_err_wrap(&ctx->err, INTEG_EXIT_CONFIG, "base_url");
-	if (m->bucket.header != NULL)
-		integ_http_set_doer(ctx->http, bucket_doer, &m->bucket);
+	if (m->bucket != NULL)
+		integ_http_set_doer(ctx->http, integ_bucket_doer, m->bucket);
 	return 0;
 }

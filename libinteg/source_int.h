@@ -32,6 +32,8 @@ void	 integ_source_drain_logs(struct integ_emitter *);
 void	 integ_ctx_reset(struct integ_ctx *);
 /* Keep s (malloc'd) until the run ends; returns it. */
 char	*integ_ctx_keep(struct integ_ctx *, char *);
+/* base + "/" + path, one slash between them; kept until the run ends. */
+char	*integ_ctx_url(struct integ_ctx *, const char *, const char *);
 
 /*
  * A record rewritten before it is emitted (a manifest's record steps):
