@@ -512,4 +512,24 @@ t 'usage: no manifest is 64; --help answers; INTEG_MANIFEST stands in for --mani
 	expect_exit 64 integ-source --manifest "$TOP/connectors/shopify/manifest.yaml" 2>err
 '
 
+t 'the integ-source image: Airbyte conventions, the manifest baked in where INTEG_MANIFEST says' '
+	df=$TOP/connectors/integ-source.Dockerfile
+	entry=$(sed -n "s/^ENTRYPOINT \[\"\([^\"]*\)\"\]$/\1/p" "$df")
+	expect_eq /usr/local/bin/integ-source "$entry" ENTRYPOINT
+	expect_grep "ENV AIRBYTE_ENTRYPOINT=\"$entry\"" "$df"
+	expect_grep "LABEL io.airbyte.name=\$NAME" "$df"
+	expect_grep "LABEL io.airbyte.version=\$VERSION" "$df"
+	expect_grep "ARG MANIFEST=" "$df"
+	expect_grep "sh connectors/bake-manifest.sh \"\$MANIFEST\" /out/etc/integ" "$df"
+	expect_grep "COPY --from=build /out/etc/integ /etc/integ" "$df"
+	expect_grep "ENV INTEG_MANIFEST=\"/etc/integ/integ-manifest\"" "$df"
+	for m in "$TOP"/connectors/*/manifest.yaml; do
+		rm -rf etc
+		sh "$TOP/connectors/bake-manifest.sh" "$m" etc/integ
+		INTEG_MANIFEST=$PWD/etc/integ/integ-manifest integ-source spec >a
+		integ-source --manifest "$m" spec >b
+		expect_same b a
+	done
+'
+
 done_testing
