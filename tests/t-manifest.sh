@@ -7,7 +7,9 @@
 # (t-pokeapi-manifest.sh, t-shopify-manifest.sh).
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2034 # used in the tests' eval'd bodies
 SCHEMA=$TOP/connectors/manifest.schema.json
+# shellcheck disable=SC2034
 BAD=$TESTS/data/manifest
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
