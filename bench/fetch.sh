@@ -4,7 +4,8 @@
 # the same 1000 URLs over one connection vs a shell loop of curl + jq; and
 # on the same pages, source-pokeapi read (the pokemon stream, Airbyte) and
 # the tool pipeline integ-fetch | integ-extract | integ-emit --airbyte,
-# with their peak RSS.
+# with their peak RSS; and integ-source with the pokeapi manifest, the
+# same read, as a ratio to source-pokeapi (issue 13: within 10%).
 # Medians of RUNS runs (default 5; the shell loop, a minute a run:
 # LOOP_RUNS, default 1).
 # Prints a Markdown table; counts requests and TCP connections of an
@@ -84,6 +85,10 @@ printf '%s\n' '{"streams":[{"stream":{"name":"pokemon","json_schema":{},"support
 run_connector() {
 	"$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json"
 }
+run_manifest() {
+	"$BIN/integ-source" --manifest "$TOP/connectors/pokeapi/manifest.yaml" \
+	    read --config "$work/config.json" --catalog "$work/catalog.json"
+}
 run_curl() { xargs curl -s --fail <"$urls"; }
 run_loop() {
 	_u=$base/$first
@@ -105,6 +110,7 @@ run_curl >/dev/null
 curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
 
 records=$(run_connector | grep -c '"type":"RECORD"')
+man_records=$(run_manifest | grep -c '"type":"RECORD"')
 pipe_records=$(run_pipeline | grep -c '"type":"RECORD"')
 ${CC:-cc} -O2 -o "$work/rusage" bench/rusage.c
 # peak RSS (KiB) of one run
@@ -112,12 +118,13 @@ rss() { "$work/rusage" "$@" | cut -d' ' -f2; }
 rss_conn=$(rss "$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json")
 rss_fetch=$(rss "$BIN/integ-fetch" -s --next next "$base/$first")
 
-ti='' tc='' tl='' tn='' tp=''
+ti='' tc='' tl='' tn='' tp='' tm=''
 k=0
 while [ $k -lt "$RUNS" ]; do
 	ti="$ti $(timed run_integ)"
 	tc="$tc $(timed run_curl)"
 	tn="$tn $(timed run_connector)"
+	tm="$tm $(timed run_manifest)"
 	tp="$tp $(timed run_pipeline)"
 	k=$((k + 1))
 done
@@ -128,6 +135,8 @@ while [ $k -lt "$LOOP_RUNS" ]; do
 done
 # shellcheck disable=SC2086
 mi=$(median $ti) mc=$(median $tc) ml=$(median $tl) mn=$(median $tn) mp=$(median $tp)
+# shellcheck disable=SC2086
+mm=$(median $tm)
 rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", b / a }'; }
@@ -155,6 +164,7 @@ echo "| curl, all $n URLs, one connection | $mc | - | - | 1.00x |"
 echo "| integ-fetch --next next | $mi | - | $((rss_fetch / 1024)) MiB | $(vs_curl "$mi" "$mc")x |"
 echo "| source-pokeapi read (pokemon, Airbyte) | $mn | $(recs "$records" "$mn") | $((rss_conn / 1024)) MiB | $(vs_curl "$mn" "$mc")x (<= 4x, < 32 MiB) |"
 echo "| integ-fetch \\| integ-extract \\| integ-emit --airbyte | $mp | $(recs "$pipe_records" "$mp") | - | $(vs_curl "$mp" "$mc")x (<= 5x) |"
+echo "| integ-source --manifest connectors/pokeapi/manifest.yaml read | $mm | $(recs "$man_records" "$mm") | - | $(vs_curl "$mm" "$mc")x; $(vs_curl "$mm" "$mn")x source-pokeapi (<= 1.10x) |"
 echo
-echo "Records: connector $records, pipeline $pipe_records. Runs: connector$tn; pipeline$tp (seconds)."
+echo "Records: connector $records, pipeline $pipe_records, manifest $man_records. Runs: connector$tn; pipeline$tp; manifest$tm (seconds)."
 
