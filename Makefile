@@ -16,7 +16,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEPS_CFLAGS := $(shell pkg-config --cflags libbsd-overlay libcurl)
-DEPS_LIBS   := $(shell pkg-config --libs libbsd-overlay libcurl) -ljq -lonig -lpthread -lm
+DEPS_LIBS   := $(shell pkg-config --libs libbsd-overlay libcurl) -lyaml -ljq -lonig -lpthread -lm
 ALL_CFLAGS   = $(WARN) $(DEPS_CFLAGS) -Ilibinteg $(CFLAGS)
 
 LIB_SRC	 = $(sort $(wildcard libinteg/*.c))
@@ -132,7 +132,7 @@ install: all
 	    'Name: integ' 'Description: HTTP/JSON APIs to Singer and Airbyte messages' \
 	    'Version: $(shell sed -n 's/^#define INTEG_VERSION "\(.*\)"/\1/p' libinteg/integ.h)' \
 	    'Requires: libcurl libbsd-overlay' \
-	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -linteg -ljq -lonig -lpthread -lm' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -linteg -lyaml -ljq -lonig -lpthread -lm' \
 	    >$(DESTDIR)$(PKGDIR)/integ.pc
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done

@@ -5,7 +5,9 @@
 # on the same pages, source-pokeapi read (the pokemon stream, Airbyte) and
 # the tool pipeline integ-fetch | integ-extract | integ-emit --airbyte,
 # with their peak RSS, wall and CPU seconds (bench/rusage.c: user +
-# system, the children of a pipeline included).
+# system, the children of a pipeline included); and integ-source with the
+# pokeapi manifest, the same read, as a ratio to source-pokeapi (issue 13:
+# within 10%).
 # Medians of RUNS runs (default 5; the shell loop, a minute a run:
 # LOOP_RUNS, default 1; 0 leaves it out). CALLGRIND=1 also counts the
 # instructions of one run of curl, the connector and the pipeline
@@ -97,6 +99,10 @@ printf '%s\n' '{"streams":[{"stream":{"name":"pokemon","json_schema":{},"support
 run_connector() {
 	"$BIN/source-pokeapi" read --config "$work/config.json" --catalog "$work/catalog.json"
 }
+run_manifest() {
+	"$BIN/integ-source" --manifest "$TOP/connectors/pokeapi/manifest.yaml" \
+	    read --config "$work/config.json" --catalog "$work/catalog.json"
+}
 run_curl() { xargs curl -s --fail <"$urls"; }
 run_loop() {
 	_u=$base/$first
@@ -118,6 +124,7 @@ run_curl >/dev/null
 curl_conns=$(cut -d' ' -f1 "$work/access.log" | sort -u | wc -l | tr -d ' ')
 
 records=$(run_connector | grep -c '"type":"RECORD"')
+man_records=$(run_manifest | grep -c '"type":"RECORD"')
 pipe_records=$(run_pipeline | grep -c '"type":"RECORD"')
 # peak RSS (KiB) of one run
 rss() { "$work/rusage" "$@" | cut -d' ' -f2; }
@@ -125,6 +132,7 @@ rss_conn=$(rss "$BIN/source-pokeapi" read --config "$work/config.json" --catalog
 rss_fetch=$(rss "$BIN/integ-fetch" -s --next next "$base/$first")
 
 conn_cmd="$BIN/source-pokeapi read --config $work/config.json --catalog $work/catalog.json"
+man_cmd="$BIN/integ-source --manifest $TOP/connectors/pokeapi/manifest.yaml read --config $work/config.json --catalog $work/catalog.json"
 pipe_cmd="$BIN/integ-fetch -s --next next $base/$first | $BIN/integ-extract results | $BIN/integ-emit --airbyte --stream pokemon --key name"
 tl=''
 k=0
@@ -133,6 +141,7 @@ while [ $k -lt "$RUNS" ]; do
 	measured c sh -c "xargs curl -s --fail <$urls"
 	measured n sh -c "exec $conn_cmd"
 	measured p sh -c "$pipe_cmd"
+	measured m sh -c "exec $man_cmd"
 	k=$((k + 1))
 done
 k=0
@@ -141,11 +150,11 @@ while [ $k -lt "$LOOP_RUNS" ]; do
 	k=$((k + 1))
 done
 # shellcheck disable=SC2154
-ti=$t_i tc=$t_c tn=$t_n tp=$t_p
+ti=$t_i tc=$t_c tn=$t_n tp=$t_p tm=$t_m
 # shellcheck disable=SC2086,SC2154
-mi=$(median $ti) mc=$(median $tc) ml=$(median ${tl:-0}) mn=$(median $tn) mp=$(median $tp)
+mi=$(median $ti) mc=$(median $tc) ml=$(median ${tl:-0}) mn=$(median $tn) mp=$(median $tp) mm=$(median $tm)
 # shellcheck disable=SC2086,SC2154
-ui=$(median $c_i) uc=$(median $c_c) un=$(median $c_n) up=$(median $c_p)
+ui=$(median $c_i) uc=$(median $c_c) un=$(median $c_n) up=$(median $c_p) um=$(median $c_m)
 rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 mbs() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", b / a }'; }
@@ -173,8 +182,9 @@ echo "| curl, all $n URLs, one connection | $mc | - | $uc | - | 1.00x | 1.00x |"
 echo "| integ-fetch --next next | $mi | - | $ui | $((rss_fetch / 1024)) MiB | $(vs_curl "$mi" "$mc")x | $(vs_curl "$ui" "$uc")x |"
 echo "| source-pokeapi read (pokemon, Airbyte) | $mn | $(recs "$records" "$mn") | $un | $((rss_conn / 1024)) MiB | $(vs_curl "$mn" "$mc")x (<= 2.5x, < 16 MiB) | $(vs_curl "$un" "$uc")x |"
 echo "| integ-fetch \\| integ-extract \\| integ-emit --airbyte | $mp | $(recs "$pipe_records" "$mp") | $up | - | $(vs_curl "$mp" "$mc")x (<= 4x) | $(vs_curl "$up" "$uc")x |"
+echo "| integ-source --manifest connectors/pokeapi/manifest.yaml read | $mm | $(recs "$man_records" "$mm") | $um | - | $(vs_curl "$mm" "$mc")x; $(vs_curl "$mm" "$mn")x source-pokeapi (<= 1.10x) | $(vs_curl "$um" "$uc")x |"
 echo
-echo "Records: connector $records, pipeline $pipe_records. Runs: connector$tn; pipeline$tp (seconds)."
+echo "Records: connector $records, pipeline $pipe_records, manifest $man_records. Runs: connector$tn; pipeline$tp; manifest$tm (seconds)."
 # shellcheck disable=SC2154
 echo "CPU seconds: curl$c_c; integ-fetch$c_i; connector$c_n; pipeline$c_p."
 

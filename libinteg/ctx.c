@@ -152,23 +152,28 @@ integ_ctx_request_url(struct integ_ctx *ctx, const char *url)
 	return rq;
 }
 
-struct integ_request *
-integ_ctx_request(struct integ_ctx *ctx, const char *path)
+char *
+integ_ctx_url(struct integ_ctx *ctx, const char *base, const char *path)
 {
-	const char *base = integ_config(ctx, "url");
 	size_t blen;
 	char *url;
 
-	if (base == NULL)
-		base = "";
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
 	while (*path == '/')
 		path++;
 	integ_xasprintf(&url, "%.*s/%s", (int)blen, base, path);
-	integ_ctx_keep(ctx, url);
-	return integ_ctx_request_url(ctx, url);
+	return integ_ctx_keep(ctx, url);
+}
+
+struct integ_request *
+integ_ctx_request(struct integ_ctx *ctx, const char *path)
+{
+	const char *base = integ_config(ctx, "url");
+
+	return integ_ctx_request_url(ctx, integ_ctx_url(ctx, base ? base : "",
+	    path));
 }
 
 /* The progress line, at most five times a second unless final. */
@@ -231,6 +236,10 @@ struct pages {
 	char			**out;
 	size_t			 nout;
 	int			 estimate;	/* one request: its total is the stream's */
+	integ_record_fn		*xf;		/* integ_emit_requests_with */
+	void			*xarg;
+	size_t			 job;
+	struct integ_buf	 xbuf;
 };
 
 /*
@@ -264,7 +273,14 @@ emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "a record that is "
 		    "not a JSON object but %s",
 		    integ_json_type_name(integ_json_type(rec)));
-	code = integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
+	if (pg->xf != NULL) {
+		integ_buf_reset(&pg->xbuf);
+		if ((code = pg->xf(pg->xarg, pg->job, rec, &pg->xbuf, e)) != 0)
+			return code;
+		code = integ_emit_record_valid(pg->ctx->st, pg->xbuf.data,
+		    pg->xbuf.len, e);
+	} else
+		code = integ_emit_record_valid(pg->ctx->st, rec.p, rec.len, e);
 	/* --test: one record shows the stream works; nothing more */
 	if (code == 0 && pg->ctx->testing &&
 	    integ_emit_stream_written(pg->ctx->st) > 0)
@@ -291,6 +307,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	if (pg->estimate && page->job == 0 && page->n == 0 && page->total >= 0 &&
 	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
 		return code;
+	pg->job = page->job;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
 	ctx->pages++;
@@ -358,6 +375,24 @@ integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
 		return code;
 	}
 	return paged(ctx, rqs, n, popts, path, onpage, &pg);
+}
+
+int
+integ_emit_requests_with(struct integ_ctx *ctx,
+    struct integ_request *const *rqs, size_t n,
+    const struct integ_pager_opts *popts, const char *path,
+    integ_record_fn *xf, void *xarg)
+{
+	struct pages pg;
+	int code;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.xf = xf;
+	pg.xarg = xarg;
+	integ_buf_init(&pg.xbuf, 0);
+	code = paged(ctx, rqs, n, popts, path, onpage, &pg);
+	integ_buf_free(&pg.xbuf);
+	return code;
 }
 
 int

@@ -38,8 +38,6 @@ void	 integ_request_set_body(struct integ_request *, const char *,
 /* integ_http_get with flags (the token request of oauth2.c). */
 int	 integ_http_do(struct integ_http *, const struct integ_request *,
 	    struct integ_response *, int, struct integ_err *);
-/* RFC 4648 base64 (secret.c); the caller frees. */
-char	*integ_base64(const char *, size_t);
 
 struct integ_request *integ_request_prepare(const struct integ_request *,
 	    const char *, int);

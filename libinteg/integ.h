@@ -112,6 +112,8 @@ void	 integ_secret_add_userinfo(const char *, const char *);
  * secret of 8 or more bytes that the rest does not follow (see below).
  */
 char	*integ_mask(const char *);
+/* RFC 4648 base64 (padded) of n bytes, malloc'd. */
+char	*integ_base64(const char *, size_t);
 char	*integ_maskn(const char *, size_t);
 /*
  * Mask, then cut: src into dst with every secret replaced by "***" (the
@@ -581,6 +583,19 @@ int	 integ_http_trust(struct integ_http *, const char *,
 int	 integ_http_trusted(const struct integ_http *, const char *);
 /* Ask every transfer and wait to end (INTEG_EXIT_FAIL) soon. */
 void	 integ_http_cancel(struct integ_http *);
+/*
+ * A call-limit bucket (bucket.c): for APIs that report a leaky bucket's
+ * level on every answer as "USED/SIZE" in a header. Its doer (arg: the
+ * bucket) holds a call back until the bucket has room, keeping 1 +
+ * SIZE/40 calls free. It leaks share * SIZE calls a second (Shopify:
+ * 1/20), or per_second calls a second when that is not 0.
+ */
+struct integ_bucket;
+struct integ_bucket *integ_bucket_new(const char *, double, double);
+void	 integ_bucket_free(struct integ_bucket *);
+int	 integ_bucket_doer(void *, struct integ_http *,
+	    const struct integ_request *, struct integ_response *,
+	    struct integ_err *);
 /* Counters for progress lines. */
 struct integ_http_stats {
 	unsigned long	 requests;
@@ -943,6 +958,9 @@ void	 integ_time_rfc3339(int64_t, char [32]);
  * space for 'T' and no offset (UTC).
  */
 int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
+/* The later of two instants (either may be NULL); the first when they
+ * do not both parse. */
+const char *integ_rfc3339_later(const char *, const char *);
 
 /*
  * Compare two cursor values (JSON spans): as numbers when both are
@@ -1241,6 +1259,8 @@ struct integ_source {
 	integ_run_fn	*init;
 	/* one line for --about; NULL: the spec's description or title */
 	const char	*description;
+	/* NULL, or the HTTP client's options (rate, retries, timeouts) */
+	const struct integ_http_opts *http;
 };
 
 int	 integ_main(const struct integ_source *, int, char *[]);
@@ -1285,6 +1305,17 @@ int	 integ_ctx_oauth2(struct integ_ctx *, const struct integ_oauth2_opts *,
 #define INTEG_SINGLE	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NONE, .json = 1 })
 #define INTEG_NEXT(p)	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_NEXT, .path = (p), .json = 1 })
 #define INTEG_LINK	(&(const struct integ_pager_opts){ .mode = INTEG_PAGE_LINK, .json = 1 })
+
+/*
+ * A connector from a manifest (manifest.c, integ-manifest(5)): the file,
+ * YAML or JSON, read into a source for integ_main(). A mistake in it is
+ * INTEG_EXIT_CONFIG, "FILE:LINE: KEY: expected ...".
+ */
+struct integ_manifest;
+int	 integ_manifest_load(const char *, struct integ_manifest **,
+	    struct integ_err *);
+const struct integ_source *integ_manifest_source(const struct integ_manifest *);
+void	 integ_manifest_free(struct integ_manifest *);
 
 /*
  * Fetch every page of the request(s) and emit the records found at path

@@ -107,6 +107,12 @@ base64(const char *s, size_t n)
 	return out;
 }
 
+char *
+integ_base64(const char *s, size_t n)
+{
+	return base64(s, n);
+}
+
 static void
 addform(char *f)
 {
@@ -371,10 +377,4 @@ size_t
 integ_escape(char *dst, size_t dstsz, const void *src, size_t len)
 {
 	return integ_mask_cut(dst, dstsz, src, len, INTEG_CUT_ESCAPE);
-}
-
-char *
-integ_base64(const char *s, size_t n)
-{
-	return base64(s, n);
 }

@@ -307,6 +307,8 @@ new_http(struct integ_ctx *ctx, struct integ_err *e)
 	int code;
 
 	integ_http_opts_init(&o);
+	if (ctx->src->http != NULL)
+		o = *ctx->src->http;
 	snprintf(ua, sizeof(ua), "integ/%s source-%s/%s", INTEG_VERSION,
 	    ctx->src->name, ctx->src->version ? ctx->src->version : "0");
 	o.user_agent = ua;

@@ -68,6 +68,21 @@ void	 integ_ctx_oauth_free(struct integ_ctx *);
 void	 integ_ctx_reset(struct integ_ctx *);
 /* Keep s (malloc'd) until the run ends; returns it. */
 char	*integ_ctx_keep(struct integ_ctx *, char *);
+/* base + "/" + path, one slash between them; kept until the run ends. */
+char	*integ_ctx_url(struct integ_ctx *, const char *, const char *);
+
+/*
+ * A record rewritten before it is emitted (a manifest's record steps):
+ * the index of its request and the record in; 0 and the new record's
+ * text in the buffer, or an exit status.
+ */
+typedef int	integ_record_fn(void *, size_t, struct integ_json_span,
+		    struct integ_buf *, struct integ_err *);
+/* integ_emit_requests, each record through fn first. */
+int	 integ_emit_requests_with(struct integ_ctx *,
+	    struct integ_request *const *, size_t,
+	    const struct integ_pager_opts *, const char *, integ_record_fn *,
+	    void *);
 
 /* A stream chosen by a catalog, in catalog order. */
 struct integ_selected {

@@ -23,7 +23,7 @@ export INTEG_TEST_TIMESCALE
 LC_ALL=C
 export LC_ALL
 
-_name=$(basename "$0" .sh)
+_name=${INTEG_TEST_NAME:-$(basename "$0" .sh)}
 _n=0 _pass=0 _fail=0 _skip=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/integ-$_name.XXXXXX")
 _cleanups=

@@ -2,7 +2,10 @@
 # The acceptance suite of source-pokeapi, after Airbyte's connector
 # acceptance tests, against the mock's PokeAPI dataset: spec, check,
 # discover, full reads in both protocols, failures and cancellation.
+# t-pokeapi-manifest.sh runs it against the manifest source.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS/manifest.sh"
+as_manifest pokeapi
 
 # used inside the tests' bodies
 export STREAMS="pokemon berry type pokemon_details"

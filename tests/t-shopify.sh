@@ -3,7 +3,10 @@
 # dataset (tests/mock/README.md): spec, check, discover, full and
 # incremental reads in both protocols, Link page_info paging, the
 # call-limit bucket, 429s, failures, and the access token kept secret.
+# t-shopify-manifest.sh runs it against the manifest source.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS/manifest.sh"
+as_manifest shopify
 
 # shellcheck disable=SC2034 # used in the tests' eval'd bodies
 STREAMS="orders products customers"

@@ -1,0 +1,113 @@
+/* manifest_int.h: what the manifest files share, not public. */
+#ifndef MANIFEST_INT_H
+#define MANIFEST_INT_H
+
+#include "integ.h"
+
+/*
+ * A manifest as read, YAML or JSON alike: maps, sequences and scalars,
+ * each with the line it starts on. Plain YAML scalars resolve as YAML
+ * 1.2's core schema does (null, true/false, JSON numbers; the rest
+ * strings); quoted scalars are strings.
+ */
+enum mnode_kind { MN_NULL, MN_BOOL, MN_NUM, MN_STR, MN_SEQ, MN_MAP };
+
+struct mnode {
+	enum mnode_kind	 kind;
+	char		*text;		/* scalars: the text, decoded */
+	char		*key;		/* a map's member: its key */
+	unsigned long	 line;
+	struct mnode	**kids;		/* SEQ items, MAP members */
+	size_t		 n;
+};
+
+/* Read a file into a tree; 66 unreadable, 78 with FILE:LINE on a mistake. */
+int	 mnode_load(const char *, struct mnode **, struct integ_err *);
+void	 mnode_free(struct mnode *);
+/* A map's member, or NULL. */
+struct mnode *mnode_get(const struct mnode *, const char *);
+/* Append the node as JSON text. */
+void	 mnode_json(const struct mnode *, struct integ_buf *);
+const char *mnode_kind_name(enum mnode_kind);
+
+/*
+ * A template: text with {{ config.NAME }}, {{ env.NAME }} and
+ * {{ parent.PATH }} in it.
+ */
+enum tpart_kind { TP_TEXT, TP_CONFIG, TP_ENV, TP_PARENT };
+
+struct tpart {
+	enum tpart_kind	 kind;
+	char		*s;		/* text, or the name / path */
+	struct integ_path *path;	/* TP_PARENT */
+};
+
+struct tmpl {
+	struct tpart	*parts;
+	size_t		 n;
+	int		 json;		/* a scalar that is not a string */
+	char		*raw;		/* its text as written */
+	struct tmpl	*alt;		/* the next choice when a value is unset */
+};
+
+int	 tmpl_parse(const char *, int, struct tmpl *, struct integ_err *);
+void	 tmpl_free(struct tmpl *);
+/* The one {{ parent.PATH }} the template is, else NULL. */
+const struct tpart *tmpl_only_parent(const struct tmpl *);
+
+/* A header or query parameter: name and template. */
+struct mkv {
+	const char	*name;
+	struct tmpl	 t;
+};
+
+enum { AUTH_NONE, AUTH_BEARER, AUTH_HEADER, AUTH_QUERY, AUTH_BASIC };
+enum { FMT_RFC3339, FMT_DATE, FMT_EPOCH };
+enum { ORDER_ASC, ORDER_DESC, ORDER_NONE };
+
+struct mstream {
+	const char	*name;
+	struct tmpl	 path;
+	const char	*records;
+	struct mkv	*params, *headers;
+	size_t		 nparams, nheaders;
+	struct integ_pager_opts pager;	/* strings in the tree */
+	struct tmpl	 limit, start, max_pages, concurrency;
+	char		*schema;
+	/* incremental */
+	const char	*inc_param;
+	int		 inc_format;
+	struct tmpl	 inc_start;
+	/* parent-child and record steps */
+	struct mstream	*parent;
+	struct mkv	*add;
+	size_t		 nadd;
+	const char	**remove;
+	size_t		 nremove;
+};
+
+struct integ_manifest {
+	struct integ_source src;	/* first: a ctx's src is the manifest */
+	struct mnode	*root;
+	char		*file, *dir;
+	char		*spec;
+	struct tmpl	 base;
+	struct mkv	*params, *headers;
+	size_t		 nparams, nheaders;
+	int		 auth;
+	const char	*auth_name;	/* header or parameter */
+	struct tmpl	 auth_a, auth_b;
+	const char	*auth_refused;	/* said first of a 401 or 403 */
+	struct integ_http_opts http;
+	int		 has_http;
+	struct integ_bucket *bucket;	/* http.call_limit, or NULL */
+	struct integ_stream *streams;	/* ends with { 0 } */
+	struct mstream	*ms;
+	size_t		 nstreams;
+};
+
+/* The run and init functions of a manifest's streams (manifest_run.c). */
+int	 manifest_run(struct integ_ctx *);
+int	 manifest_init(struct integ_ctx *);
+
+#endif
