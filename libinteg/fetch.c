@@ -232,6 +232,11 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	for (i = 0; i < o->nqueries; i++)
 		if ((rc = integ_request_query_arg(tmpl, o->queries[i], e)) != 0)
 			goto out;
+	if (o->data != NULL &&
+	    (rc = integ_request_body_arg(tmpl, o->data, e)) != 0)
+		goto out;
+	integ_request_method(tmpl, o->method);
+	integ_request_graphql(tmpl, o->graphql);
 	if ((rc = integ_http_new(&o->http, &w->h, e)) != 0)
 		goto out;
 	rqs = integ_xcalloc(n, sizeof(*rqs));

@@ -565,6 +565,50 @@ const char *integ_request_header_value(const struct integ_request *, size_t);
  */
 int	 integ_expand_env(const char *, char **, int *, struct integ_err *);
 
+/*
+ * Request bodies (body.c). A request with a body is a POST unless a
+ * method is set (PUT, PATCH); a JSON body is sent with Content-Type
+ * application/json unless a header says otherwise. A secret body (one
+ * that held a ${VAR}) goes only to trusted origins, as secret headers do.
+ */
+void	 integ_request_method(struct integ_request *, const char *);
+/* "GET", "POST", ...: what the request is sent as. */
+const char *integ_request_method_name(const struct integ_request *);
+void	 integ_request_body(struct integ_request *, const char *, size_t,
+	    int);
+/* The body, or NULL (and 0) when there is none. */
+const char *integ_request_body_data(const struct integ_request *, size_t *);
+/*
+ * --data: a JSON text, or @FILE; ${VAR} expanded (secret). The result
+ * must be one JSON text: 65 when it is not, 66 for a file that cannot
+ * be read, 78 for an unset VAR.
+ */
+int	 integ_request_body_arg(struct integ_request *, const char *,
+	    struct integ_err *);
+/*
+ * Set the value at path (member names: variables.after; objects made
+ * where missing) of the request's JSON body to a JSON value text. 64
+ * for a path that is not names, 65 for a body that is not an object.
+ */
+int	 integ_request_body_set(struct integ_request *, const char *,
+	    struct integ_json_span, struct integ_err *);
+/*
+ * GraphQL: a 2xx answer whose body has a non-empty "errors" array fails
+ * (integ_http_get): with INTEG_EXIT_REFUSED, or, when an error says it
+ * is a rate limit (GitHub's type RATE_LIMITED, Shopify's THROTTLED, a
+ * message about a rate limit), as a retryable failure that waits for
+ * the rate-limit reset the headers give, and ends in 75.
+ */
+void	 integ_request_graphql(struct integ_request *, int);
+/* 0, or the status above with e naming the first error's message. */
+int	 integ_graphql_check(const struct integ_response *, struct integ_err *);
+/*
+ * The text doc with the value at path (names) set to value, appended to
+ * out. 0, 64 (a bad path) or 65 (doc or a step on the way not an object).
+ */
+int	 integ_json_set(struct integ_json_span, const char *,
+	    struct integ_json_span, struct integ_buf *, struct integ_err *);
+
 /* URLs (url.c). */
 /* Resolve ref against base (NULL: ref absolute); http/https only (76). */
 int	 integ_url_resolve(const char *, const char *, char **,
@@ -605,16 +649,18 @@ enum integ_page_mode {
 	INTEG_PAGE_LINK,	/* Link: rel="next" */
 	INTEG_PAGE_CURSOR,	/* param = value at path */
 	INTEG_PAGE_OFFSET,	/* param = start, start + limit, ... */
-	INTEG_PAGE_NUMBER	/* param = start, start + 1, ... */
+	INTEG_PAGE_NUMBER,	/* param = start, start + 1, ... */
+	INTEG_PAGE_BODY		/* body path param = value at path */
 };
 
 struct integ_pager_opts {
 	enum integ_page_mode mode;
 	const char	*path;		/* NEXT, CURSOR */
-	const char	*param;		/* CURSOR, OFFSET, NUMBER */
+	const char	*param;		/* CURSOR, OFFSET, NUMBER; BODY: a
+					   path in the request body */
 	long long	 start;		/* OFFSET (0), NUMBER (1) */
 	int		 has_start;
-	const char	*has_more;	/* CURSOR: stop when false */
+	const char	*has_more;	/* CURSOR, BODY: stop when false */
 	const char	*limit_param;	/* OFFSET, NUMBER: page size */
 	long long	 limit;
 	const char	*records;	/* OFFSET, NUMBER (required); counted */
@@ -666,6 +712,9 @@ struct integ_fetch_opts {
 	int			 meta;
 	int			 silent;
 	int			 verbose;
+	const char		*method;	/* -X: NULL, or POST, PUT, ... */
+	const char		*data;		/* --data: JSON or @FILE */
+	int			 graphql;	/* errors in a 200 fail */
 };
 
 void	 integ_fetch_opts_init(struct integ_fetch_opts *);

@@ -172,6 +172,7 @@ integ_request_dup(const struct integ_request *rq)
 	d->nhdr = rq->nhdr;
 	d->qry = kv_dup(rq->qry, rq->nqry);
 	d->nqry = rq->nqry;
+	integ_request_body_copy(d, rq, 1);
 	return d;
 }
 
@@ -184,6 +185,7 @@ integ_request_free(struct integ_request *rq)
 	free(rq->full);
 	kv_free(rq->hdr, rq->nhdr);
 	kv_free(rq->qry, rq->nqry);
+	integ_request_body_clear(rq);
 	free(rq);
 }
 
@@ -339,6 +341,7 @@ integ_request_prepare(const struct integ_request *rq, const char *url,
 		if (trusted || !rq->hdr[i].secret)
 			kv_set(&p->hdr, &p->nhdr, rq->hdr[i].name,
 			    rq->hdr[i].value, rq->hdr[i].secret, 1);
+	integ_request_body_copy(p, rq, trusted);
 	return p;
 }
 

@@ -18,7 +18,9 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: integ-fetch [-hsv] [-H 'Name: value'] [-q name=value]\n"
+	    "\t[-X METHOD] [-d JSON | -d @FILE] [--graphql]\n"
 	    "\t[--next PATH | --link | --cursor PARAM=PATH [--has-more PATH] |\n"
+	    "\t --body-cursor BODYPATH=PATH [--has-more PATH] |\n"
 	    "\t --offset PARAM[=START] | --page PARAM[=START]]\n"
 	    "\t[--limit PARAM=N] [--records PATH] [--total PATH] [--max-pages N]\n"
 	    "\t[--urls-from FILE] [--parallel N] [--max-body BYTES] [--stream]\n"
@@ -124,16 +126,20 @@ bytes(const char *arg, size_t *out)
 }
 
 enum {
-	O_CACERT = 256, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
+	O_BODY_CURSOR = 256, O_GRAPHQL,
+	O_CACERT, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
 	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
 	O_OFFSET, O_PAGE, O_PARALLEL, O_RATE, O_RECORDS, O_RETRIES,
 	O_RETRY_MAX_TIME, O_SPEED_LIMIT, O_STREAM, O_TIMEOUT, O_TOTAL, O_URLS_FROM, O_VERSION
 };
 
 static const struct option longopts[] = {
+	{ "body-cursor",	required_argument,	NULL, O_BODY_CURSOR },
 	{ "cacert",		required_argument,	NULL, O_CACERT },
 	{ "connect-timeout",	required_argument,	NULL, O_CONNECT_TIMEOUT },
 	{ "cursor",		required_argument,	NULL, O_CURSOR },
+	{ "data",		required_argument,	NULL, 'd' },
+	{ "graphql",		no_argument,		NULL, O_GRAPHQL },
 	{ "has-more",		required_argument,	NULL, O_HAS_MORE },
 	{ "header",		required_argument,	NULL, 'H' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -144,6 +150,7 @@ static const struct option longopts[] = {
 	{ "max-pages",		required_argument,	NULL, O_MAX_PAGES },
 	{ "max-time",		required_argument,	NULL, O_MAX_TIME },
 	{ "meta",		no_argument,		NULL, O_META },
+	{ "method",		required_argument,	NULL, 'X' },
 	{ "next",		required_argument,	NULL, O_NEXT },
 	{ "offset",		required_argument,	NULL, O_OFFSET },
 	{ "page",		required_argument,	NULL, O_PAGE },
@@ -191,9 +198,12 @@ main(int argc, char *argv[])
 	integ_fetch_opts_init(&o);
 	integ_err_clear(&e);
 
-	while ((ch = getopt_long(argc, argv, "H:hq:sv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:H:hq:svX:", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
+		case 'd':
+			o.data = optarg;
+			break;
 		case 'H':
 			o.headers = integ_xreallocarray(o.headers, o.nheaders + 1,
 			    sizeof(*o.headers));
@@ -212,6 +222,26 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case 'X':
+			if (optarg[0] == '\0' ||
+			    optarg[strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
+			    != '\0')
+				rc = bad("-X", optarg, "expected a method in "
+				    "capitals (POST, PUT)");
+			o.method = optarg;
+			break;
+		case O_BODY_CURSOR:
+			if ((rc = mode(&o, INTEG_PAGE_BODY, "--body-cursor")) ==
+			    0 && (rc = split("--body-cursor", optarg, &param,
+			    &value, 1)) == 0) {
+				p->param = param;
+				p->path = value;
+				ncursor++;
+			}
+			break;
+		case O_GRAPHQL:
+			o.graphql = 1;
 			break;
 		case O_CACERT:
 			o.http.cacert = optarg;
@@ -328,10 +358,17 @@ main(int argc, char *argv[])
 
 	if (argc == 0 && o.urls_from == NULL)
 		return bad("URL", "", "a URL or --urls-from is needed");
-	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR)
-		return bad("--has-more", p->has_more, "needs --cursor");
+	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR &&
+	    p->mode != INTEG_PAGE_BODY)
+		return bad("--has-more", p->has_more, "needs --cursor or "
+		    "--body-cursor");
 	if (ncursor > 1)
-		return bad("--cursor", p->param, "given more than once");
+		return bad(p->mode == INTEG_PAGE_BODY ? "--body-cursor" :
+		    "--cursor", p->param, "given more than once");
+	if (p->mode == INTEG_PAGE_BODY && o.data == NULL)
+		return bad("--body-cursor", p->param, "needs --data");
+	if (o.graphql && o.data == NULL)
+		return bad("--graphql", "", "needs --data (the query)");
 	if (p->limit_param != NULL && p->mode != INTEG_PAGE_OFFSET &&
 	    p->mode != INTEG_PAGE_NUMBER)
 		return bad("--limit", p->limit_param, "needs --offset or --page");
