@@ -25,6 +25,10 @@ struct out {
 	int			 progress;
 	double			 t0;
 	double			 last;
+	/* --window: the plan, and the first window whose end is not out */
+	struct integ_window	*win;
+	size_t			 nwin;
+	size_t			 unmarked;
 };
 
 void
@@ -110,11 +114,43 @@ add_meta(struct out *w, const struct integ_response *rs)
 }
 
 static int
+write_error(struct out *w, struct integ_err *e)
+{
+	if (integ_signal_caught())	/* a write cut short by it */
+		return integ_errf(e, INTEG_EXIT_SIGNAL + integ_signal_caught(),
+		    "interrupted");
+	return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
+	    strerror(errno));
+}
+
+/*
+ * The ends of the windows before window j: their pages are all out (a
+ * window's pages come before the next one's), so their marks may go.
+ */
+static int
+marks_before(struct out *w, size_t j, struct integ_err *e)
+{
+	char v[48];
+
+	for (; w->unmarked < j && w->unmarked < w->nwin; w->unmarked++) {
+		integ_window_mark_value(&w->win[w->unmarked],
+		    w->o->window.format, v);
+		if (integ_mark_write(w->fp, v) == -1)
+			return write_error(w, e);
+	}
+	return 0;
+}
+
+static int
 on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 {
 	struct out *w = arg;
 	const struct integ_response *rs = pg->rs;
 	char *masked;
+	int rc;
+
+	if (w->win != NULL && (rc = marks_before(w, pg->job, e)) != 0)
+		return rc;
 
 	if (w->o->meta) {
 		if (add_meta(w, rs) == -1)
@@ -127,13 +163,8 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		fwrite(rs->body.data, 1, rs->body.len, w->fp);
 	}
 	putc('\n', w->fp);
-	if (ferror(w->fp)) {
-		if (integ_signal_caught())	/* a write cut short by it */
-			return integ_errf(e, INTEG_EXIT_SIGNAL +
-			    integ_signal_caught(), "interrupted");
-		return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
-		    strerror(errno));
-	}
+	if (ferror(w->fp))
+		return write_error(w, e);
 	w->pages++;
 	if (pg->records >= 0)
 		w->records = (w->records < 0 ? 0 : w->records) + pg->records;
@@ -198,6 +229,48 @@ bad_url(const struct integ_fetch_opts *o, size_t i)
 	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
 }
 
+/*
+ * --window: one request a window, on the one URL. The start of the first
+ * window goes out as a mark before any page: downstream, it says the
+ * input comes in windows, so that a bookmark moves only at a window's
+ * end (integ_emit_mark).
+ */
+static int
+windows(const struct integ_fetch_opts *o, struct out *w,
+    const struct integ_request *tmpl, const char *url,
+    struct integ_request ***rqs, size_t *n, struct integ_err *e)
+{
+	struct integ_window first;
+	size_t i;
+	char v[48];
+	int rc;
+
+	*rqs = NULL;
+	*n = 0;
+	if (o->nurls + (o->urls_from != NULL) != 1)
+		return integ_errf(e, INTEG_EXIT_USAGE, "--window: one URL, "
+		    "not --urls-from");
+	if ((rc = integ_windows_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
+	    (rc = integ_http_trust(w->h, url, e)) != 0)
+		return rc;
+	*rqs = integ_xcalloc(w->nwin ? w->nwin : 1, sizeof(**rqs));
+	for (i = 0; i < w->nwin; i++) {
+		integ_window_request(tmpl, &o->window, &w->win[i], &(*rqs)[i]);
+		integ_log(INTEG_LOG_INFO, "window %zu: %s to %s", i + 1,
+		    w->win[i].start_text, w->win[i].end_text);
+	}
+	*n = w->nwin;
+	if (w->nwin > 0) {
+		first = w->win[0];
+		first.end = first.start;
+		strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
+		integ_window_mark_value(&first, o->window.format, v);
+		if (integ_mark_write(w->fp, v) == -1)
+			return write_error(w, e);
+	}
+	return 0;
+}
+
 static int
 run(const struct integ_fetch_opts *o, struct out *w, char **up,
     struct integ_err *e)
@@ -205,7 +278,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	struct integ_request *tmpl = NULL, **rqs = NULL;
 	struct integ_pager *pg = NULL;
 	char **urls = NULL;
-	size_t i, n = 0;
+	size_t i, n = 0, nurls = 0;
 	int rc;
 
 	for (i = 0; i < o->nurls; i++) {
@@ -216,6 +289,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	    (rc = read_urls(o->urls_from, &urls, &n, up, e)) != 0)
 		goto out;
 	/* an empty --urls-from list is nothing to do (a fan-out of none) */
+	nurls = n;
 	if (n == 0) {
 		rc = o->urls_from != NULL ? 0 :
 		    integ_errf(e, INTEG_EXIT_USAGE, "no URL to fetch");
@@ -239,6 +313,10 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 	integ_request_graphql(tmpl, o->graphql);
 	if ((rc = integ_http_new(&o->http, &w->h, e)) != 0)
 		goto out;
+	if (o->window.start_param != NULL) {
+		rc = windows(o, w, tmpl, urls[0], &rqs, &n, e);
+		goto paginate;
+	}
 	rqs = integ_xcalloc(n, sizeof(*rqs));
 	for (i = 0; i < n; i++) {
 		rqs[i] = integ_request_dup(tmpl);
@@ -249,10 +327,14 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 		if ((rc = integ_http_trust(w->h, urls[i], e)) != 0)
 			goto out;
 	}
-	if ((rc = integ_pager_new(&o->pager, &pg, e)) != 0)
+paginate:
+	if (rc != 0 || (rc = integ_pager_new(&o->pager, &pg, e)) != 0)
 		goto out;
 	w->t0 = integ_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);
+	/* the last window's end, once its last page is out */
+	if (rc == 0 && w->win != NULL)
+		rc = marks_before(w, w->nwin, e);
 	if (w->pages > 0 || rc == 0)
 		progress(w, 1);
 out:
@@ -261,9 +343,10 @@ out:
 		integ_request_free(rqs[i]);
 	free(rqs);
 	integ_request_free(tmpl);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nurls; i++)
 		free(urls[i]);
 	free(urls);
+	free(w->win);
 	return rc;
 }
 

@@ -364,6 +364,13 @@ void	 integ_json_stream_free(struct integ_json_stream *);
 int	 integ_json_stream_feed(struct integ_json_stream *, const void *,
 	    size_t, struct integ_err *);
 int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
+/*
+ * Take a mark line "integ-window: V" between texts (window.c) and hand it
+ * (without its newline) to fn with the sink's arg; without this, such a
+ * line is malformed input. A non-zero return stops the stream.
+ */
+void	 integ_json_stream_on_mark(struct integ_json_stream *,
+	    int (*)(void *, const char *, size_t));
 /* The current line of the input (in a callback: where the text ended). */
 unsigned long long integ_json_stream_line(const struct integ_json_stream *);
 
@@ -698,6 +705,77 @@ int	 integ_paginate(struct integ_http *, struct integ_pager *,
 	    struct integ_request *const *, size_t, integ_page_fn *, void *,
 	    struct integ_err *);
 
+/*
+ * Date windows (window.c). A backfill over an API that filters by date
+ * is read window by window: [from - lookback, + step), ... up to now
+ * (to), each window a request with START_PARAM and END_PARAM set, in the
+ * format the API wants. Between the windows' pages goes a mark line,
+ * "integ-window: END" (END a JSON string or number), written only after
+ * the window's last page; integ-extract passes it on and integ-emit
+ * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
+ * bookmark passes a window that was not read whole.
+ */
+enum integ_time_format {
+	INTEG_TIME_RFC3339 = 0,	/* 2024-01-08T00:00:00Z */
+	INTEG_TIME_DATE,	/* 2024-01-08: whole days, up to today */
+	INTEG_TIME_EPOCH,	/* seconds */
+	INTEG_TIME_EPOCH_MS	/* milliseconds */
+};
+
+/* An ISO 8601 duration: P1Y2M3W4DT5H6M7S, parts in that order. */
+struct integ_duration {
+	int		 years;
+	int		 months;
+	int		 days;
+	long long	 secs;
+};
+
+struct integ_window_opts {
+	const char		*start_param;
+	const char		*end_param;
+	enum integ_time_format	 format;
+	const char		*step;		/* ISO 8601 duration */
+	const char		*lookback;	/* taken off from, or NULL */
+	const char		*from;		/* the bookmark or a start date */
+	const char		*to;		/* NULL: now */
+};
+
+struct integ_window {
+	int64_t		 start;		/* epoch seconds */
+	int64_t		 end;
+	char		 start_text[40];	/* as the API wants them */
+	char		 end_text[40];
+};
+
+#define INTEG_MARK_PREFIX	"integ-window: "
+
+/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
+int	 integ_time_format_parse(const char *, enum integ_time_format *);
+/* 0, or -1 when it is not a duration (or is zero). */
+int	 integ_duration_parse(const char *, struct integ_duration *);
+/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
+int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
+/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
+int	 integ_time_parse(const char *, int64_t *);
+void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
+/*
+ * The windows, oldest first, in an array freed with free(); none when
+ * from is at or past to. 64 for a bad option.
+ */
+int	 integ_windows_plan(const struct integ_window_opts *,
+	    struct integ_window **, size_t *, struct integ_err *);
+/* A copy of the template with the window's parameters. */
+int	 integ_window_request(const struct integ_request *,
+	    const struct integ_window_opts *, const struct integ_window *,
+	    struct integ_request **);
+/* The window's end as the mark's JSON value (an RFC 3339 string or a number). */
+void	 integ_window_mark_value(const struct integ_window *,
+	    enum integ_time_format, char [48]);
+/* Write "integ-window: VALUE" and flush; 0 or -1. */
+int	 integ_mark_write(FILE *, const char *);
+/* Is this line (without its newline) a mark? 1 and its value, else 0. */
+int	 integ_mark_parse(const char *, size_t, struct integ_json_span *);
+
 /* The integ-fetch tool (fetch.c). */
 struct integ_fetch_opts {
 	struct integ_http_opts	 http;
@@ -715,6 +793,7 @@ struct integ_fetch_opts {
 	const char		*method;	/* -X: NULL, or POST, PUT, ... */
 	const char		*data;		/* --data: JSON or @FILE */
 	int			 graphql;	/* errors in a 200 fail */
+	struct integ_window_opts window;	/* start_param set: windows */
 };
 
 void	 integ_fetch_opts_init(struct integ_fetch_opts *);
@@ -938,6 +1017,15 @@ int	 integ_emit_record_valid(struct integ_emit_stream *, const char *,
 	    size_t, struct integ_err *);
 /* Write the stream's STATE now (records so far are all delivered). */
 int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
+/*
+ * A date window read whole up to v (a JSON string or number, from a mark
+ * line): from the first mark on, the bookmark is the latest window end
+ * (never older than the one the stream began with), whatever the
+ * records' cursors, and records are not dropped by the bookmark (the
+ * windows filter, lookback included). Writes a STATE.
+ */
+int	 integ_emit_mark(struct integ_emit_stream *, struct integ_json_span,
+	    struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
 int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
 /*

@@ -27,6 +27,8 @@ usage(void)
 	    "\t[--retries N] [--retry-max-time SECS] [--connect-timeout SECS]\n"
 	    "\t[--timeout SECS] [--speed-limit BYTES] [--max-time SECS]\n"
 	    "\t[--rate N/s|N/m]\n"
+	    "\t[--window START,END[,FORMAT] --step DURATION --from TIME\n"
+	    "\t [--to TIME] [--lookback DURATION]]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
@@ -126,7 +128,8 @@ bytes(const char *arg, size_t *out)
 }
 
 enum {
-	O_BODY_CURSOR = 256, O_GRAPHQL,
+	O_BODY_CURSOR = 256, O_GRAPHQL, O_WINDOW, O_STEP, O_FROM, O_TO,
+	O_LOOKBACK,
 	O_CACERT, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
 	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
 	O_OFFSET, O_PAGE, O_PARALLEL, O_RATE, O_RECORDS, O_RETRIES,
@@ -139,12 +142,14 @@ static const struct option longopts[] = {
 	{ "connect-timeout",	required_argument,	NULL, O_CONNECT_TIMEOUT },
 	{ "cursor",		required_argument,	NULL, O_CURSOR },
 	{ "data",		required_argument,	NULL, 'd' },
+	{ "from",		required_argument,	NULL, O_FROM },
 	{ "graphql",		no_argument,		NULL, O_GRAPHQL },
 	{ "has-more",		required_argument,	NULL, O_HAS_MORE },
 	{ "header",		required_argument,	NULL, 'H' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "insecure",		no_argument,		NULL, O_INSECURE },
 	{ "limit",		required_argument,	NULL, O_LIMIT },
+	{ "lookback",		required_argument,	NULL, O_LOOKBACK },
 	{ "link",		no_argument,		NULL, O_LINK },
 	{ "max-body",		required_argument,	NULL, O_MAX_BODY },
 	{ "max-pages",		required_argument,	NULL, O_MAX_PAGES },
@@ -162,14 +167,39 @@ static const struct option longopts[] = {
 	{ "retry-max-time",	required_argument,	NULL, O_RETRY_MAX_TIME },
 	{ "silent",		no_argument,		NULL, 's' },
 	{ "speed-limit",	required_argument,	NULL, O_SPEED_LIMIT },
+	{ "step",		required_argument,	NULL, O_STEP },
 	{ "stream",		no_argument,		NULL, O_STREAM },
 	{ "timeout",		required_argument,	NULL, O_TIMEOUT },
+	{ "to",			required_argument,	NULL, O_TO },
 	{ "total",		required_argument,	NULL, O_TOTAL },
 	{ "urls-from",		required_argument,	NULL, O_URLS_FROM },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, O_VERSION },
+	{ "window",		required_argument,	NULL, O_WINDOW },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* START,END[,FORMAT] */
+static int
+window(char *arg, struct integ_window_opts *w)
+{
+	char *end, *fmt;
+
+	if ((end = strchr(arg, ',')) == NULL || end == arg || end[1] == '\0')
+		return bad("--window", arg, "expected START_PARAM,END_PARAM"
+		    "[,FORMAT]");
+	*end++ = '\0';
+	if ((fmt = strchr(end, ',')) != NULL) {
+		*fmt++ = '\0';
+		if (*end == '\0' || integ_time_format_parse(fmt, &w->format)
+		    == -1)
+			return bad("--window", fmt, "expected a FORMAT: "
+			    "rfc3339, date, epoch or epoch-ms");
+	}
+	w->start_param = arg;
+	w->end_param = end;
+	return 0;
+}
 
 static int
 mode(struct integ_fetch_opts *o, enum integ_page_mode m, const char *opt)
@@ -242,6 +272,21 @@ main(int argc, char *argv[])
 			break;
 		case O_GRAPHQL:
 			o.graphql = 1;
+			break;
+		case O_WINDOW:
+			rc = window(optarg, &o.window);
+			break;
+		case O_STEP:
+			o.window.step = optarg;
+			break;
+		case O_FROM:
+			o.window.from = optarg;
+			break;
+		case O_TO:
+			o.window.to = optarg;
+			break;
+		case O_LOOKBACK:
+			o.window.lookback = optarg;
 			break;
 		case O_CACERT:
 			o.http.cacert = optarg;
@@ -369,6 +414,19 @@ main(int argc, char *argv[])
 		return bad("--body-cursor", p->param, "needs --data");
 	if (o.graphql && o.data == NULL)
 		return bad("--graphql", "", "needs --data (the query)");
+	if (o.window.start_param == NULL && (o.window.step != NULL ||
+	    o.window.from != NULL || o.window.to != NULL ||
+	    o.window.lookback != NULL))
+		return bad("--step, --from, --to, --lookback", "", "need "
+		    "--window");
+	if (o.window.start_param != NULL && (o.window.step == NULL ||
+	    o.window.from == NULL))
+		return bad("--window", o.window.start_param, "needs --step "
+		    "and --from");
+	if (o.window.start_param != NULL && (o.urls_from != NULL ||
+	    argc != 1 || o.http.stream != NULL))
+		return bad("--window", o.window.start_param, "takes one URL, "
+		    "not --urls-from or --stream");
 	if (p->limit_param != NULL && p->mode != INTEG_PAGE_OFFSET &&
 	    p->mode != INTEG_PAGE_NUMBER)
 		return bad("--limit", p->limit_param, "needs --offset or --page");
