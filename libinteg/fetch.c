@@ -123,10 +123,7 @@ write_error(struct out *w, struct integ_err *e)
 	    strerror(errno));
 }
 
-/*
- * The ends of the windows before window j: their pages are all out (a
- * window's pages come before the next one's), so their marks may go.
- */
+/* The ends of the windows before window j: their pages are all out. */
 static int
 marks_before(struct out *w, size_t j, struct integ_err *e)
 {
@@ -147,10 +144,9 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 	struct out *w = arg;
 	const struct integ_response *rs = pg->rs;
 	char *masked;
-	int rc;
 
-	if (w->win != NULL && (rc = marks_before(w, pg->job, e)) != 0)
-		return rc;
+	if (rs == NULL)		/* a window's last page is out */
+		return marks_before(w, pg->job + 1, e);
 
 	if (w->o->meta) {
 		if (add_meta(w, rs) == -1)
@@ -276,6 +272,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
     struct integ_err *e)
 {
 	struct integ_request *tmpl = NULL, **rqs = NULL;
+	struct integ_pager_opts popts;
 	struct integ_pager *pg = NULL;
 	char **urls = NULL;
 	size_t i, n = 0, nurls = 0;
@@ -328,7 +325,9 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up,
 			goto out;
 	}
 paginate:
-	if (rc != 0 || (rc = integ_pager_new(&o->pager, &pg, e)) != 0)
+	popts = o->pager;
+	popts.job_ends = w->win != NULL;
+	if (rc != 0 || (rc = integ_pager_new(&popts, &pg, e)) != 0)
 		goto out;
 	w->t0 = integ_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);

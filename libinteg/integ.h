@@ -676,6 +676,8 @@ struct integ_pager_opts {
 	int		 parallel;	/* requests or pages at once (4) */
 	int		 json;		/* validate every body whole (else --next
 					   with plain names reads only what it needs) */
+	int		 job_ends;	/* the callback also gets a page with rs
+					   NULL after a request's last page */
 };
 
 struct integ_pager;
@@ -699,7 +701,9 @@ typedef int	integ_page_fn(void *, const struct integ_page *,
 /*
  * Fetch and paginate each of the n requests, up to parallel at once;
  * pages reach fn complete, in request and page order, on the calling
- * thread. Stops at the first failure (after the pages before it).
+ * thread. Stops at the first failure (after the pages before it). With
+ * job_ends (not with a stream sink), fn also gets { job, n -1, rs NULL }
+ * once every page of that request has reached it.
  */
 int	 integ_paginate(struct integ_http *, struct integ_pager *,
 	    struct integ_request *const *, size_t, integ_page_fn *, void *,
@@ -1214,6 +1218,16 @@ int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *);
 int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
 	    size_t, const struct integ_pager_opts *, const char *);
+/*
+ * A backfill in date windows (integ_windows_plan): one copy of the
+ * request a window, each paged in full, the windows up to "parallel" at
+ * once, records in window order; a STATE at each window's end (the
+ * bookmark moves only there). from NULL: the stream's bookmark, else the
+ * config's "start_date".
+ */
+int	 integ_emit_windows(struct integ_ctx *, struct integ_request *,
+	    const struct integ_window_opts *, const struct integ_pager_opts *,
+	    const char *);
 /* The same for absolute URLs (the children of a list, say). */
 int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
 	    const struct integ_pager_opts *, const char *);

@@ -1134,6 +1134,18 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			if (rc != 0)
 				break;
 		} else if (jb->finished && jb->delivered >= jb->nslots) {
+			if (pg->o.job_ends) {
+				/* every page of the request is out: say so */
+				pthread_mutex_unlock(&r.mu);
+				memset(&page, 0, sizeof(page));
+				page.job = r.head;
+				page.n = -1;
+				page.records = -1;
+				rc = fn(arg, &page, e);
+				pthread_mutex_lock(&r.mu);
+				if (rc != 0)
+					break;
+			}
 			r.head++;
 			pthread_cond_broadcast(&r.cv);
 		} else {

@@ -192,4 +192,66 @@ t 'bad invocations are 64; no window to read is no output' '
 	integ-fetch --window a,b --step P1D --from 2024-01-01 --to 2024-01-01 http://127.0.0.1:9/ >out
 	expect_eq 0 "$(wc -c <out | tr -d " ")"
 '
+t 'a window that fails: the marks of the windows before it, then the trailer' '
+	cat >fail.scn <<-EOT
+	reply
+	path /items
+	arg since=2024-01-01T00:00:00Z
+	body {"items":[{"id":1,"updated_at":"2024-01-02T00:00:00Z"}]}
+	reply
+	path /items
+	arg since=2024-01-08T00:00:00Z
+	status 404
+	body {"message":"gone"}
+	EOT
+	mock_start "$PWD/fail.scn"
+	expect_exit 69 integ-fetch -s --window since,until --step P7D --from 2024-01-01T00:00:00Z \
+	    --to 2024-01-15T00:00:00Z "$MOCK_URL/items" >out 2>err
+	expect_eq "integ-window: \"2024-01-08T00:00:00Z\"" "$(sed -n 3p out)"
+	expect_eq "integ-error: 69" "$(sed -n 4p out | cut -c1-15)"
+	expect_eq 4 "$(wc -l <out | tr -d " ")"
+	integ-extract items out | integ-emit --singer --stream s --replication-key updated_at \
+	    --state state.json | integ-state save state.json >msgs || :
+	expect_eq "2024-01-08T00:00:00Z" "$(integ-state get state.json s updated_at)"
+'
+
+t 'a connector (integ_emit_windows): a STATE at each window end, from the bookmark' '
+	mock_start fetch-window
+	printf "{\"url\":\"%s\",\"start_date\":\"2024-01-01T00:00:00Z\",\"step\":\"P7D\",\"end_date\":\"2024-01-15T00:00:00Z\"}" \
+	    "$MOCK_URL" >config.json
+	tt-window --config config.json >msgs
+	expect_eq "2024-01-01T00:00:00Z 2024-01-08T00:00:00Z 2024-01-15T00:00:00Z 2024-01-15T00:00:00Z " \
+	    "$(jq -r "select(.type == \"STATE\") | .value.bookmarks.items.replication_key_value" msgs | tr "\n" " ")"
+	expect_eq "2 1 3 " "$(jq -r "select(.type == \"RECORD\") | .record.id" msgs | tr "\n" " ")"
+	if have_conformance; then check_singer msgs; fi
+	# the next read starts at the bookmark
+	jq -c "select(.type == \"STATE\") | .value" msgs | tail -n 1 >state.json
+	printf "{\"url\":\"%s\",\"start_date\":\"2024-01-01T00:00:00Z\",\"step\":\"P7D\",\"end_date\":\"2024-01-22T00:00:00Z\"}" \
+	    "$MOCK_URL" >config.json
+	n0=$(wc -l <mock.log)
+	tt-window --config config.json --state state.json >msgs
+	expect_eq "2024-01-15T00:00:00Z" "$(tail -n +$((n0 + 1)) mock.log | jq -r ".args.since[0] // empty" | sort | head -n 1)"
+'
+
+t 'a connector: a window that fails ends the stream with no STATE past the window before' '
+	cat >fail.scn <<-EOT
+	reply
+	path /items
+	arg since=2024-01-01T00:00:00Z
+	body {"items":[{"id":1,"updated_at":"2024-01-02T00:00:00Z"}]}
+	reply
+	path /items
+	arg since=2024-01-08T00:00:00Z
+	status 404
+	body {"message":"gone"}
+	EOT
+	mock_start "$PWD/fail.scn"
+	printf "{\"url\":\"%s\",\"start_date\":\"2024-01-01T00:00:00Z\",\"step\":\"P7D\",\"end_date\":\"2024-01-15T00:00:00Z\"}" \
+	    "$MOCK_URL" >config.json
+	printf "{\"streams\":[{\"stream\":{\"name\":\"items\",\"json_schema\":{},\"supported_sync_modes\":[\"incremental\"]},\"sync_mode\":\"incremental\",\"destination_sync_mode\":\"append\",\"cursor_field\":[\"updated_at\"]}]}" >catalog.json
+	expect_exit 69 tt-window read --config config.json --catalog catalog.json >msgs
+	expect_eq "2024-01-08T00:00:00Z" "$(jq -r "select(.type == \"STATE\") | .state.stream.stream_state.updated_at" msgs | tail -n 1)"
+	expect_grep "INCOMPLETE" msgs
+	if have_conformance; then validate_airbyte msgs; fi
+'
 done_testing
