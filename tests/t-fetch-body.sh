@@ -123,4 +123,16 @@ t 'a ${VAR} in the body is sent, and masked in logs and errors' '
 	expect_grep "***" err
 	expect_no_part "$ECHO_SECRET" out err
 '
+t 'examples/github-graphql-issues.sh: three pages, a Singer sync, the state saved' '
+	mock_start fetch-body
+	GITHUB_TOKEN=ghp_graphql_example_token_0123456789 GITHUB_REPO=o/r \
+	    GITHUB_API_URL=$MOCK_URL STATE_FILE=state.json PER_PAGE=2 \
+	    sh "$TOP/examples/github-graphql-issues.sh" >msgs 2>err
+	expect_eq "1 2 3 4 5 " "$(jq -r "select(.type == \"RECORD\") | .record.number" msgs | tr "\n" " ")"
+	expect_eq "2024-03-05T00:00:00Z" "$(integ-state get state.json issues updatedAt)"
+	expect_eq "Bearer ghp_graphql_example_token_0123456789" "$(mock_log ".headers.Authorization" | sort -u)"
+	expect_eq "o r 2000-01-01T00:00:00Z 2 " "$(mock_log ".body | fromjson | .variables | .owner, .name, .since, .n" | head -n 4 | tr "\n" " ")"
+	if have_conformance; then check_singer msgs; fi
+'
+
 done_testing
