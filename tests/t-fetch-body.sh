@@ -6,8 +6,11 @@
 need python3 || skip_all 'no python3'
 need jq || skip_all 'no jq'
 
-# GitHub's GraphQL issues query, oldest first, the cursor in $after.
+# GitHub's GraphQL issues query, oldest first, the cursor in $after (a
+# JSON text, used as one argument: its quotes are meant literally).
+# shellcheck disable=SC2089,SC2090
 Q='{"query":"query($owner:String!,$name:String!,$after:String){repository(owner:$owner,name:$name){issues(first:2,after:$after,orderBy:{field:UPDATED_AT,direction:ASC}){pageInfo{hasNextPage endCursor} nodes{number title updatedAt}}}}","variables":{"owner":"o","name":"r","after":null}}'
+# shellcheck disable=SC2090
 export Q
 PI=data.repository.issues.pageInfo
 export PI
