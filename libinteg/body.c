@@ -192,15 +192,13 @@ set_at(struct integ_json_span doc, int have, char **names, size_t n,
 			first = 0;
 			integ_buf_add(out, k.p, k.len);
 			integ_buf_addc(out, ':');
-			if (!integ_json_str_eq(k, names[0], strlen(names[0])))
-				rc = integ_buf_add(out, v.p, v.len) == -1 ?
-				    INTEG_EXIT_DATA : 0;
-			else
-				rc = set_at(v, 1, names + 1, n - 1, value, out,
-				    e);
-			if (rc != 0)
-				return integ_errf(e, rc, "%s", e != NULL &&
-				    e->msg[0] ? e->msg : "the body is too large");
+			if (!integ_json_str_eq(k, names[0], strlen(names[0]))) {
+				if (integ_buf_add(out, v.p, v.len) == -1)
+					return integ_errf(e, INTEG_EXIT_DATA,
+					    "the body is too large");
+			} else if ((rc = set_at(v, 1, names + 1, n - 1, value,
+			    out, e)) != 0)
+				return rc;
 		}
 	}
 	if (!done) {

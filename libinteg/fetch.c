@@ -225,20 +225,13 @@ bad_url(const struct integ_fetch_opts *o, size_t i)
 	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
 }
 
-/*
- * --window: one request a window, on the one URL. The start of the first
- * window goes out as a mark before any page: downstream, it says the
- * input comes in windows, so that a bookmark moves only at a window's
- * end (integ_emit_mark).
- */
+/* --window: one request a window, on the one URL. */
 static int
 windows(const struct integ_fetch_opts *o, struct out *w,
     const struct integ_request *tmpl, const char *url,
     struct integ_request ***rqs, size_t *n, struct integ_err *e)
 {
-	struct integ_window first;
 	size_t i;
-	char v[48];
 	int rc;
 
 	*rqs = NULL;
@@ -256,15 +249,26 @@ windows(const struct integ_fetch_opts *o, struct out *w,
 		    w->win[i].start_text, w->win[i].end_text);
 	}
 	*n = w->nwin;
-	if (w->nwin > 0) {
-		first = w->win[0];
-		first.end = first.start;
-		strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
-		integ_window_mark_value(&first, o->window.format, v);
-		if (integ_mark_write(w->fp, v) == -1)
-			return write_error(w, e);
-	}
 	return 0;
+}
+
+/*
+ * The start of the first window goes out before any page: downstream, it
+ * says the input comes in windows (integ_emit_mark).
+ */
+static int
+first_mark(struct out *w, struct integ_err *e)
+{
+	struct integ_window first;
+	char v[48];
+
+	if (w->nwin == 0)
+		return 0;
+	first = w->win[0];
+	first.end = first.start;
+	strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
+	integ_window_mark_value(&first, w->o->window.format, v);
+	return integ_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
 }
 
 static int
@@ -328,6 +332,8 @@ paginate:
 	popts = o->pager;
 	popts.job_ends = w->win != NULL;
 	if (rc != 0 || (rc = integ_pager_new(&popts, &pg, e)) != 0)
+		goto out;
+	if (w->win != NULL && (rc = first_mark(w, e)) != 0)
 		goto out;
 	w->t0 = integ_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);

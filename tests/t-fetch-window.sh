@@ -31,9 +31,6 @@ t 'one request a window, each paged in full, a mark after each window' '
 '
 
 t 'integ-extract passes the marks on, in place, in both modes' '
-	printf "integ-window: 5\n{\"a\":[1,2]}\ninteg­-x\n" >/dev/null
-	printf "integ-window: \"2024-01-01T00:00:00Z\"\n{\"a\":[1,2]}\n[3]integ-window: 7\n" >in1 || :
-	printf "integ-window: \"2024-01-01T00:00:00Z\"\n{\"a\":[1,2]}\n{\"a\":[3]}\ninteg­" >/dev/null
 	printf "integ-window: \"2024-01-01T00:00:00Z\"\n{\"a\":[1,2]}\ninteg-window: 7\n{\"a\":[3]}\ninteg-window: 8" >in
 	integ-extract a in >out
 	printf "integ-window: \"2024-01-01T00:00:00Z\"\n1\n2\ninteg-window: 7\n3\ninteg-window: 8\n" >want
@@ -193,18 +190,7 @@ t 'bad invocations are 64; no window to read is no output' '
 	expect_eq 0 "$(wc -c <out | tr -d " ")"
 '
 t 'a window that fails: the marks of the windows before it, then the trailer' '
-	cat >fail.scn <<-EOT
-	reply
-	path /items
-	arg since=2024-01-01T00:00:00Z
-	body {"items":[{"id":1,"updated_at":"2024-01-02T00:00:00Z"}]}
-	reply
-	path /items
-	arg since=2024-01-08T00:00:00Z
-	status 404
-	body {"message":"gone"}
-	EOT
-	mock_start "$PWD/fail.scn"
+	mock_start fetch-window-fail
 	expect_exit 69 integ-fetch -s --window since,until --step P7D --from 2024-01-01T00:00:00Z \
 	    --to 2024-01-15T00:00:00Z "$MOCK_URL/items" >out 2>err
 	expect_eq "integ-window: \"2024-01-08T00:00:00Z\"" "$(sed -n 3p out)"
@@ -234,18 +220,7 @@ t 'a connector (integ_emit_windows): a STATE at each window end, from the bookma
 '
 
 t 'a connector: a window that fails ends the stream with no STATE past the window before' '
-	cat >fail.scn <<-EOT
-	reply
-	path /items
-	arg since=2024-01-01T00:00:00Z
-	body {"items":[{"id":1,"updated_at":"2024-01-02T00:00:00Z"}]}
-	reply
-	path /items
-	arg since=2024-01-08T00:00:00Z
-	status 404
-	body {"message":"gone"}
-	EOT
-	mock_start "$PWD/fail.scn"
+	mock_start fetch-window-fail
 	printf "{\"url\":\"%s\",\"start_date\":\"2024-01-01T00:00:00Z\",\"step\":\"P7D\",\"end_date\":\"2024-01-15T00:00:00Z\"}" \
 	    "$MOCK_URL" >config.json
 	printf "{\"streams\":[{\"stream\":{\"name\":\"items\",\"json_schema\":{},\"supported_sync_modes\":[\"incremental\"]},\"sync_mode\":\"incremental\",\"destination_sync_mode\":\"append\",\"cursor_field\":[\"updated_at\"]}]}" >catalog.json
