@@ -126,6 +126,25 @@ t 'a ${VAR} in the body is sent, and masked in logs and errors' '
 	expect_grep "***" err
 	expect_no_part "$ECHO_SECRET" out err
 '
+t 'a secret body is not sent to another origin; a 303 is followed with a GET' '
+	mock_start fetch-window-any
+	MOCK_OTHER=$MOCK_URL other_log=$MOCK_LOG
+	export MOCK_OTHER
+	BODY_TOKEN=body-token-0123456789abcdef
+	export BODY_TOKEN
+	mock_start fetch-body-redirect
+	integ-fetch -d "{\"t\":\"\${BODY_TOKEN}\"}" "$MOCK_URL/r307" >out
+	expect_eq "POST" "$(jq -r .method "$other_log")"
+	expect_eq "" "$(jq -r .body "$other_log")"
+	expect_no_part "$BODY_TOKEN" "$other_log"
+	# a body without a secret goes along
+	integ-fetch -d "{\"t\":1}" "$MOCK_URL/r307" >out
+	expect_eq "{\"t\":1}" "$(jq -r .body "$other_log" | tail -n 1)"
+	integ-fetch -d "{\"t\":1}" "$MOCK_URL/r303" >out
+	expect_eq "POST GET" "$(mock_log .method | tail -n 2 | tr "\n" " " | sed "s/ $//")"
+	expect_eq "" "$(mock_log .body | tail -n 1)"
+'
+
 t 'examples/github-graphql-issues.sh: three pages, a Singer sync, the state saved' '
 	mock_start fetch-body
 	GITHUB_TOKEN=ghp_graphql_example_token_0123456789 GITHUB_REPO=o/r \
