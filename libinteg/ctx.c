@@ -467,3 +467,94 @@ integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
 	*n = pg.nout;
 	return code;
 }
+
+/* ---- date windows (window.c) ---- */
+
+struct wpages {
+	struct pages		 pg;		/* first: paged() hands it on */
+	struct integ_window	*win;
+	size_t			 nwin;
+	size_t			 unmarked;
+	enum integ_time_format	 fmt;
+	int			 marks;		/* the stream keeps a bookmark */
+};
+
+/* A window's end, as a STATE: only once its last page was emitted. */
+static int
+window_marks(struct wpages *w, size_t upto, struct integ_err *e)
+{
+	char v[48];
+	int code;
+
+	for (; w->unmarked < upto && w->unmarked < w->nwin; w->unmarked++) {
+		if (!w->marks)
+			continue;
+		integ_window_mark_value(&w->win[w->unmarked], w->fmt, v);
+		if ((code = integ_emit_mark(w->pg.ctx->st,
+		    (struct integ_json_span){ v, strlen(v) }, e)) != 0)
+			return code;
+	}
+	return 0;
+}
+
+static int
+onwindow(void *arg, const struct integ_page *page, struct integ_err *e)
+{
+	struct wpages *w = arg;
+
+	if (page->rs == NULL)	/* the window's last page was emitted */
+		return window_marks(w, page->job + 1, e);
+	return onpage(&w->pg, page, e);
+}
+
+int
+integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
+    const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
+    const char *path)
+{
+	struct integ_window_opts o = *wopts;
+	struct integ_pager_opts po;
+	struct integ_request **rqs;
+	struct integ_window first;
+	struct wpages w;
+	size_t i;
+	char v[48];
+	int code;
+
+	if (rq == NULL)		/* integ_ctx_request said why */
+		return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
+	if (o.from == NULL)
+		o.from = integ_bookmark(ctx, integ_config(ctx, "start_date"));
+	memset(&w, 0, sizeof(w));
+	w.fmt = o.format;
+	w.marks = ctx->incremental && ctx->stream->cursor != NULL &&
+	    !ctx->checking;
+	if ((code = integ_windows_plan(&o, &w.win, &w.nwin, &ctx->err)) != 0)
+		return integ_err_wrap(&ctx->err, INTEG_EXIT_CONFIG, "%s: "
+		    "windows", ctx->stream->name);
+	rqs = integ_xcalloc(w.nwin ? w.nwin : 1, sizeof(*rqs));
+	for (i = 0; i < w.nwin; i++)
+		integ_window_request(rq, &o, &w.win[i], &rqs[i]);
+	code = 0;
+	if (w.marks && w.nwin > 0) {
+		/* from here on, the bookmark moves at the windows' ends */
+		first = w.win[0];
+		first.end = first.start;
+		strlcpy(first.end_text, first.start_text,
+		    sizeof(first.end_text));
+		integ_window_mark_value(&first, w.fmt, v);
+		code = integ_emit_mark(ctx->st, (struct integ_json_span){ v,
+		    strlen(v) }, &ctx->err);
+	}
+	po = *popts;
+	po.job_ends = 1;
+	if (code == 0 && w.nwin > 0)
+		code = paged(ctx, rqs, w.nwin, &po, path, onwindow, &w.pg);
+	if (code == 0)
+		code = window_marks(&w, w.nwin, &ctx->err);
+	for (i = 0; i < w.nwin; i++)
+		integ_request_free(rqs[i]);
+	free(rqs);
+	free(w.win);
+	return code;
+}

@@ -70,6 +70,9 @@ struct integ_emit_stream {
 	/* bookmark, newest: a date-time string in the usual layout */
 	int			 bookmark_usual;
 	int			 newest_usual;
+	/* date windows: the bookmark moves only to a window's end */
+	int			 windowed;
+	struct integ_buf	 wend;		/* the last window's end */
 	uint64_t		 since_state;
 	uint64_t		 estimate;	/* rows announced, 0: none */
 	int			 stateless;	/* ends without a STATE (--test) */
@@ -197,6 +200,7 @@ stream_free(struct integ_emit_stream *st)
 	free(st->heldend);
 	integ_buf_free(&st->bookmark);
 	integ_buf_free(&st->newest);
+	integ_buf_free(&st->wend);
 	free(st);
 }
 
@@ -472,6 +476,7 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	integ_buf_init(&st->held, HELD_MAX);
 	integ_buf_init(&st->bookmark, 1 << 20);
 	integ_buf_init(&st->newest, 1 << 20);
+	integ_buf_init(&st->wend, 1 << 10);
 	st->name = integ_xstrdup(spec->name);
 	st->sorted = spec->sorted;
 	integ_buf_init(&st->name_json, 0);
@@ -885,7 +890,8 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 				    "moved (warned once)", st->name,
 				    st->cursor);
 		} else {
-			if (st->bookmark.len > 0) {
+			/* windows filter by date themselves (lookback too) */
+			if (st->bookmark.len > 0 && !st->windowed) {
 				struct integ_json_span bm = { st->bookmark.data,
 				    st->bookmark.len };
 
@@ -966,7 +972,20 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 
 	if ((code = release(st, e)) != 0)
 		return code;
-	if (st->cursor != NULL && st->newest.len > 0 && !st->unverified) {
+	if (st->cursor != NULL && st->windowed) {
+		/*
+		 * Records of a window are in no order: only the end of a
+		 * window read whole is a promise, and never one older than
+		 * the bookmark the stream began with.
+		 */
+		if (st->wend.len > 0 && (st->bookmark.len == 0 ||
+		    integ_cursor_cmp((struct integ_json_span){ st->wend.data,
+		    st->wend.len }, (struct integ_json_span){
+		    st->bookmark.data, st->bookmark.len }) > 0))
+			integ_state_set(em->state, st->name, st->ns,
+			    st->cursor, st->wend.data, st->wend.len);
+	} else if (st->cursor != NULL && st->newest.len > 0 &&
+	    !st->unverified) {
 		/*
 		 * The bookmark the stream began with stays the filter: a
 		 * checkpoint does not drop later records of this sync.
@@ -1014,6 +1033,21 @@ moves(const struct integ_emit_stream *st)
 	return cursor_cmp((struct integ_json_span){ st->newest.data,
 	    st->newest.len }, st->newest_usual, (struct integ_json_span){
 	    st->bookmark.data, st->bookmark.len }, st->bookmark_usual) > 0;
+}
+
+int
+integ_emit_mark(struct integ_emit_stream *st, struct integ_json_span v,
+    struct integ_err *e)
+{
+	st->windowed = 1;
+	if (st->wend.len == 0 || integ_cursor_cmp(v, (struct integ_json_span){
+	    st->wend.data, st->wend.len }) > 0) {
+		integ_buf_reset(&st->wend);
+		if (integ_buf_add(&st->wend, v.p, v.len) == -1)
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: a window's "
+			    "end too large", st->name);
+	}
+	return integ_emit_checkpoint(st, e);
 }
 
 int
@@ -1216,6 +1250,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	struct integ_emitter *em = st->em;
 	struct integ_err fe, *e = r->e;
 	struct shape_entry *se;
+	struct integ_json_span mv;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
 	int code, tcode, tried = 0;
@@ -1223,6 +1258,13 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	/* the end-of-data mark that ends the last line (integ(7)) */
 	if (len > 0 && p[len - 1] == '\t')
 		len--;
+	if (len > 0 && p[0] == 'i' && integ_mark_parse(p, len, &mv)) {
+		if ((code = integ_emit_mark(st, mv, e)) != 0) {
+			integ_emit_stream_fail(st, code, e->msg, &fe);
+			trailer(em, code, e->msg, NULL, 0);
+		}
+		return code;
+	}
 	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
 	    &tmsg)) {
 		integ_errf(e, tcode, "upstream failed: %.*s",

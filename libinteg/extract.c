@@ -209,6 +209,19 @@ on_trailer(void *arg, int code, const char *line, size_t n)
 	return 0;
 }
 
+/* A window's end: everything before it goes out first, then the mark. */
+static int
+on_mark(void *arg, const char *line, size_t n)
+{
+	struct integ_extract *x = arg;
+
+	x->committed = x->olen;
+	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||
+	    out_write(x, "\n", 1) == -1)
+		return ioerr(x);
+	return 0;
+}
+
 /* ---- --jq ---- */
 
 static void
@@ -318,6 +331,7 @@ integ_extract_new(const char *path, const char *program, int strict,
 		return rc;
 	}
 	x->stream = integ_json_stream_new(x->path, 0, &sink);
+	integ_json_stream_on_mark(x->stream, on_mark);
 	x->rbuf = integ_xmalloc(READ_SIZE);
 	*xp = x;
 	return 0;

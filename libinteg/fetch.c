@@ -29,6 +29,10 @@ struct out {
 	int			 progress;
 	double			 t0;
 	double			 last;
+	/* --window: the plan, and the first window whose end is not out */
+	struct integ_window	*win;
+	size_t			 nwin;
+	size_t			 unmarked;
 };
 
 void
@@ -109,11 +113,39 @@ add_meta(struct out *w, const struct integ_response *rs)
 }
 
 static int
+write_error(struct out *w, struct integ_err *e)
+{
+	if (integ_signal_caught())	/* a write cut short by it */
+		return integ_errf(e, INTEG_EXIT_SIGNAL + integ_signal_caught(),
+		    "interrupted");
+	return integ_errf(e, INTEG_EXIT_IO, "write error: stdout: %s",
+	    strerror(errno));
+}
+
+/* The ends of the windows before window j: their pages are all out. */
+static int
+marks_before(struct out *w, size_t j, struct integ_err *e)
+{
+	char v[48];
+
+	for (; w->unmarked < j && w->unmarked < w->nwin; w->unmarked++) {
+		integ_window_mark_value(&w->win[w->unmarked],
+		    w->o->window.format, v);
+		if (integ_mark_write(w->fp, v) == -1)
+			return write_error(w, e);
+	}
+	return 0;
+}
+
+static int
 on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 {
 	struct out *w = arg;
 	const struct integ_response *rs = pg->rs;
 	char *masked;
+
+	if (rs == NULL)		/* a window's last page is out */
+		return marks_before(w, pg->job + 1, e);
 
 	if (w->o->meta) {
 		if (add_meta(w, rs) == -1)
@@ -209,6 +241,52 @@ bad_url(const struct integ_fetch_opts *o, size_t i)
 	return i < o->nurls ? INTEG_EXIT_USAGE : INTEG_EXIT_DATA;
 }
 
+/* --window: one request a window, on the one URL. */
+static int
+windows(const struct integ_fetch_opts *o, struct out *w,
+    const struct integ_request *tmpl, const char *url,
+    struct integ_request ***rqs, size_t *n, struct integ_err *e)
+{
+	size_t i;
+	int rc;
+
+	*rqs = NULL;
+	*n = 0;
+	if (o->nurls + (o->urls_from != NULL) != 1)
+		return integ_errf(e, INTEG_EXIT_USAGE, "--window: one URL, "
+		    "not --urls-from");
+	if ((rc = integ_windows_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
+	    (rc = integ_http_trust(w->h, url, e)) != 0)
+		return rc;
+	*rqs = integ_xcalloc(w->nwin ? w->nwin : 1, sizeof(**rqs));
+	for (i = 0; i < w->nwin; i++) {
+		integ_window_request(tmpl, &o->window, &w->win[i], &(*rqs)[i]);
+		integ_log(INTEG_LOG_INFO, "window %zu: %s to %s", i + 1,
+		    w->win[i].start_text, w->win[i].end_text);
+	}
+	*n = w->nwin;
+	return 0;
+}
+
+/*
+ * The start of the first window goes out before any page: downstream, it
+ * says the input comes in windows (integ_emit_mark).
+ */
+static int
+first_mark(struct out *w, struct integ_err *e)
+{
+	struct integ_window first;
+	char v[48];
+
+	if (w->nwin == 0)
+		return 0;
+	first = w->win[0];
+	first.end = first.start;
+	strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
+	integ_window_mark_value(&first, w->o->window.format, v);
+	return integ_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
+}
+
 /* A rotated refresh token: into --oauth-token-file, readable by us alone. */
 static int
 keep_token(void *arg, const char *token, struct integ_err *e)
@@ -289,9 +367,10 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up, int *whole,
 {
 	struct integ_oauth2 *oa = NULL;
 	struct integ_request *tmpl = NULL, **rqs = NULL;
+	struct integ_pager_opts popts;
 	struct integ_pager *pg = NULL;
 	char **urls = NULL;
-	size_t i, n = 0;
+	size_t i, n = 0, nurls = 0;
 	int rc;
 
 	for (i = 0; i < o->nurls; i++) {
@@ -302,6 +381,7 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up, int *whole,
 	    (rc = read_urls(o->urls_from, &urls, &n, up, whole, e)) != 0)
 		goto out;
 	/* an empty --urls-from list is nothing to do (a fan-out of none) */
+	nurls = n;
 	if (n == 0) {
 		rc = o->urls_from != NULL ? 0 :
 		    integ_errf(e, INTEG_EXIT_USAGE, "no URL to fetch");
@@ -318,8 +398,19 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up, int *whole,
 	for (i = 0; i < o->nqueries; i++)
 		if ((rc = integ_request_query_arg(tmpl, o->queries[i], e)) != 0)
 			goto out;
+	if (o->data != NULL &&
+	    (rc = integ_request_body_arg(tmpl, o->data, e)) != 0)
+		goto out;
+	integ_request_method(tmpl, o->method);
+	integ_request_graphql(tmpl, o->graphql);
 	if ((rc = integ_http_new(&o->http, &w->h, e)) != 0)
 		goto out;
+	if (o->oauth.token_url != NULL && (rc = oauth(o, w->h, &oa, e)) != 0)
+		goto out;
+	if (o->window.start_param != NULL) {
+		rc = windows(o, w, tmpl, urls[0], &rqs, &n, e);
+		goto paginate;
+	}
 	rqs = integ_xcalloc(n, sizeof(*rqs));
 	for (i = 0; i < n; i++) {
 		rqs[i] = integ_request_dup(tmpl);
@@ -330,12 +421,18 @@ run(const struct integ_fetch_opts *o, struct out *w, char **up, int *whole,
 		if ((rc = integ_http_trust(w->h, urls[i], e)) != 0)
 			goto out;
 	}
-	if (o->oauth.token_url != NULL && (rc = oauth(o, w->h, &oa, e)) != 0)
+paginate:
+	popts = o->pager;
+	popts.job_ends = w->win != NULL;
+	if (rc != 0 || (rc = integ_pager_new(&popts, &pg, e)) != 0)
 		goto out;
-	if ((rc = integ_pager_new(&o->pager, &pg, e)) != 0)
+	if (w->win != NULL && (rc = first_mark(w, e)) != 0)
 		goto out;
 	w->t0 = integ_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);
+	/* the last window's end, once its last page is out */
+	if (rc == 0 && w->win != NULL)
+		rc = marks_before(w, w->nwin, e);
 	if (w->pages > 0 || rc == 0)
 		progress(w, 1);
 out:
@@ -348,9 +445,10 @@ out:
 		integ_request_free(rqs[i]);
 	free(rqs);
 	integ_request_free(tmpl);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nurls; i++)
 		free(urls[i]);
 	free(urls);
+	free(w->win);
 	return rc;
 }
 

@@ -438,6 +438,19 @@ ms(double s)
 	return s > 0 ? (long)ceil(s * 1000) : 0;
 }
 
+/* "GET url" for messages, the URL escaped. */
+static void
+method_url(char *dst, size_t dstsz, const struct integ_request *rq,
+    const char *url)
+{
+	const char *m = integ_request_method_name(rq);
+	size_t n = strlen(m) + 1;
+
+	snprintf(dst, dstsz, "%s ", m);
+	if (n < dstsz)
+		integ_escape(dst + n, dstsz - n, url, strlen(url));
+}
+
 int
 integ_http_doer_curl(void *unused, struct integ_http *h,
     const struct integ_request *rq, struct integ_response *rs,
@@ -453,9 +466,9 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	size_t i;
 	int rc = 0;
 
-	integ_escape(esc, sizeof(esc), url, strlen(url));
+	method_url(esc, sizeof(esc), rq, url);
 	if ((c = take_handle(h)) == NULL)
-		return integ_errf(e, INTEG_EXIT_FAIL, "GET %s: libcurl: "
+		return integ_errf(e, INTEG_EXIT_FAIL, "%s: libcurl: "
 		    "cannot make a handle", esc);
 	curl_easy_reset(c);
 	memset(&x, 0, sizeof(x));
@@ -471,15 +484,28 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 		explicit_bzero(line, strlen(line));
 		free(line);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	if (rq->body != NULL) {
+		/* JSON unless the user said otherwise; no 100-continue wait */
+		for (i = 0; i < rq->nhdr; i++)
+			if (strcasecmp(rq->hdr[i].name, "Content-Type") == 0)
+				break;
+		if (i == rq->nhdr && (t = curl_slist_append(hl,
+		    "Content-Type: application/json")) != NULL)
+			hl = t;
+		if ((t = curl_slist_append(hl, "Expect:")) != NULL)
+			hl = t;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (rq->body != NULL || rq->method != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)rq->bodylen);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
-		if (rq->method != NULL && strcmp(rq->method, "POST") != 0)
-			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
-	}
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+		    rq->body != NULL ? rq->body : "");
+		if (strcmp(integ_request_method_name(rq), "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+			    integ_request_method_name(rq));
+	} else
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -523,18 +549,18 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	/* a line over libcurl's bound is its "out of memory" */
 	if (x.hdrbig || (cc == CURLE_OUT_OF_MEMORY && !x.hdr_end)) {
 		if (x.hdrbig)
-			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the "
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: the "
 			    "response headers are larger than %d KiB", esc,
 			    MAX_HEADERS / 1024);
 		else
-			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: a "
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: a "
 			    "response header line is longer than %d KiB", esc,
 			    CURL_MAX_HTTP_HEADER / 1024);
 		goto done;
 	}
 	/* libcurl takes a close inside the headers for their end */
 	if (cc == CURLE_OK && (!x.hdr_end || rs->status == 0)) {
-		rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: the connection "
+		rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s: the connection "
 		    "closed before the end of the response headers", esc);
 		goto done;
 	}
@@ -543,32 +569,32 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 		break;
 	case CURLE_ABORTED_BY_CALLBACK:
 		if (x.stalled)
-			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: stalled: "
+			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s: stalled: "
 			    "no data for %gs", esc, h->o.stall_timeout);
 		else if (x.slow)
-			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: too "
+			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s: too "
 			    "slow: under %g bytes/s for %gs (--speed-limit)",
 			    esc, h->o.speed_limit, h->o.stall_timeout);
 		else if ((rc = stop_code(h)) != 0)
-			integ_errf(e, rc, "GET %s: interrupted", esc);
+			integ_errf(e, rc, "%s: interrupted", esc);
 		else
-			rc = integ_errf(e, INTEG_EXIT_FAIL, "GET %s: aborted",
+			rc = integ_errf(e, INTEG_EXIT_FAIL, "%s: aborted",
 			    esc);
 		break;
 	case CURLE_WRITE_ERROR:
 		if (x.toobig)
-			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: body "
+			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: body "
 			    "larger than --max-body (%zu bytes)", esc,
 			    h->o.max_body);
 		else if (x.writefail)
 			rc = integ_errf(e, INTEG_EXIT_IO, "write error: %s",
 			    strerror(x.writefail));
 		else
-			rc = integ_errf(e, INTEG_EXIT_FAIL, "GET %s: %s", esc,
+			rc = integ_errf(e, INTEG_EXIT_FAIL, "%s: %s", esc,
 			    errbuf);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		rc = integ_errf(e, INTEG_EXIT_REFUSED, "GET %s: TLS certificate "
+		rc = integ_errf(e, INTEG_EXIT_REFUSED, "%s: TLS certificate "
 		    "verification failed: %s", esc, errbuf);
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
@@ -578,11 +604,11 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_BAD_CONTENT_ENCODING:
 	case CURLE_WEIRD_SERVER_REPLY:
-		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: %s", esc,
+		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: %s", esc,
 		    errbuf);
 		break;
 	case CURLE_URL_MALFORMAT:
-		rc = integ_errf(e, INTEG_EXIT_USAGE, "GET %s: %s", esc,
+		rc = integ_errf(e, INTEG_EXIT_USAGE, "%s: %s", esc,
 		    errbuf);
 		break;
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -598,11 +624,11 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_HTTP3:
 	case CURLE_QUIC_CONNECT_ERROR:
-		rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: %s", esc,
+		rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s: %s", esc,
 		    errbuf);
 		break;
 	default:
-		rc = integ_errf(e, INTEG_EXIT_FAIL, "GET %s: %s", esc, errbuf);
+		rc = integ_errf(e, INTEG_EXIT_FAIL, "%s: %s", esc, errbuf);
 		break;
 	}
 done:
@@ -633,7 +659,7 @@ budget(struct integ_http *h, const char *esc, double *waited,
 		reset = (h->not_before - slot) / (h->scale > 0 ? h->scale : 1);
 		if (*waited + reset > h->o.retry_max_time) {
 			pthread_mutex_unlock(&h->mu);
-			return integ_errf(e, INTEG_EXIT_TEMPFAIL, "GET %s: the "
+			return integ_errf(e, INTEG_EXIT_TEMPFAIL, "%s: the "
 			    "rate limit resets in %.1fs, beyond "
 			    "--retry-max-time %gs", esc, reset,
 			    h->o.retry_max_time);
@@ -650,7 +676,7 @@ budget(struct integ_http *h, const char *esc, double *waited,
 		*waited += reset;
 	}
 	if (slot > now && (rc = integ_http_sleep(h, slot - now)) != 0)
-		return integ_errf(e, rc, "GET %s: interrupted", esc);
+		return integ_errf(e, rc, "%s: interrupted", esc);
 	return 0;
 }
 
@@ -683,7 +709,7 @@ is_redirect(long st)
 	return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
 }
 
-/* "GET url: 404: body..." */
+/* "GET url: 404: body..." (esc: the method and the URL) */
 static int
 status_error(struct integ_err *e, int code, const char *esc,
     const struct integ_response *rs, const char *why)
@@ -693,7 +719,7 @@ status_error(struct integ_err *e, int code, const char *esc,
 	/* the whole body: masked first, then cut (a secret may cross 240) */
 	integ_escape(body, sizeof(body), rs->body.data ? rs->body.data : "",
 	    rs->body.len);
-	return integ_errf(e, code, "GET %s: %ld%s%s%s%s", esc, rs->status,
+	return integ_errf(e, code, "%s: %ld%s%s%s%s", esc, rs->status,
 	    why ? " " : "", why ? why : "", body[0] ? ": " : "", body);
 }
 
@@ -728,7 +754,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 	cur = integ_request_prepare(rq, NULL,
 	    trusted_for(h, rq, integ_request_full_url(rq), flags));
 	for (;;) {
-		integ_escape(esc, sizeof(esc), cur->full, strlen(cur->full));
+		method_url(esc, sizeof(esc), cur, cur->full);
 		if ((rc = budget(h, esc, &waited, e)) != 0)
 			break;
 		/* the authorizer's credentials: where secrets may go */
@@ -739,8 +765,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		if (authed && renew == 1)
 			renew = 2;
-		integ_log(INTEG_LOG_DEBUG, "%s %s", cur->method != NULL ?
-		    cur->method : "GET", esc);
+		integ_log(INTEG_LOG_DEBUG, "%s", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
 		t0 = integ_now();
@@ -771,8 +796,18 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 				set_reset(h, wait);
 			}
 			rc = 0;
-			break;
-		} else if (is_redirect(rs->status) && rq->body != NULL) {
+			if (!rq->graphql || (rc = integ_graphql_check(rs,
+			    &xe)) == 0)
+				break;
+			if (rc != INTEG_EXIT_TEMPFAIL) {
+				*e = xe;
+				break;
+			}
+			/* a GraphQL rate limit: retried after the reset */
+			strlcpy(why, xe.msg, sizeof(why));
+		} else if (is_redirect(rs->status) && rq->body != NULL &&
+		    (flags & INTEG_HTTP_OWN_ORIGIN)) {
+			/* a token request's secrets are not taken elsewhere */
 			rc = status_error(e, INTEG_EXIT_PROTOCOL, esc, rs,
 			    "redirect of a request with a body: not followed");
 			break;
@@ -785,12 +820,12 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			}
 			if ((rc = integ_url_resolve(cur->full, loc, &next,
 			    &xe)) != 0) {
-				integ_errf(e, rc, "GET %s: redirect: %s", esc,
+				integ_errf(e, rc, "%s: redirect: %s", esc,
 				    xe.msg);
 				break;
 			}
 			if (++nredir > h->o.max_redirects) {
-				rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: "
+				rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: "
 				    "more than %d redirects", esc,
 				    h->o.max_redirects);
 				break;
@@ -799,7 +834,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 				if (strcmp(chain[i], next) == 0)
 					break;
 			if (i < nchain || strcmp(next, rq->full) == 0) {
-				rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: "
+				rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: "
 				    "redirect loop", esc);
 				break;
 			}
@@ -810,6 +845,9 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			integ_request_free(cur);
 			cur = integ_request_prepare(rq, next,
 			    trusted_for(h, rq, next, flags));
+			/* only 307 and 308 repeat the method and the body */
+			if (rs->status != 307 && rs->status != 308)
+				integ_request_body_clear(cur);
 			next = NULL;
 			continue;
 		} else if (rs->status == 401 && authed && renew == 0) {
@@ -822,7 +860,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			rc = status_error(e, INTEG_EXIT_AUTH, esc, rs, NULL);
 			break;
 		} else if (retryable_status(rs->status)) {
-			snprintf(why, sizeof(why), "GET %s: %ld", esc,
+			snprintf(why, sizeof(why), "%s: %ld", esc,
 			    rs->status);
 			ra = integ_response_header(rs, "Retry-After");
 			if ((wait = integ_retry_after(ra,
@@ -862,7 +900,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 		    h->o.retries, wait, why);
 		waited += wait;
 		if ((rc = integ_http_sleep(h, wait * h->scale)) != 0) {
-			integ_errf(e, rc, "GET %s: interrupted", esc);
+			integ_errf(e, rc, "%s: interrupted", esc);
 			break;
 		}
 	}

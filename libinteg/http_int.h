@@ -18,10 +18,12 @@ struct integ_request {
 	size_t		 nhdr;
 	struct integ_kv	*qry;
 	size_t		 nqry;
-	char		*method;	/* NULL: GET */
-	char		*body;		/* NULL: none */
+	/* body.c: the method (NULL: GET, or POST with a body) and body */
+	char		*method;
+	char		*body;
 	size_t		 bodylen;
-	int		 body_secret;	/* sent only where secrets go */
+	int		 body_secret;
+	int		 graphql;	/* a 200 with "errors" fails */
 };
 
 /*
@@ -46,5 +48,9 @@ int	 integ_http_sleep(struct integ_http *, double);
 int	 integ_http_cancelled(struct integ_http *);
 void	 integ_http_uncancel(struct integ_http *);
 const struct integ_http_opts *integ_http_options(const struct integ_http *);
+/* body.c: a copy's method and body (the body only when it may go there) */
+void	 integ_request_body_copy(struct integ_request *,
+	    const struct integ_request *, int);
+void	 integ_request_body_clear(struct integ_request *);
 
 #endif

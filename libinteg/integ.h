@@ -433,6 +433,13 @@ int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
  * The records of that text are then not whole.
  */
 int	 integ_json_stream_cut(const struct integ_json_stream *);
+/*
+ * Take a mark line "integ-window: V" between texts (window.c) and hand it
+ * (without its newline) to fn with the sink's arg; without this, such a
+ * line is malformed input. A non-zero return stops the stream.
+ */
+void	 integ_json_stream_on_mark(struct integ_json_stream *,
+	    int (*)(void *, const char *, size_t));
 /* The current line of the input (in a callback: where the text ended). */
 unsigned long long integ_json_stream_line(const struct integ_json_stream *);
 
@@ -659,6 +666,50 @@ const char *integ_request_header_value(const struct integ_request *, size_t);
  */
 int	 integ_expand_env(const char *, char **, int *, struct integ_err *);
 
+/*
+ * Request bodies (body.c). A request with a body is a POST unless a
+ * method is set (PUT, PATCH); a JSON body is sent with Content-Type
+ * application/json unless a header says otherwise. A secret body (one
+ * that held a ${VAR}) goes only to trusted origins, as secret headers do.
+ */
+void	 integ_request_method(struct integ_request *, const char *);
+/* "GET", "POST", ...: what the request is sent as. */
+const char *integ_request_method_name(const struct integ_request *);
+void	 integ_request_body(struct integ_request *, const char *, size_t,
+	    int);
+/* The body, or NULL (and 0) when there is none. */
+const char *integ_request_body_data(const struct integ_request *, size_t *);
+/*
+ * --data: a JSON text, or @FILE; ${VAR} expanded (secret). The result
+ * must be one JSON text: 65 when it is not, 66 for a file that cannot
+ * be read, 78 for an unset VAR.
+ */
+int	 integ_request_body_arg(struct integ_request *, const char *,
+	    struct integ_err *);
+/*
+ * Set the value at path (member names: variables.after; objects made
+ * where missing) of the request's JSON body to a JSON value text. 64
+ * for a path that is not names, 65 for a body that is not an object.
+ */
+int	 integ_request_body_set(struct integ_request *, const char *,
+	    struct integ_json_span, struct integ_err *);
+/*
+ * GraphQL: a 2xx answer whose body has a non-empty "errors" array fails
+ * (integ_http_get): with INTEG_EXIT_REFUSED, or, when an error says it
+ * is a rate limit (GitHub's type RATE_LIMITED, Shopify's THROTTLED, a
+ * message about a rate limit), as a retryable failure that waits for
+ * the rate-limit reset the headers give, and ends in 75.
+ */
+void	 integ_request_graphql(struct integ_request *, int);
+/* 0, or the status above with e naming the first error's message. */
+int	 integ_graphql_check(const struct integ_response *, struct integ_err *);
+/*
+ * The text doc with the value at path (names) set to value, appended to
+ * out. 0, 64 (a bad path) or 65 (doc or a step on the way not an object).
+ */
+int	 integ_json_set(struct integ_json_span, const char *,
+	    struct integ_json_span, struct integ_buf *, struct integ_err *);
+
 /* URLs (url.c). */
 /* Resolve ref against base (NULL: ref absolute); http/https only (76). */
 int	 integ_url_resolve(const char *, const char *, char **,
@@ -699,16 +750,18 @@ enum integ_page_mode {
 	INTEG_PAGE_LINK,	/* Link: rel="next" */
 	INTEG_PAGE_CURSOR,	/* param = value at path */
 	INTEG_PAGE_OFFSET,	/* param = start, start + limit, ... */
-	INTEG_PAGE_NUMBER	/* param = start, start + 1, ... */
+	INTEG_PAGE_NUMBER,	/* param = start, start + 1, ... */
+	INTEG_PAGE_BODY		/* body path param = value at path */
 };
 
 struct integ_pager_opts {
 	enum integ_page_mode mode;
 	const char	*path;		/* NEXT, CURSOR */
-	const char	*param;		/* CURSOR, OFFSET, NUMBER */
+	const char	*param;		/* CURSOR, OFFSET, NUMBER; BODY: a
+					   path in the request body */
 	long long	 start;		/* OFFSET (0), NUMBER (1) */
 	int		 has_start;
-	const char	*has_more;	/* CURSOR: stop when false */
+	const char	*has_more;	/* CURSOR, BODY: stop when false */
 	const char	*limit_param;	/* OFFSET, NUMBER: page size */
 	long long	 limit;
 	const char	*records;	/* OFFSET, NUMBER (required); counted */
@@ -718,6 +771,8 @@ struct integ_pager_opts {
 	int		 parallel;	/* requests or pages at once (4) */
 	int		 json;		/* validate every body whole (else --next
 					   with plain names reads only what it needs) */
+	int		 job_ends;	/* the callback also gets a page with rs
+					   NULL after a request's last page */
 };
 
 struct integ_pager;
@@ -751,7 +806,9 @@ typedef int	integ_page_fn(void *, const struct integ_page *,
 /*
  * Fetch and paginate each of the n requests, up to parallel at once;
  * pages reach fn complete, in request and page order, on the calling
- * thread. Stops at the first failure (after the pages before it).
+ * thread. Stops at the first failure (after the pages before it). With
+ * job_ends (not with a stream sink), fn also gets { job, n -1, rs NULL }
+ * once every page of that request has reached it.
  */
 int	 integ_paginate(struct integ_http *, struct integ_pager *,
 	    struct integ_request *const *, size_t, integ_page_fn *, void *,
@@ -806,6 +863,77 @@ unsigned long integ_oauth2_fetched(struct integ_oauth2 *);
 int	 integ_secret_arg(const char *, const char *, char **,
 	    struct integ_err *);
 
+/*
+ * Date windows (window.c). A backfill over an API that filters by date
+ * is read window by window: [from - lookback, + step), ... up to now
+ * (to), each window a request with START_PARAM and END_PARAM set, in the
+ * format the API wants. Between the windows' pages goes a mark line,
+ * "integ-window: END" (END a JSON string or number), written only after
+ * the window's last page; integ-extract passes it on and integ-emit
+ * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
+ * bookmark passes a window that was not read whole.
+ */
+enum integ_time_format {
+	INTEG_TIME_RFC3339 = 0,	/* 2024-01-08T00:00:00Z */
+	INTEG_TIME_DATE,	/* 2024-01-08: whole days, up to today */
+	INTEG_TIME_EPOCH,	/* seconds */
+	INTEG_TIME_EPOCH_MS	/* milliseconds */
+};
+
+/* An ISO 8601 duration: P1Y2M3W4DT5H6M7S, parts in that order. */
+struct integ_duration {
+	int		 years;
+	int		 months;
+	int		 days;
+	long long	 secs;
+};
+
+struct integ_window_opts {
+	const char		*start_param;
+	const char		*end_param;
+	enum integ_time_format	 format;
+	const char		*step;		/* ISO 8601 duration */
+	const char		*lookback;	/* taken off from, or NULL */
+	const char		*from;		/* the bookmark or a start date */
+	const char		*to;		/* NULL: now */
+};
+
+struct integ_window {
+	int64_t		 start;		/* epoch seconds */
+	int64_t		 end;
+	char		 start_text[40];	/* as the API wants them */
+	char		 end_text[40];
+};
+
+#define INTEG_MARK_PREFIX	"integ-window: "
+
+/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
+int	 integ_time_format_parse(const char *, enum integ_time_format *);
+/* 0, or -1 when it is not a duration (or is zero). */
+int	 integ_duration_parse(const char *, struct integ_duration *);
+/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
+int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
+/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
+int	 integ_time_parse(const char *, int64_t *);
+void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
+/*
+ * The windows, oldest first, in an array freed with free(); none when
+ * from is at or past to. 64 for a bad option.
+ */
+int	 integ_windows_plan(const struct integ_window_opts *,
+	    struct integ_window **, size_t *, struct integ_err *);
+/* A copy of the template with the window's parameters. */
+int	 integ_window_request(const struct integ_request *,
+	    const struct integ_window_opts *, const struct integ_window *,
+	    struct integ_request **);
+/* The window's end as the mark's JSON value (an RFC 3339 string or a number). */
+void	 integ_window_mark_value(const struct integ_window *,
+	    enum integ_time_format, char [48]);
+/* Write "integ-window: VALUE" and flush; 0 or -1. */
+int	 integ_mark_write(FILE *, const char *);
+/* Is this line (without its newline) a mark? 1 and its value, else 0. */
+int	 integ_mark_parse(const char *, size_t, struct integ_json_span *);
+
 /* The integ-fetch tool (fetch.c). */
 struct integ_fetch_opts {
 	struct integ_http_opts	 http;
@@ -828,6 +956,10 @@ struct integ_fetch_opts {
 	int			 meta;
 	int			 silent;
 	int			 verbose;
+	const char		*method;	/* -X: NULL, or POST, PUT, ... */
+	const char		*data;		/* --data: JSON or @FILE */
+	int			 graphql;	/* errors in a 200 fail */
+	struct integ_window_opts window;	/* start_param set: windows */
 };
 
 void	 integ_fetch_opts_init(struct integ_fetch_opts *);
@@ -1087,6 +1219,15 @@ int	 integ_emit_record_valid(struct integ_emit_stream *, const char *,
 	    size_t, struct integ_err *);
 /* Write the stream's STATE now (records so far are all delivered). */
 int	 integ_emit_checkpoint(struct integ_emit_stream *, struct integ_err *);
+/*
+ * A date window read whole up to v (a JSON string or number, from a mark
+ * line): from the first mark on, the bookmark is the latest window end
+ * (never older than the one the stream began with), whatever the
+ * records' cursors, and records are not dropped by the bookmark (the
+ * windows filter, lookback included). Writes a STATE.
+ */
+int	 integ_emit_mark(struct integ_emit_stream *, struct integ_json_span,
+	    struct integ_err *);
 /* Clean end: frame what is held, STATE, COMPLETE. Output flushed. */
 int	 integ_emit_stream_end(struct integ_emit_stream *, struct integ_err *);
 /*
@@ -1328,6 +1469,16 @@ int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *);
 int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
 	    size_t, const struct integ_pager_opts *, const char *);
+/*
+ * A backfill in date windows (integ_windows_plan): one copy of the
+ * request a window, each paged in full, the windows up to "parallel" at
+ * once, records in window order; a STATE at each window's end (the
+ * bookmark moves only there). from NULL: the stream's bookmark, else the
+ * config's "start_date".
+ */
+int	 integ_emit_windows(struct integ_ctx *, struct integ_request *,
+	    const struct integ_window_opts *, const struct integ_pager_opts *,
+	    const char *);
 /* The same for absolute URLs (the children of a list, say). */
 int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
 	    const struct integ_pager_opts *, const char *);

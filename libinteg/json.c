@@ -116,6 +116,7 @@ struct integ_json_stream {
 	struct integ_buf rec;
 	struct integ_buf trailer;
 	struct integ_json_sink sink;
+	int		(*on_mark)(void *, const char *, size_t);
 
 	/* record shapes (json_int.h) */
 	struct json_shape *shape;
@@ -599,6 +600,21 @@ L_trailer: {
 	if (nl == NULL) {
 		p = end;
 		goto L_trailer;
+	}
+	if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
+	    s->trailer.len, NULL)) {
+		/* a window's end, between texts: pass it on, go on */
+		p = nl + 1;
+		s->line++;
+		s->linestart = OFF(p);
+		s->glued = 0;
+		if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
+		    s->trailer.len)) != 0) {
+			integ_errf(e, rc, "a window mark: stopped");
+			s->state = S_ERROR;
+			goto out;
+		}
+		goto L_top;
 	}
 	if (!integ_trailer_parse(s->trailer.data, s->trailer.len, &code,
 	    NULL)) {
@@ -1146,6 +1162,17 @@ scan_end(struct integ_json_stream *s, struct integ_err *e)
 	case S_CUT:
 		return cut_line(s, (const unsigned char *)"", 0, 1, e);
 	case S_TRAILER:
+		if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
+		    s->trailer.len, NULL)) {
+			s->state = S_TOP;
+			if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
+			    s->trailer.len)) != 0) {
+				s->state = S_ERROR;
+				return integ_errf(e, rc, "a window mark: "
+				    "stopped");
+			}
+			return 0;
+		}
 		if (integ_trailer_parse(s->trailer.data, s->trailer.len,
 		    &code, NULL)) {
 			rc = s->sink.trailer(s->sink.arg, code,
@@ -1325,4 +1352,11 @@ unsigned long long
 integ_json_stream_line(const struct integ_json_stream *s)
 {
 	return (unsigned long long)s->line;
+}
+
+void
+integ_json_stream_on_mark(struct integ_json_stream *s,
+    int (*fn)(void *, const char *, size_t))
+{
+	s->on_mark = fn;
 }

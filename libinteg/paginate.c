@@ -113,6 +113,7 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 	switch (o->mode) {
 	case INTEG_PAGE_NEXT:
 	case INTEG_PAGE_CURSOR:
+	case INTEG_PAGE_BODY:
 		if (o->path == NULL) {
 			rc = integ_errf(e, INTEG_EXIT_USAGE, "pagination needs "
 			    "a path");
@@ -138,11 +139,25 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 		break;
 	}
 	if ((rc = compile(o->path, o->mode == INTEG_PAGE_NEXT ? "--next" :
-	    "--cursor", &pg->path, e)) != 0 ||
+	    o->mode == INTEG_PAGE_BODY ? "--body-cursor" : "--cursor",
+	    &pg->path, e)) != 0 ||
 	    (rc = compile(o->has_more, "--has-more", &pg->has_more, e)) != 0 ||
 	    (rc = compile(o->records, "--records", &pg->records, e)) != 0 ||
 	    (rc = compile(o->total, "--total", &pg->total, e)) != 0)
 		goto bad;
+	if (o->mode == INTEG_PAGE_BODY) {
+		/* the body path is checked now, not after the first page */
+		struct integ_buf tmp;
+
+		integ_buf_init(&tmp, 64);
+		rc = o->param == NULL ? integ_errf(e, INTEG_EXIT_USAGE,
+		    "--body-cursor needs a body path") :
+		    integ_json_set((struct integ_json_span){ "{}", 2 },
+		    o->param, (struct integ_json_span){ "null", 4 }, &tmp, e);
+		integ_buf_free(&tmp);
+		if (rc != 0)
+			goto bad;
+	}
 	pg->json = o->json || pg->path || pg->has_more || pg->records ||
 	    pg->total;
 	if (o->mode == INTEG_PAGE_NEXT && o->records == NULL && !o->json)
@@ -352,6 +367,57 @@ follow(struct walk *w, const char *base, const char *link, const char *esc,
 }
 
 /*
+ * A cursor that goes into the request body (GraphQL's variables.after):
+ * the value at the path, as it is (a string stays a string), set at the
+ * body path of the first request. Stops where --cursor stops.
+ */
+static int
+body_next(struct walk *w, struct integ_json_span doc, const char *esc,
+    struct integ_request **next, struct integ_err *e)
+{
+	struct integ_pager *pg = w->pg;
+	struct integ_json_span v;
+	struct integ_buf b;
+	char cesc[200];
+	int rc;
+
+	if (pg->has_more != NULL && (!integ_path_find(pg->has_more, doc, &v) ||
+	    !integ_json_truthy(v)))
+		return 0;
+	if (!integ_path_find(pg->path, doc, &v))
+		return 0;
+	switch (integ_json_type(v)) {
+	case INTEG_JSON_NULL:
+		return 0;
+	case INTEG_JSON_STRING:
+		if (v.len <= 2)
+			return 0;
+		break;
+	case INTEG_JSON_NUMBER:
+		break;
+	default:
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "POST %s: the cursor "
+		    "at %s is %s, not a string", esc, integ_path_text(pg->path),
+		    integ_json_type_name(integ_json_type(v)));
+	}
+	integ_buf_init(&b, 1 << 20);
+	integ_buf_add(&b, v.p, v.len);
+	if (seen(w, b.data ? b.data : "")) {
+		integ_escape(cesc, sizeof(cesc), v.p, v.len);
+		integ_buf_free(&b);
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "POST %s: pagination "
+		    "loop: the cursor %s again", esc, cesc);
+	}
+	integ_buf_free(&b);
+	*next = integ_request_dup(w->first);
+	if ((rc = integ_request_body_set(*next, pg->o.param, v, e)) != 0) {
+		integ_request_free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
+/*
  * What comes after this page: *next a new request, or NULL when done.
  * doc is the validated body when the pager needs JSON; lv the value at
  * the next URL's or cursor's path when it was found already (a path
@@ -411,6 +477,9 @@ walk_next(struct walk *w, struct integ_json_span lv,
 			break;
 		}
 		*next = with_param(w->first, pg->o.param, b.data);
+		break;
+	case INTEG_PAGE_BODY:
+		rc = body_next(w, doc, esc, next, e);
 		break;
 	case INTEG_PAGE_OFFSET:
 	case INTEG_PAGE_NUMBER:
@@ -674,7 +743,8 @@ link_value(const struct integ_pager *pg, struct integ_json_span doc,
 	struct integ_json_span v = { NULL, 0 };
 
 	if (!pg->json || pg->path == NULL || (pg->o.mode != INTEG_PAGE_NEXT &&
-	    pg->o.mode != INTEG_PAGE_CURSOR))
+	    pg->o.mode != INTEG_PAGE_CURSOR &&
+	    pg->o.mode != INTEG_PAGE_BODY))
 		return (struct integ_json_span){ NULL, 0 };
 	if ((pg->gather == NULL || !find_around(pg->path, doc, recs, nrecs,
 	    &v)) && !integ_path_find(pg->path, doc, &v))
@@ -1264,6 +1334,18 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			if (rc != 0)
 				break;
 		} else if (jb->finished && jb->delivered >= jb->nslots) {
+			if (pg->o.job_ends) {
+				/* every page of the request is out: say so */
+				pthread_mutex_unlock(&r.mu);
+				memset(&page, 0, sizeof(page));
+				page.job = r.head;
+				page.n = -1;
+				page.records = -1;
+				rc = fn(arg, &page, e);
+				pthread_mutex_lock(&r.mu);
+				if (rc != 0)
+					break;
+			}
 			r.head++;
 			pthread_cond_broadcast(&r.cv);
 		} else {

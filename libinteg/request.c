@@ -160,44 +160,13 @@ integ_request_new(const char *url, struct integ_request **out,
 	return 0;
 }
 
-static void
-free_body(struct integ_request *rq)
-{
-	if (rq->body != NULL)
-		explicit_bzero(rq->body, rq->bodylen);
-	free(rq->body);
-	free(rq->method);
-	rq->body = rq->method = NULL;
-	rq->bodylen = 0;
-}
-
-/* The method and body of src, the body only where secrets may go. */
-static void
-copy_body(struct integ_request *d, const struct integ_request *src,
-    int trusted)
-{
-	if (src->method != NULL)
-		d->method = integ_xstrdup(src->method);
-	if (src->body != NULL && (trusted || !src->body_secret)) {
-		d->body = integ_xmalloc(src->bodylen + 1);
-		memcpy(d->body, src->body, src->bodylen);
-		d->body[src->bodylen] = '\0';
-		d->bodylen = src->bodylen;
-		d->body_secret = src->body_secret;
-	}
-}
-
 void
 integ_request_set_body(struct integ_request *rq, const char *method,
     const char *body, size_t len, int secret)
 {
-	free_body(rq);
+	integ_request_body_clear(rq);
 	rq->method = integ_xstrdup(method != NULL ? method : "POST");
-	rq->body = integ_xmalloc(len + 1);
-	memcpy(rq->body, body, len);
-	rq->body[len] = '\0';
-	rq->bodylen = len;
-	rq->body_secret = secret;
+	integ_request_body(rq, body, len, secret);
 }
 
 struct integ_request *
@@ -212,7 +181,7 @@ integ_request_dup(const struct integ_request *rq)
 	d->nhdr = rq->nhdr;
 	d->qry = kv_dup(rq->qry, rq->nqry);
 	d->nqry = rq->nqry;
-	copy_body(d, rq, 1);
+	integ_request_body_copy(d, rq, 1);
 	return d;
 }
 
@@ -225,7 +194,7 @@ integ_request_free(struct integ_request *rq)
 	free(rq->full);
 	kv_free(rq->hdr, rq->nhdr);
 	kv_free(rq->qry, rq->nqry);
-	free_body(rq);
+	integ_request_body_clear(rq);
 	free(rq);
 }
 
@@ -381,7 +350,7 @@ integ_request_prepare(const struct integ_request *rq, const char *url,
 		if (trusted || !rq->hdr[i].secret)
 			kv_set(&p->hdr, &p->nhdr, rq->hdr[i].name,
 			    rq->hdr[i].value, rq->hdr[i].secret, 1);
-	copy_body(p, rq, trusted);
+	integ_request_body_copy(p, rq, trusted);
 	return p;
 }
 

@@ -19,7 +19,9 @@ usage_to(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: integ-fetch [-hsv] [-H 'Name: value'] [-q name=value]\n"
+	    "\t[-X METHOD] [-d JSON | -d @FILE] [--graphql]\n"
 	    "\t[--next PATH | --link | --cursor PARAM=PATH [--has-more PATH] |\n"
+	    "\t --body-cursor BODYPATH=PATH [--has-more PATH] |\n"
 	    "\t --offset PARAM[=START] | --page PARAM[=START]]\n"
 	    "\t[--limit PARAM=N] [--records PATH] [--total PATH] [--max-pages N]\n"
 	    "\t[--urls-from FILE] [--parallel N] [--max-body BYTES] [--stream]\n"
@@ -30,6 +32,8 @@ usage_to(FILE *fp)
 	    "\t [--oauth-client-secret '${VAR}'|@FILE] [--oauth-basic]\n"
 	    "\t [--oauth-refresh-token '${VAR}'|@FILE] [--oauth-token-file FILE]\n"
 	    "\t [--oauth-scope SCOPE]]\n"
+	    "\t[--window START,END[,FORMAT] --step DURATION --from TIME\n"
+	    "\t [--to TIME] [--lookback DURATION]]\n"
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
@@ -135,7 +139,9 @@ bytes(const char *arg, size_t *out)
 }
 
 enum {
-	O_CACERT = 256, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
+	O_BODY_CURSOR = 256, O_GRAPHQL, O_WINDOW, O_STEP, O_FROM, O_TO,
+	O_LOOKBACK,
+	O_CACERT, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
 	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
 	O_OAUTH_BASIC, O_OAUTH_CLIENT_ID, O_OAUTH_CLIENT_SECRET,
 	O_OAUTH_REFRESH_TOKEN, O_OAUTH_SCOPE, O_OAUTH_TOKEN_FILE,
@@ -145,19 +151,25 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "body-cursor",	required_argument,	NULL, O_BODY_CURSOR },
 	{ "cacert",		required_argument,	NULL, O_CACERT },
 	{ "connect-timeout",	required_argument,	NULL, O_CONNECT_TIMEOUT },
 	{ "cursor",		required_argument,	NULL, O_CURSOR },
+	{ "data",		required_argument,	NULL, 'd' },
+	{ "from",		required_argument,	NULL, O_FROM },
+	{ "graphql",		no_argument,		NULL, O_GRAPHQL },
 	{ "has-more",		required_argument,	NULL, O_HAS_MORE },
 	{ "header",		required_argument,	NULL, 'H' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "insecure",		no_argument,		NULL, O_INSECURE },
 	{ "limit",		required_argument,	NULL, O_LIMIT },
+	{ "lookback",		required_argument,	NULL, O_LOOKBACK },
 	{ "link",		no_argument,		NULL, O_LINK },
 	{ "max-body",		required_argument,	NULL, O_MAX_BODY },
 	{ "max-pages",		required_argument,	NULL, O_MAX_PAGES },
 	{ "max-time",		required_argument,	NULL, O_MAX_TIME },
 	{ "meta",		no_argument,		NULL, O_META },
+	{ "method",		required_argument,	NULL, 'X' },
 	{ "next",		required_argument,	NULL, O_NEXT },
 	{ "oauth-basic",	no_argument,		NULL, O_OAUTH_BASIC },
 	{ "oauth-client-id",	required_argument,	NULL, O_OAUTH_CLIENT_ID },
@@ -176,14 +188,39 @@ static const struct option longopts[] = {
 	{ "retry-max-time",	required_argument,	NULL, O_RETRY_MAX_TIME },
 	{ "silent",		no_argument,		NULL, 's' },
 	{ "speed-limit",	required_argument,	NULL, O_SPEED_LIMIT },
+	{ "step",		required_argument,	NULL, O_STEP },
 	{ "stream",		no_argument,		NULL, O_STREAM },
 	{ "timeout",		required_argument,	NULL, O_TIMEOUT },
+	{ "to",			required_argument,	NULL, O_TO },
 	{ "total",		required_argument,	NULL, O_TOTAL },
 	{ "urls-from",		required_argument,	NULL, O_URLS_FROM },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, O_VERSION },
+	{ "window",		required_argument,	NULL, O_WINDOW },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* START,END[,FORMAT] */
+static int
+window(char *arg, struct integ_window_opts *w)
+{
+	char *end, *fmt;
+
+	if ((end = strchr(arg, ',')) == NULL || end == arg || end[1] == '\0')
+		return bad("--window", arg, "expected START_PARAM,END_PARAM"
+		    "[,FORMAT]");
+	*end++ = '\0';
+	if ((fmt = strchr(end, ',')) != NULL) {
+		*fmt++ = '\0';
+		if (*end == '\0' || integ_time_format_parse(fmt, &w->format)
+		    == -1)
+			return bad("--window", fmt, "expected a FORMAT: "
+			    "rfc3339, date, epoch or epoch-ms");
+	}
+	w->start_param = arg;
+	w->end_param = end;
+	return 0;
+}
 
 static int
 mode(struct integ_fetch_opts *o, enum integ_page_mode m, const char *opt)
@@ -212,9 +249,12 @@ main(int argc, char *argv[])
 	integ_fetch_opts_init(&o);
 	integ_err_clear(&e);
 
-	while ((ch = getopt_long(argc, argv, "H:hq:sv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:H:hq:svX:", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
+		case 'd':
+			o.data = optarg;
+			break;
 		case 'H':
 			o.headers = integ_xreallocarray(o.headers, o.nheaders + 1,
 			    sizeof(*o.headers));
@@ -233,6 +273,41 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case 'X':
+			if (optarg[0] == '\0' ||
+			    optarg[strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
+			    != '\0')
+				rc = bad("-X", optarg, "expected a method in "
+				    "capitals (POST, PUT)");
+			o.method = optarg;
+			break;
+		case O_BODY_CURSOR:
+			if ((rc = mode(&o, INTEG_PAGE_BODY, "--body-cursor")) ==
+			    0 && (rc = split("--body-cursor", optarg, &param,
+			    &value, 1)) == 0) {
+				p->param = param;
+				p->path = value;
+				ncursor++;
+			}
+			break;
+		case O_GRAPHQL:
+			o.graphql = 1;
+			break;
+		case O_WINDOW:
+			rc = window(optarg, &o.window);
+			break;
+		case O_STEP:
+			o.window.step = optarg;
+			break;
+		case O_FROM:
+			o.window.from = optarg;
+			break;
+		case O_TO:
+			o.window.to = optarg;
+			break;
+		case O_LOOKBACK:
+			o.window.lookback = optarg;
 			break;
 		case O_CACERT:
 			o.http.cacert = optarg;
@@ -385,10 +460,30 @@ main(int argc, char *argv[])
 		    "needs --oauth-client-id");
 	if (argc == 0 && o.urls_from == NULL)
 		return bad("URL", "", "a URL or --urls-from is needed");
-	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR)
-		return bad("--has-more", p->has_more, "needs --cursor");
+	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR &&
+	    p->mode != INTEG_PAGE_BODY)
+		return bad("--has-more", p->has_more, "needs --cursor or "
+		    "--body-cursor");
 	if (ncursor > 1)
-		return bad("--cursor", p->param, "given more than once");
+		return bad(p->mode == INTEG_PAGE_BODY ? "--body-cursor" :
+		    "--cursor", p->param, "given more than once");
+	if (p->mode == INTEG_PAGE_BODY && o.data == NULL)
+		return bad("--body-cursor", p->param, "needs --data");
+	if (o.graphql && o.data == NULL)
+		return bad("--graphql", "", "needs --data (the query)");
+	if (o.window.start_param == NULL && (o.window.step != NULL ||
+	    o.window.from != NULL || o.window.to != NULL ||
+	    o.window.lookback != NULL))
+		return bad("--step, --from, --to, --lookback", "", "need "
+		    "--window");
+	if (o.window.start_param != NULL && (o.window.step == NULL ||
+	    o.window.from == NULL))
+		return bad("--window", o.window.start_param, "needs --step "
+		    "and --from");
+	if (o.window.start_param != NULL && (o.urls_from != NULL ||
+	    argc != 1 || o.http.stream != NULL))
+		return bad("--window", o.window.start_param, "takes one URL, "
+		    "not --urls-from or --stream");
 	if (p->limit_param != NULL && p->mode != INTEG_PAGE_OFFSET &&
 	    p->mode != INTEG_PAGE_NUMBER)
 		return bad("--limit", p->limit_param, "needs --offset or --page");

@@ -219,6 +219,7 @@ class Rule:
     path: re.Pattern = None
     query: re.Pattern = None
     args: list = field(default_factory=list)    # (name, pattern or None)
+    body: re.Pattern = None         # the request body, as text
 
     def matches(self, req):
         if self.method and req.method != self.method:
@@ -233,6 +234,9 @@ class Rule:
                 return False
             if pat and not any(pat.fullmatch(v) for v in values):
                 return False
+        if self.body and not self.body.fullmatch(
+                req.body.decode("utf-8", "replace")):
+            return False
         return True
 
 
@@ -529,6 +533,8 @@ class Parser:
                 rule.path = glob(arg)
             elif word == "query":
                 rule.query = glob(arg)
+            elif word == "request-body":
+                rule.body = glob(arg)
             elif word == "arg":
                 name, eq, pat = arg.partition("=")
                 rule.args.append((name, glob(pat) if eq else None))
