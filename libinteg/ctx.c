@@ -240,6 +240,7 @@ struct pages {
 	void			*xarg;
 	size_t			 job;
 	struct integ_buf	 xbuf;
+	int			 cut;		/* max_pages left pages out */
 };
 
 /*
@@ -307,6 +308,14 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	if (pg->estimate && page->job == 0 && page->n == 0 && page->total >= 0 &&
 	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
 		return code;
+	/* pages never fetched: an unsorted stream's bookmark stays */
+	if (page->cut && !pg->cut) {
+		pg->cut = 1;
+		integ_log(INTEG_LOG_WARN, "%s: cut at max_pages (the API has "
+		    "more pages)%s", ctx->stream->name, ctx->incremental &&
+		    !ctx->stream->sorted ? ": the bookmark will not move" : "");
+		integ_emit_stream_unverified(ctx->st);
+	}
 	pg->job = page->job;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;

@@ -26,6 +26,7 @@ struct out {
 	unsigned long		 pages;
 	long long		 records;
 	long long		 total;		/* announced by --total, or -1 */
+	int			 cut;		/* --max-pages left pages out */
 	int			 progress;
 	double			 t0;
 	double			 last;
@@ -167,6 +168,7 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		    strerror(errno));
 	}
 	w->pages++;
+	w->cut |= pg->cut;
 	if (pg->records >= 0)
 		w->records = (w->records < 0 ? 0 : w->records) + pg->records;
 	/* each URL's first page announces its own total */
@@ -478,6 +480,13 @@ integ_fetch_run(const struct integ_fetch_opts *o, FILE *fp,
 		oo.http.stream = w.fp;
 	w.o = &oo;
 	rc = run(&oo, &w, &up, &whole, e);
+	/* a newest-first reader must not take this end for the data's */
+	if (rc == 0 && w.cut) {
+		integ_log(INTEG_LOG_WARN, "the output is cut at --max-pages %lld "
+		    "(the API has more pages): no end-of-data line, so an "
+		    "unsorted stream's bookmark will not move", o->pager.max_pages);
+		whole = 0;
+	}
 	integ_http_free(w.h);
 	integ_buf_free(&w.meta);
 	/* a trailer on a line of its own, after a cut --stream body too */

@@ -797,6 +797,9 @@ struct integ_page {
 	size_t		 nrecs;
 	long long	 total;		/* records the first page announces
 					   at the total path, or -1 */
+	int		 cut;		/* max_pages ends the request's walk
+					   though the API has more: its data
+					   is not whole (on one of its pages) */
 };
 
 /* Return 0 to go on; anything else stops integ_paginate with it. */

@@ -800,6 +800,7 @@ struct slot {
 	size_t			 nrecs;
 	size_t			 caprecs;
 	long long		 total;		/* the first page's, or -1 */
+	int			 cut;		/* integ_page cut */
 	struct sig		 sig;
 };
 
@@ -962,6 +963,7 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.recs = s->recs;
 		page.nrecs = s->nrecs;
 		page.total = s->total;
+		page.cut = s->cut;
 		rc = r->fn(r->arg, &page, r->e);
 	}
 	slot_free(s);
@@ -1076,7 +1078,7 @@ total_hint(const struct integ_pager *pg, struct integ_json_span doc)
 /* The number of pages --total announces, from the first page. */
 static int
 total_pages(struct run *r, struct job *jb, struct integ_json_span doc,
-    long long records, long long *pages, long long *total,
+    long long records, long long *pages, long long *total, int *cut,
     struct integ_err *e)
 {
 	struct integ_pager *pg = r->pg;
@@ -1100,8 +1102,10 @@ total_pages(struct run *r, struct job *jb, struct integ_json_span doc,
 	jb->per_page = pg->o.limit_param != NULL ? pg->o.limit : records;
 	if (jb->per_page > 0 && t > jb->per_page)
 		*pages = (t + jb->per_page - 1) / jb->per_page;
-	if (pg->o.max_pages > 0 && *pages > pg->o.max_pages)
+	if (pg->o.max_pages > 0 && *pages > pg->o.max_pages) {
 		*pages = pg->o.max_pages;
+		*cut = 1;
+	}
 	return 0;
 }
 
@@ -1118,7 +1122,7 @@ run_job(struct run *r, size_t j)
 	struct integ_err nerr;
 	struct integ_json_span sv, lv, none = { NULL, 0 };
 	long long n, pages = 0, k;
-	int stop, nrc;
+	int stop, nrc, last;
 
 	walk_init(&w, pg, jb->rq);
 	rq = integ_request_dup(w.first);
@@ -1127,10 +1131,13 @@ run_job(struct run *r, size_t j)
 		s = slot_new(r->h);
 		nrc = 0;
 		integ_err_clear(&nerr);
+		/* the last page --max-pages lets us fetch */
+		last = pg->o.max_pages > 0 && n + 1 >= pg->o.max_pages;
 		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0 &&
 		    pg->names != NULL && speculate(pg, &s->rs, &sv)) {
-			if (sv.p != NULL && sv.len > 2 && (pg->o.max_pages == 0 ||
-			    n + 1 < pg->o.max_pages)) {
+			if (sv.p != NULL && sv.len > 2 && last)
+				s->cut = 1;
+			else if (sv.p != NULL && sv.len > 2) {
 				char *url = integ_xstrndup(sv.p + 1, sv.len - 2);
 				char esc[300];
 
@@ -1153,13 +1160,19 @@ run_job(struct run *r, size_t j)
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && paged_by_total(pg))
 			nrc = total_pages(r, jb, doc, s->records, &pages,
-			    &s->total, &nerr);
+			    &s->total, &s->cut, &nerr);
 		else if (s->rc == 0 && n == 0 && pg->total != NULL)
 			s->total = total_hint(pg, doc);
-		if (s->rc == 0 && !paged_by_total(pg) &&
-		    (pg->o.max_pages == 0 || n + 1 < pg->o.max_pages))
+		if (s->rc == 0 && !paged_by_total(pg))
 			nrc = walk_next(&w, lv, &s->rs, doc, s->records,
 			    &next, &nerr);
+		if (last && (next != NULL || nrc != 0)) {
+			/* a next page not fetched (or one that would fail) */
+			s->cut = 1;
+			integ_request_free(next);
+			next = NULL;
+			nrc = 0;
+		}
 spec:
 		stop = s->rc != 0;
 		if (nrc != 0) {
@@ -1327,6 +1340,7 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 				page.recs = s->recs;
 				page.nrecs = s->nrecs;
 				page.total = s->total;
+				page.cut = s->cut;
 				rc = fn(arg, &page, e);
 			}
 			slot_free(s);

@@ -132,6 +132,45 @@ t 'a whole pipeline, newest first, moves the bookmark; the next run goes on from
 	expect_no_grep "bookmark" err
 '
 
+t '--max-pages cuts a newest-first sync: no end-of-data line, the bookmark stays' '
+	mock_start eod-desc
+	printf "{\"bookmarks\":{\"s\":{\"u\":5}}}" >st.json
+	integ-fetch --next next --max-pages 2 "$MOCK_URL/desc" 2>ferr >page
+	expect_grep "cut at --max-pages 2" ferr
+	expect_eq 1 "$(grep -c "max-pages" ferr)"
+	integ-fetch --next next --max-pages 2 "$MOCK_URL/desc" 2>ferr | last2 >got
+	expect_eq 7d0a "$(cat got)"
+	integ-fetch --next next --max-pages 2 "$MOCK_URL/desc" 2>ferr | integ-extract results |
+	    integ-emit --singer --stream s --key id --replication-key u --state st.json 2>err |
+	    integ-state save st.json >out
+	expect_eq 0 "$?"
+	expect_eq 5 "$(integ-state get st.json s u)"
+	expect_eq 6 "$(grep -c "\"RECORD\"" out)"
+	expect_grep "bookmark is not moved" err
+	expect_grep "cut at --max-pages" ferr
+'
+
+t '--max-pages at or above the page count, or --sorted, still moves the bookmark' '
+	mock_start eod-desc
+	for m in 5 9; do
+		printf "{\"bookmarks\":{\"s\":{\"u\":5}}}" >st.json
+		integ-fetch --next next --max-pages $m "$MOCK_URL/desc" 2>ferr | integ-extract results |
+		    integ-emit --singer --stream s --key id --replication-key u --state st.json 2>err |
+		    integ-state save st.json >out
+		expect_eq 15 "$(integ-state get st.json s u)"
+		expect_no_grep "bookmark" err
+		expect_no_grep "max-pages" ferr
+	done
+	mock_start eod-asc
+	printf "{\"bookmarks\":{\"s\":{\"u\":0}}}" >st.json
+	integ-fetch --next next --max-pages 2 "$MOCK_URL/asc" 2>ferr | integ-extract results |
+	    integ-emit --singer --stream s --key id --replication-key u --sorted --state st.json 2>err |
+	    integ-state save st.json >out
+	expect_eq 6 "$(integ-state get st.json s u)"
+	expect_no_grep "bookmark" err
+	expect_grep "cut at --max-pages" ferr
+'
+
 t '--stream: the trailer after a cut body is a line of its own (75, not 65)' '
 	mock_start eod
 	expect_exit 75 integ-fetch --stream "$MOCK_URL/cut" >out 2>err

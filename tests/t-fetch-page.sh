@@ -79,6 +79,35 @@ t '--max-pages bounds any mode' '
 	expect_eq 2 "$(mock_log .n | wc -l | tr -d " ")"
 '
 
+# the last two bytes of the output: 090a is the end-of-data line
+last2() { tail -c 2 | od -An -tx1 | tr -d " \n"; }
+# the scenario's replies, every one back
+reset() { curl -sS -f -X POST "$MOCK_URL/_mock/reset" >/dev/null; }
+
+t '--max-pages with more pages left: no end-of-data line, in every mode' '
+	mock_start fetch-page
+	for m in "--next next /abs/1 2 3" "--link -q per_page=2 /gh 2 3" \
+	    "--cursor starting_after=data[-1].id --has-more has_more /stripe 2 3" \
+	    "--cursor cursor=cursor /cur 1 2" \
+	    "--offset offset --limit limit=2 --records items /off 2 3" \
+	    "--page page --records items /pg 2 3" \
+	    "--offset offset --limit limit=2 --records items --total total /tot 3 4"; do
+		set -- $m
+		eval "all=\${$#}"
+		eval "cut=\${$(($# - 1))}"
+		eval "url=\${$(($# - 2))}"
+		opts=$(echo "$m" | sed "s| $url $cut $all\$||")
+		reset
+		integ-fetch $opts --max-pages $cut "$MOCK_URL$url" 2>err | last2 >got
+		expect_no_grep 090a got
+		expect_grep "cut at --max-pages $cut" err
+		reset
+		integ-fetch $opts --max-pages $all "$MOCK_URL$url" 2>err | last2 >got
+		expect_eq 090a "$(cat got)"
+		expect_no_grep "max-pages" err
+	done
+'
+
 t '--total: the known pages fetched at once, written in page order' '
 	mock_start fetch-page
 	integ-fetch --offset offset --limit limit=2 --records items --total total \

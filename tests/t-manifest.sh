@@ -414,6 +414,52 @@ YAML
 	expect_eq 2 "$(records out | wc -l | tr -d " ")"
 '
 
+t 'incremental newest first cut at max_pages: the bookmark stays, and it says so' '
+	cat >s.scn <<SCN
+reply
+path /n
+arg since=1704153600
+always
+body {"items":[{"id":3,"t":"2024-01-06T00:00:00Z"}],"next":"%URL/n?p=2"}
+reply
+path /n
+arg p=2
+always
+body {"items":[{"id":2,"t":"2024-01-05T00:00:00Z"}],"next":"%URL/n?p=3"}
+reply
+path /n
+arg p=3
+always
+body {"items":[{"id":1,"t":"2024-01-04T00:00:00Z"}]}
+SCN
+	mock_start s.scn
+	config ",\"start_date\":\"2024-01-02T00:00:00Z\""
+	for m in 2 3; do
+		api <<YAML
+streams:
+  - name: news
+    path: /n
+    records: items
+    paging: {type: next, path: next}
+    max_pages: $m
+    incremental:
+      cursor_field: t
+      param: since
+      format: epoch
+      start: "{{ config.start_date }}"
+      order: descending
+YAML
+		integ-source --manifest api.yaml discover --config config.json |
+		    jq -c "{streams:[.catalog.streams[] | {stream:., sync_mode:\"incremental\", cursor_field:[\"t\"], destination_sync_mode:\"append\"}]}" >catalog.json
+		integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out$m 2>err$m
+	done
+	expect_eq 2 "$(records out2 | wc -l | tr -d " ")"
+	expect_eq "" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t // empty" out2)"
+	expect_grep "cut at max_pages" out2
+	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out3)"
+	expect_no_grep "max_pages" out3
+'
+
 t 'parent-child: fanned out in parent order, parent fields carried exactly, fields removed' '
 	cat >s.scn <<SCN
 reply
