@@ -374,10 +374,21 @@ ADDRESS_ID = 9234567890123456001
 IMAGE_ID = 3234567890123456001
 INVENTORY_ITEM_ID = 2234567890123456001
 OPTION_ID = 6234567890123456001
+SHIPPING_LINE_ID = 2934567890123456001
+FULFILLMENT_ID = 4934567890123456001
+REFUND_ID = 8934567890123456001
+REFUND_LINE_ID = 1934567890123456001
+TRANSACTION_ID = 6934567890123456001
 
 
 def money(cents):
     return "%d.%02d" % divmod(cents, 100)
+
+
+def money_set(cents, currency="USD"):
+    """A Shopify MoneyBag: the amount in shop and presentment currency."""
+    m = {"amount": money(cents), "currency_code": currency}
+    return {"shop_money": dict(m), "presentment_money": dict(m)}
 
 
 def times(start, n, step_min, special):
@@ -579,7 +590,9 @@ def orders(custs, prods):
                 "sku": v["sku"],
                 "quantity": qty,
                 "price": v["price"],
+                "price_set": money_set(cents),
                 "total_discount": "0.00",
+                "total_discount_set": money_set(0),
                 "taxable": True,
                 "fulfillment_status": None,
                 "admin_graphql_api_id": "gid://shopify/LineItem/%d"
@@ -593,14 +606,141 @@ def orders(custs, prods):
                 "product_exists": True,
                 "requires_shipping": True,
                 "properties": [],
-                "tax_lines": [{"price": money(qty * cents * 13 // 100),
-                               "rate": 0.13, "title": "HST"}],
+                "tax_lines": [],
                 "discount_allocations": [],
                 "duties": [],
             })
-        tax = total * 13 // 100
+        # every fourth order used a code: a fixed discount on its first line
+        disc = 0
+        discount_applications = []
+        discount_codes = []
+        if i % 4 == 1:
+            first = items[0]
+            disc = min(500, first["quantity"]
+                       * int(first["price"].replace(".", "")))
+            discount_applications.append({
+                "type": "discount_code", "code": "WELCOME5",
+                "title": None, "description": None,
+                "value": "5.0", "value_type": "fixed_amount",
+                "allocation_method": "across",
+                "target_selection": "entitled",
+                "target_type": "line_item"})
+            discount_codes.append({"code": "WELCOME5",
+                                   "amount": money(disc),
+                                   "type": "fixed_amount"})
+            first["total_discount"] = money(disc)
+            first["total_discount_set"] = money_set(disc)
+            first["discount_allocations"].append({
+                "amount": money(disc), "amount_set": money_set(disc),
+                "discount_application_index": 0})
+        for it in items:
+            line = (it["quantity"] * int(it["price"].replace(".", ""))
+                    - int(it["total_discount"].replace(".", "")))
+            it["tax_lines"].append({"price": money(line * 13 // 100),
+                                    "price_set": money_set(line * 13 // 100),
+                                    "rate": 0.13, "title": "HST",
+                                    "channel_liable": False})
+        subtotal = total - disc
+        tax = subtotal * 13 // 100
         cancelled = i % 9 == 4
         closed = not cancelled and i % 5 == 3
+        shipping = [{
+            "id": SHIPPING_LINE_ID + i,
+            "carrier_identifier": None,
+            "code": "Standard",
+            "discounted_price": "0.00",
+            "discounted_price_set": money_set(0),
+            "is_removed": False,
+            "phone": None,
+            "price": "0.00",
+            "price_set": money_set(0),
+            "requested_fulfillment_service_id": None,
+            "source": "shopify",
+            "title": "Free Shipping",
+            "tax_lines": [],
+            "discount_allocations": [],
+        }]
+        fulfillments = []
+        if closed:
+            fid = FULFILLMENT_ID + i
+            fulfillments.append({
+                "id": fid,
+                "admin_graphql_api_id": "gid://shopify/Fulfillment/%d" % fid,
+                "order_id": oid,
+                "location_id": None,
+                "name": "#%d.1" % (1001 + i),
+                "status": "success",
+                "service": "manual",
+                "shipment_status": None,
+                "created_at": local(ts[i]),
+                "updated_at": local(ts[i]),
+                "tracking_company": "UPS",
+                "tracking_number": "1Z%016d" % num(str(fid), 0, 10**15),
+                "tracking_numbers": [],
+                "tracking_url": None,
+                "tracking_urls": [],
+                "receipt": {},
+                "line_items": [dict(it, fulfillment_status="fulfilled",
+                                    fulfillable_quantity=0)
+                               for it in items],
+            })
+            fulfillments[0]["tracking_numbers"].append(
+                fulfillments[0]["tracking_number"])
+        refunds = []
+        if cancelled:
+            rid = REFUND_ID + i
+            tid = TRANSACTION_ID + i
+            refunds.append({
+                "id": rid,
+                "admin_graphql_api_id": "gid://shopify/Refund/%d" % rid,
+                "order_id": oid,
+                "created_at": local(ts[i]),
+                "processed_at": local(ts[i]),
+                "note": "cancelled by the customer",
+                "user_id": None,
+                "restock": True,
+                "duties": [],
+                "order_adjustments": [],
+                "refund_line_items": [{
+                    "id": REFUND_LINE_ID + 10 * i + k,
+                    "line_item_id": it["id"],
+                    "line_item": it,
+                    "quantity": it["quantity"],
+                    "restock_type": "cancel",
+                    "location_id": None,
+                    "subtotal": money(sub),
+                    "subtotal_set": money_set(sub),
+                    "total_tax": it["tax_lines"][0]["price"],
+                    "total_tax_set": it["tax_lines"][0]["price_set"],
+                } for k, it in enumerate(items)
+                    for sub in [it["quantity"]
+                                * int(it["price"].replace(".", ""))
+                                - int(it["total_discount"]
+                                      .replace(".", ""))]],
+                "transactions": [{
+                    "id": tid,
+                    "admin_graphql_api_id":
+                        "gid://shopify/OrderTransaction/%d" % tid,
+                    "order_id": oid,
+                    "parent_id": None,
+                    "kind": "refund",
+                    "status": "success",
+                    "gateway": "shopify_payments",
+                    "amount": money(subtotal + tax),
+                    "currency": "USD",
+                    "authorization": None,
+                    "created_at": local(ts[i]),
+                    "processed_at": local(ts[i]),
+                    "device_id": None,
+                    "error_code": None,
+                    "location_id": None,
+                    "message": None,
+                    "receipt": {},
+                    "source_name": "web",
+                    "test": False,
+                    "user_id": None,
+                }],
+            })
         out.append({
             "id": oid,
             "admin_graphql_api_id": "gid://shopify/Order/%d" % oid,
@@ -616,10 +756,15 @@ def orders(custs, prods):
             "currency": "USD",
             "financial_status": "refunded" if cancelled else "paid",
             "fulfillment_status": "fulfilled" if closed else None,
-            "subtotal_price": money(total),
+            "subtotal_price": money(subtotal),
+            "subtotal_price_set": money_set(subtotal),
             "total_tax": money(tax),
-            "total_discounts": "0.00",
-            "total_price": money(total + tax),
+            "total_tax_set": money_set(tax),
+            "total_discounts": money(disc),
+            "total_discounts_set": money_set(disc),
+            "total_price": money(subtotal + tax),
+            "total_price_set": money_set(subtotal + tax),
+            "total_shipping_price_set": money_set(0),
             "test": False,
             "tags": "",
             "note": None,
@@ -641,14 +786,28 @@ def orders(custs, prods):
             "taxes_included": False,
             "estimated_taxes": False,
             "total_line_items_price": money(total),
+            "total_line_items_price_set": money_set(total),
             "total_weight": sum(it["grams"] * it["quantity"]
                                 for it in items),
             "total_tip_received": "0.00",
             "total_outstanding": "0.00",
-            "current_subtotal_price": money(0 if cancelled else total),
-            "current_total_discounts": "0.00",
-            "current_total_price": money(0 if cancelled else total + tax),
+            "current_subtotal_price": money(0 if cancelled else subtotal),
+            "current_subtotal_price_set":
+                money_set(0 if cancelled else subtotal),
+            "current_total_discounts": money(0 if cancelled else disc),
+            "current_total_discounts_set":
+                money_set(0 if cancelled else disc),
+            "current_total_price":
+                money(0 if cancelled else subtotal + tax),
+            "current_total_price_set":
+                money_set(0 if cancelled else subtotal + tax),
             "current_total_tax": money(0 if cancelled else tax),
+            "current_total_tax_set": money_set(0 if cancelled else tax),
+            "current_total_duties_set": None,
+            "original_total_duties_set": None,
+            "current_total_additional_fees_set": None,
+            "original_total_additional_fees_set": None,
+            "company": None,
             "source_name": "web",
             "source_identifier": None,
             "source_url": None,
@@ -667,14 +826,15 @@ def orders(custs, prods):
                                 "%s/authenticate" % hashlib.sha256(
                                     str(oid).encode()).hexdigest()[:32],
             "payment_gateway_names": ["shopify_payments"],
-            "discount_codes": [],
-            "discount_applications": [],
+            "discount_codes": discount_codes,
+            "discount_applications": discount_applications,
             "note_attributes": [],
-            "tax_lines": [{"price": money(tax), "rate": 0.13,
-                           "title": "HST"}],
-            "shipping_lines": [],
-            "fulfillments": [],
-            "refunds": [],
+            "tax_lines": [{"price": money(tax), "price_set": money_set(tax),
+                           "rate": 0.13, "title": "HST",
+                           "channel_liable": False}],
+            "shipping_lines": shipping,
+            "fulfillments": fulfillments,
+            "refunds": refunds,
             "billing_address": order_address(cust),
             "shipping_address": order_address(cust),
             "client_details": {"browser_ip": "192.0.2.%d" % (1 + i),
