@@ -837,7 +837,15 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
 			    "a line too long");
 			break;
 		}
-		n = read(fd, in.data + in.len, in.cap - in.len - 1);
+		/*
+		 * A signal caught between reads ends the loop here: read(2)
+		 * would block on a writer that keeps the pipe open.
+		 */
+		if (integ_signal_caught() != 0) {
+			n = -1;
+			errno = EINTR;
+		} else
+			n = read(fd, in.data + in.len, in.cap - in.len - 1);
 		if (n == -1 && errno == EINTR) {
 			if (integ_signal_caught() == 0)
 				continue;
