@@ -1385,7 +1385,9 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 			    in.max);
 			goto fail;
 		}
-		n = read(fd, in.data + in.len, in.cap - in.len - 1);
+		/* a signal caught while a line was framed: no read to block */
+		n = integ_signal_caught() != 0 ? -1 :
+		    read(fd, in.data + in.len, in.cap - in.len - 1);
 		if ((sig = integ_signal_caught()) != 0) {
 			if (n > 0)
 				in.len += (size_t)n;
