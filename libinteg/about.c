@@ -27,25 +27,6 @@ struct about {
 };
 
 /* A member's string decoded, or NULL. */
-static char *
-member_str(struct integ_json_span obj, const char *name)
-{
-	struct integ_json_span v;
-	struct integ_buf b;
-	char *s;
-
-	if (!integ_json_member(obj, name, &v) ||
-	    integ_json_type(v) != INTEG_JSON_STRING)
-		return NULL;
-	integ_buf_init(&b, 0);
-	if (integ_json_str_decode(v, &b) == -1) {
-		integ_buf_free(&b);
-		return NULL;
-	}
-	s = integ_xstrndup(b.data ? b.data : "", b.len);
-	integ_buf_free(&b);
-	return s;
-}
 
 static int
 required(struct integ_json_span spec, struct integ_json_span key)
@@ -113,8 +94,8 @@ settings(const struct about *a, struct integ_buf *b, int markdown)
 	while (integ_json_iter_next(&it, &key, &v)) {
 		integ_json_str_decode(key, &kb);
 		integ_buf_addc(&kb, '\0');
-		type = member_str(v, "type");
-		desc = member_str(v, "description");
+		type = integ_json_member_str(v, "type", 0);
+		desc = integ_json_member_str(v, "description", 0);
 		if (markdown) {
 			integ_buf_adds(b, "| ");
 			cell(b, kb.data);
@@ -200,8 +181,9 @@ integ_about(const struct integ_source *src, struct integ_json_span spec,
 	/* the source's own words, else the spec's title */
 	if (src->description != NULL)
 		a.description = integ_xstrdup(src->description);
-	else if ((a.description = member_str(spec, "description")) == NULL &&
-	    (a.description = member_str(spec, "title")) == NULL)
+	else if ((a.description = integ_json_member_str(spec, "description",
+	    0)) == NULL &&
+	    (a.description = integ_json_member_str(spec, "title", 0)) == NULL)
 		a.description = integ_xstrdup(a.name);
 	if (strcmp(format, "json") == 0)
 		json(&a, b);

@@ -335,6 +335,12 @@ int	 integ_json_str_eq(struct integ_json_span, const char *, size_t);
  */
 int	 integ_json_str_decode(struct integ_json_span, struct integ_buf *);
 /*
+ * The string member name of obj, decoded, in a new string (at most max
+ * bytes; 0: the default bound), or NULL when it is absent, not a string
+ * or too long. The caller frees.
+ */
+char	*integ_json_member_str(struct integ_json_span, const char *, size_t);
+/*
  * Append a JSON string literal (with quotes) for len bytes of UTF-8;
  * bytes that are not valid UTF-8 become \ufffd. 0, or -1 past the cap.
  */

@@ -619,3 +619,26 @@ integ_json_member(struct integ_json_span obj, const char *name,
 		}
 	return found;
 }
+
+char *
+integ_json_member_str(struct integ_json_span obj, const char *name,
+    size_t max)
+{
+	struct integ_json_span v;
+	struct integ_buf b;
+
+	if (!integ_json_member(obj, name, &v) ||
+	    integ_json_type(v) != INTEG_JSON_STRING)
+		return NULL;
+	integ_buf_init(&b, max);
+	if (integ_json_str_decode(v, &b) == -1) {
+		integ_buf_free(&b);
+		return NULL;
+	}
+	if (b.len == 0) {
+		/* "" may leave the buffer allocated but not terminated */
+		integ_buf_free(&b);
+		return integ_xstrdup("");
+	}
+	return integ_buf_take(&b);
+}

@@ -180,25 +180,6 @@ token_request(struct integ_oauth2 *a)
 	return rq;
 }
 
-/* A string member decoded into a new string, or NULL. */
-static char *
-member_str(struct integ_json_span obj, const char *name)
-{
-	struct integ_json_span v;
-	struct integ_buf b;
-
-	if (!integ_json_member(obj, name, &v) ||
-	    integ_json_type(v) != INTEG_JSON_STRING)
-		return NULL;
-	integ_buf_init(&b, 0);
-	if (integ_json_str_decode(v, &b) == -1) {
-		integ_buf_free(&b);
-		return NULL;
-	}
-	if (b.data == NULL)
-		integ_buf_adds(&b, "");
-	return integ_buf_take(&b);
-}
 
 /*
  * The endpoint said no (section 5.2): a refused refresh token or client
@@ -216,14 +197,14 @@ refused(struct integ_oauth2 *a, const struct integ_response *rs,
 	integ_escape(url, sizeof(url), a->token_url, strlen(a->token_url));
 	if ((rs->status == 400 || rs->status == 401) && rs->body.len > 0 &&
 	    integ_json_validate(rs->body.data, rs->body.len, &obj, &je) == 0)
-		err = member_str(obj, "error");
+		err = integ_json_member_str(obj, "error", 0);
 	/* the client's messages name GET; this one is a POST */
 	if (err == NULL && strncmp(xe->msg, "GET ", 4) == 0)
 		return integ_errf(e, rc, "OAuth 2 token endpoint: POST %s",
 		    xe->msg + 4);
 	if (err == NULL)
 		return integ_errf(e, rc, "OAuth 2 token endpoint: %s", xe->msg);
-	desc = member_str(obj, "error_description");
+	desc = integ_json_member_str(obj, "error_description", 0);
 	integ_escape(esc, sizeof(esc), desc != NULL ? desc : "",
 	    desc != NULL ? strlen(desc) : 0);
 	if (strcmp(err, "invalid_grant") == 0 && a->refresh_token != NULL)
@@ -268,7 +249,7 @@ expires_in(struct integ_json_span obj)
 		return -1;
 	if (integ_json_type(v) == INTEG_JSON_NUMBER)
 		return integ_json_number(v);
-	if ((s = member_str(obj, "expires_in")) == NULL)
+	if ((s = integ_json_member_str(obj, "expires_in", 0)) == NULL)
 		return -1;
 	d = strtod(s, &end);
 	if (end == s || *end != '\0')
@@ -295,16 +276,16 @@ take(struct integ_oauth2 *a, const struct integ_response *rs,
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "OAuth 2 token "
 		    "endpoint %s: the answer is not a JSON object", esc);
 	/* a secret from the moment it is read */
-	if ((tok = member_str(obj, "access_token")) != NULL)
+	if ((tok = integ_json_member_str(obj, "access_token", 0)) != NULL)
 		integ_secret_add(tok);
-	if ((rt = member_str(obj, "refresh_token")) != NULL)
+	if ((rt = integ_json_member_str(obj, "refresh_token", 0)) != NULL)
 		integ_secret_add(rt);
 	if (tok == NULL || *tok == '\0' || strpbrk(tok, "\r\n") != NULL) {
 		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "OAuth 2 token "
 		    "endpoint %s: no access_token in the answer", esc);
 		goto out;
 	}
-	type = member_str(obj, "token_type");
+	type = integ_json_member_str(obj, "token_type", 0);
 	if (type != NULL && strcasecmp(type, "bearer") != 0) {
 		integ_escape(esc, sizeof(esc), type, strlen(type));
 		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "OAuth 2: token_type "

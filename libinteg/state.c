@@ -157,28 +157,6 @@ entry_set_msg(struct entry *en, struct integ_json_span msg)
 	}
 }
 
-/* A decoded string member, or NULL. The caller frees. */
-static char *
-member_str(struct integ_json_span o, const char *name)
-{
-	struct integ_json_span v;
-	struct integ_buf b;
-
-	if (!integ_json_member(o, name, &v) ||
-	    integ_json_type(v) != INTEG_JSON_STRING)
-		return NULL;
-	integ_buf_init(&b, 1 << 20);
-	if (integ_json_str_decode(v, &b) == -1) {
-		integ_buf_free(&b);
-		return NULL;
-	}
-	if (b.len == 0) {
-		/* "" may leave the buffer allocated but not terminated */
-		integ_buf_free(&b);
-		return integ_xstrdup("");
-	}
-	return integ_buf_take(&b);
-}
 
 /* Singer value {"bookmarks":{...}, other...}: merge per stream. */
 static void
@@ -233,9 +211,9 @@ apply_stream(struct integ_state *s, struct integ_json_span ss,
 	char *name, *ns;
 
 	if (!integ_json_member(ss, "stream_descriptor", &sd) ||
-	    (name = member_str(sd, "name")) == NULL)
+	    (name = integ_json_member_str(sd, "name", 1 << 20)) == NULL)
 		return;
-	ns = member_str(sd, "namespace");
+	ns = integ_json_member_str(sd, "namespace", 1 << 20);
 	en = entry_get(s, name, ns);
 	free(name);
 	free(ns);
