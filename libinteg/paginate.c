@@ -604,26 +604,40 @@ struct sig {
 	int		 set;		/* a page was signed */
 	int		 full;		/* it holds records */
 	int		 blanked;	/* the next URL or cursor was left out */
+	int		 hashed;	/* body holds the hash of the body */
 	size_t		 len;
 	uint64_t	 body;
 	uint64_t	 recs;		/* 0: records unknown */
 	size_t		 rlen;
 };
 
+/*
+ * Four lanes of 8 bytes each, so that the multiplies of one step do not
+ * wait on each other: a page is hashed at memory speed, not at the
+ * latency of one long chain.
+ */
 static uint64_t
 hash(uint64_t h, const char *p, size_t n)
 {
-	uint64_t w;
-	size_t i;
+	static const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t l[4] = { h, h + 1, h + 2, h + 3 }, w;
+	size_t i, j;
 
-	for (i = 0; i + 8 <= n; i += 8) {
+	for (i = 0; i + 32 <= n; i += 32)
+		for (j = 0; j < 4; j++) {
+			memcpy(&w, p + i + 8 * j, 8);
+			l[j] = (l[j] ^ w) * k;
+			l[j] ^= l[j] >> 29;
+		}
+	h = ((l[0] * k ^ l[1]) * k ^ l[2]) * k ^ l[3];
+	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h = (h ^ w) * k;
 		h ^= h >> 29;
 	}
 	for (; i < n; i++)
 		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return (h ^ n) * 0x9e3779b97f4a7c15ULL;
+	return (h ^ n) * k;
 }
 
 /* An array with an element in it somewhere: a guess at "has records". */
@@ -640,6 +654,15 @@ some_array(const char *p, size_t n)
 		p = q;
 	}
 	return 0;
+}
+
+static void
+sign_full(struct sig *sg, long long records, const char *b, size_t n)
+{
+	if (records >= 0)
+		sg->full = records > 0;
+	else
+		sg->full = some_array(b, n);
 }
 
 /*
@@ -659,13 +682,6 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 	memset(sg, 0, sizeof(*sg));
 	sg->set = 1;
 	sg->len = n;
-	if (val.p != NULL && val.p >= b && val.p + val.len <= b + n) {
-		at = (size_t)(val.p - b);
-		sg->body = hash(hash(1, b, at), b + at + val.len,
-		    n - at - val.len);
-		sg->blanked = 1;
-	} else
-		sg->body = hash(1, b, n);
 	if (pg->gather_counts && doc.p != NULL) {
 		/* from the first record to the end of the last one */
 		if (nrecs > 0) {
@@ -680,10 +696,24 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->recs = hash(2, v.p, v.len) | 1;
 		sg->rlen = v.len;
 	}
-	if (records >= 0)
-		sg->full = records > 0;
-	else
-		sg->full = some_array(b, n);
+	/*
+	 * Where every page is validated (no speculation), a page with its
+	 * records known is the same page as the one before only if those
+	 * records are: hashing the whole body again would tell nothing more.
+	 */
+	if (sg->recs != 0 && pg->names == NULL) {
+		sign_full(sg, records, b, n);
+		return;
+	}
+	sg->hashed = 1;
+	if (val.p != NULL && val.p >= b && val.p + val.len <= b + n) {
+		at = (size_t)(val.p - b);
+		sg->body = hash(hash(1, b, at), b + at + val.len,
+		    n - at - val.len);
+		sg->blanked = 1;
+	} else
+		sg->body = hash(1, b, n);
+	sign_full(sg, records, b, n);
 }
 
 /*
@@ -758,35 +788,6 @@ link_value(const struct integ_pager *pg, struct integ_json_span doc,
 	}
 }
 
-/*
- * 76 when the page signed b (from url) repeats the page before it,
- * signed *a; else b becomes the page before the next one.
- */
-static int
-same_page(struct sig *a, const struct sig *b, const char *url,
-    struct integ_err *e)
-{
-	const char *why = NULL;
-	char esc[300];
-
-	if (a->set && b->set && b->full) {
-		if (b->recs != 0 && a->recs == b->recs && a->rlen == b->rlen)
-			why = "the same records as the page before it";
-		else if (a->body == b->body && a->len == b->len &&
-		    a->blanked == b->blanked)
-			why = b->blanked ? "the same body as the page before it, "
-			    "but for the next URL or cursor" : "the same body "
-			    "as the page before it";
-	}
-	if (why != NULL) {
-		integ_escape(esc, sizeof(esc), url ? url : "",
-		    url ? strlen(url) : 0);
-		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
-		    "loop: %s", esc, why);
-	}
-	*a = *b;
-	return 0;
-}
 
 /* ---- the runner: jobs on threads, pages in order ---- */
 
@@ -801,7 +802,9 @@ struct slot {
 	size_t			 caprecs;
 	long long		 total;		/* the first page's, or -1 */
 	int			 cut;		/* integ_page cut */
-	struct sig		 sig;
+	int			 sign;		/* sign the page when delivered */
+	struct integ_json_span	 doc;		/* what to sign it by */
+	struct integ_json_span	 val;
 };
 
 struct job {
@@ -814,6 +817,53 @@ struct job {
 	long long		 per_page;
 	struct sig		 last;		/* of the page delivered last */
 };
+
+/* Keep what a page is to be signed by; the hash is taken on delivery. */
+static void
+sign_later(struct slot *s, struct integ_json_span doc,
+    struct integ_json_span val)
+{
+	s->sign = 1;
+	s->doc = doc;
+	s->val = val;
+}
+
+/*
+ * 76 when the page in slot s repeats the page before it, signed *a;
+ * else s's signature becomes the page before the next one. Signed here,
+ * on the thread that delivers, so that the hash is not added to the
+ * fetching thread's scan, which bounds a connector's speed.
+ */
+static int
+same_page(const struct integ_pager *pg, struct sig *a, const struct slot *s,
+    struct integ_err *e)
+{
+	const char *why = NULL, *url = s->rs.url;
+	struct sig sg, *b = &sg;
+	char esc[300];
+
+	if (!s->sign)
+		return 0;
+	sign(pg, &s->rs, s->doc, s->val, s->records, s->recs, s->nrecs, b);
+
+	if (a->set && b->set && b->full) {
+		if (b->recs != 0 && a->recs == b->recs && a->rlen == b->rlen)
+			why = "the same records as the page before it";
+		else if (a->hashed && b->hashed && a->body == b->body &&
+		    a->len == b->len && a->blanked == b->blanked)
+			why = b->blanked ? "the same body as the page before it, "
+			    "but for the next URL or cursor" : "the same body "
+			    "as the page before it";
+	}
+	if (why != NULL) {
+		integ_escape(esc, sizeof(esc), url ? url : "",
+		    url ? strlen(url) : 0);
+		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
+		    "loop: %s", esc, why);
+	}
+	*a = *b;
+	return 0;
+}
 
 struct task {
 	size_t		 job;
@@ -952,8 +1002,7 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 	if (s->rc != 0) {
 		*r->e = s->err;
 		rc = s->rc;
-	} else if ((rc = same_page(&r->jobs[j].last, &s->sig, s->rs.url,
-	    r->e)) != 0) {
+	} else if ((rc = same_page(r->pg, &r->jobs[j].last, s, r->e)) != 0) {
 		;
 	} else {
 		page.job = j;
@@ -1041,8 +1090,7 @@ run_page(struct run *r, size_t j, long long k)
 	if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0)
 		s->rc = inspect(r->pg, s, &doc, &s->err);
 	if (s->rc == 0)
-		sign(r->pg, &s->rs, doc, none, s->records, s->recs, s->nrecs,
-		    &s->sig);
+		sign_later(s, doc, none);
 	integ_request_free(rq);
 	publish(r, j, (size_t)k, s);
 }
@@ -1146,7 +1194,7 @@ run_job(struct run *r, size_t j)
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);
 			}
-			sign(pg, &s->rs, none, sv, -1, NULL, 0, &s->sig);
+			sign_later(s, none, sv);
 			goto spec;
 		}
 		if (s->rc == 0)
@@ -1154,8 +1202,7 @@ run_job(struct run *r, size_t j)
 		lv = none;
 		if (s->rc == 0) {
 			lv = link_value(pg, doc, s->recs, s->nrecs);
-			sign(pg, &s->rs, doc, lv, s->records, s->recs, s->nrecs,
-			    &s->sig);
+			sign_later(s, doc, lv);
 		}
 		/* a page that came whole is written even if what follows fails */
 		if (s->rc == 0 && n == 0 && paged_by_total(pg))
@@ -1329,8 +1376,8 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			if (s->rc != 0) {
 				*e = s->err;
 				rc = s->rc;
-			} else if ((rc = same_page(&jb->last, &s->sig,
-			    s->rs.url, e)) != 0) {
+			} else if ((rc = same_page(pg, &jb->last, s,
+			    e)) != 0) {
 				;
 			} else {
 				page.job = r.head;
