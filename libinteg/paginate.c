@@ -18,6 +18,7 @@
  * thread, one transfer at a time.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -507,12 +508,68 @@ is_ws(int c)
 }
 
 /*
+ * Whether an escape in p[0..n) could stand for a byte of name, so that
+ * an escaped member name could spell it: every backslash is taken as
+ * the start of an escape (a backslash that is itself escaped only makes
+ * the answer yes more often). Text is full of \u escapes of letters and
+ * marks outside ASCII (a non-breaking space, an emoji) that no ASCII
+ * name can be made of.
+ */
+static int
+may_spell(const char *p, size_t n, const char *name, size_t len)
+{
+	const char *end = p + n, *q, *ascii;
+	unsigned int u;
+	int c, k;
+
+	for (ascii = name; ascii < name + len && (unsigned char)*ascii < 0x80;
+	    ascii++)
+		;
+	while ((q = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		p = q + 1;
+		if (p == end)
+			return 1;
+		switch (*p) {
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u':
+			if (end - p < 5)
+				return 1;
+			for (u = 0, k = 1; k <= 4; k++) {
+				c = (unsigned char)p[k];
+				if (!isxdigit(c))
+					return 1;
+				u = u << 4 | (unsigned)(isdigit(c) ? c - '0' :
+				    (c | 0x20) - 'a' + 10);
+			}
+			if (u >= 0x80) {
+				if (ascii < name + len)
+					return 1;	/* name has UTF-8 */
+				continue;
+			}
+			c = (int)u;
+			break;
+		default:
+			c = (unsigned char)*p;
+			break;
+		}
+		if (memchr(name, c, len) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * --next with a path of plain names (next, links.next): the lookup reads
  * only what it needs of the body, an object and the names on the path,
  * without validating the rest of the page. A name that appears twice
  * takes the last (as everywhere); after the first, the rest of its
- * object is searched for the name in quotes (or any \u escape that could
- * spell it) and read member by member only where that is found. Validating every byte costs more than fetching it
+ * object is searched for the name in quotes (or an escape that could
+ * spell it) and read member by member only where that is found.
+ * Validating every byte costs more than fetching it
  * (bench/RESULTS.md), and the records are validated where they are used:
  * integ-extract downstream, or the connector's own extraction. The lookup
  * only skips bytes inside the body, so text that is not JSON can give a
@@ -564,8 +621,8 @@ speculate(const struct integ_pager *pg, const struct integ_response *rs,
 			found = c;
 			/* no second member of that name can follow: done */
 			if (hit == 0 && memmem(it.p, (size_t)(it.end - it.p),
-			    quoted, n + 2) == NULL && memmem(it.p,
-			    (size_t)(it.end - it.p), "\\u", 2) == NULL) {
+			    quoted, n + 2) == NULL && !may_spell(it.p,
+			    (size_t)(it.end - it.p), pg->names[i], n)) {
 				hit = 1;
 				break;
 			}

@@ -41,6 +41,13 @@ t 'integ-fetch --next follows the last "next"' '
 	expect_no_grep wrong "$MOCK_LOG"
 '
 
+t 'integ-fetch --next: a later name spelled with escapes wins, other escapes do not matter' '
+	mock_start dup-names
+	integ-fetch -s --next next "$MOCK_URL/esc/1" | integ-extract items >out
+	expect_eq "1 \"\\u00e9\\ud83d\\ude20\" 2 \"\\u2014\" 3 \"\\u00a0\" 4" "$(tr -d "\t" <out | tr "\n" " " | sed "s/ $//")"
+	expect_no_grep wrong "$MOCK_LOG"
+'
+
 t 'integ-fetch --cursor and --has-more read the last members' '
 	mock_start dup-names
 	integ-fetch -s --cursor c=c --has-more more "$MOCK_URL/cur" | integ-extract items >out
