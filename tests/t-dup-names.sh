@@ -48,6 +48,14 @@ t 'integ-fetch --next: a later name spelled with escapes wins, other escapes do 
 	expect_no_grep wrong "$MOCK_LOG"
 '
 
+t 'integ-fetch --next: a later "next" deep in a long body wins' '
+	mock_start dup-names
+	integ-fetch -s --next next "$MOCK_URL/long/1" | integ-extract items >out
+	expect_eq 3 "$(wc -l <out | tr -d " ")"
+	expect_eq 2 "$(tail -n 1 out | tr -d "\t")"
+	expect_no_grep wrong "$MOCK_LOG"
+'
+
 t 'integ-fetch --cursor and --has-more read the last members' '
 	mock_start dup-names
 	integ-fetch -s --cursor c=c --has-more more "$MOCK_URL/cur" | integ-extract items >out
