@@ -17,6 +17,7 @@
 
 #include "integ.h"
 #include "json_int.h"
+#include "lines_int.h"
 
 #define OUT_FLUSH	(64 * 1024)
 #define INFER_DEFAULT	1000
@@ -1353,15 +1354,13 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 {
 	struct integ_emitter *em = st->em;
 	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
-	struct integ_buf in;
+	struct integ_lines lr;
 	struct integ_err fe;
 	struct run r;
 	char msg[sizeof(e->msg)];
-	struct integ_eod eod = { 0, { 0 } };
-	const char *nl, *p;
-	size_t off = 0, len, lineno = 0;
-	ssize_t n;
-	int code = 0, sig;
+	const char *p;
+	size_t len;
+	int code = 0, k;
 
 	r.st = st;
 	r.e = e;
@@ -1377,83 +1376,48 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	integ_json_stream_shape(r.js, r.shape);
 	r.shaping = 1;
 	r.need = (st->schema != NULL && em->keep) || st->cpath != NULL;
-	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
-	for (;;) {
-		if (integ_buf_reserve(&in, 1 << 16) == -1) {
-			code = integ_errf(e, INTEG_EXIT_DATA, "%s: line %zu: "
-			    "longer than %zu bytes", name, lineno + 1,
-			    in.max);
-			goto fail;
+	integ_lines_init(&lr, fd);
+	while ((k = integ_lines_next(&lr, &p, &len)) == INTEG_LINES_LINE) {
+		if (lr.sig) {
+			/* the lines read before a signal: framed, no STATE */
+			r.e = &fe;
+			r.every = 0;
 		}
-		/* a signal caught while a line was framed: no read to block */
-		n = integ_signal_caught() != 0 ? -1 :
-		    read(fd, in.data + in.len, in.cap - in.len - 1);
-		if ((sig = integ_signal_caught()) != 0) {
-			if (n > 0)
-				in.len += (size_t)n;
-			code = integ_errf(e, INTEG_EXIT_SIGNAL + sig,
-			    "interrupted by signal %d", sig);
-			goto fail_partial;
-		}
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			code = integ_errf(e, INTEG_EXIT_IO, "%s: %s", name,
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		integ_eod_add(&eod, in.data + in.len, (size_t)n);
-		in.len += (size_t)n;
-		off = 0;
-		while ((nl = memchr(in.data + off, '\n', in.len - off)) !=
-		    NULL) {
-			p = in.data + off;
-			len = (size_t)(nl - p);
-			off += len + 1;
-			lineno++;
-			if ((code = line(&r, p, len, lineno)) != 0)
-				goto done;
-		}
-		integ_buf_consume(&in, off);
-		off = 0;
-	}
-	/* the last line may lack its newline */
-	if (in.len > 0) {
-		lineno++;
-		if ((code = line(&r, in.data, in.len, lineno)) != 0)
+		if ((code = line(&r, p, len, lr.lineno)) != 0) {
+			if (lr.sig)
+				code = integ_errf(e, INTEG_EXIT_SIGNAL + lr.sig,
+				    "interrupted by signal %d", lr.sig);
 			goto done;
+		}
 	}
-	/* a stage before us that died without a word: an end like any other */
-	if (!integ_eod_seen(&eod) && !integ_eod_whole(fd))
-		integ_emit_stream_unverified(st);
-	if ((code = integ_emit_stream_end(st, e)) != 0 &&
-	    code != INTEG_EXIT_IO)
-		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
-	goto done;
-fail_partial:
-	/* frame the complete lines read before the signal */
-	off = 0;
-	strlcpy(msg, e->msg, sizeof(msg));
-	r.e = &fe;
-	r.every = 0;
-	while ((nl = memchr(in.data + off, '\n', in.len - off)) != NULL) {
-		p = in.data + off;
-		len = (size_t)(nl - p);
-		off += len + 1;
-		lineno++;
-		if (line(&r, p, len, lineno) != 0)
-			goto done;
+	switch (k) {
+	case INTEG_LINES_END:
+		/* a stage before that died without a word: not a clean end */
+		if (!integ_eod_seen(&lr.eod) && !integ_eod_whole(fd))
+			integ_emit_stream_unverified(st);
+		if ((code = integ_emit_stream_end(st, e)) != 0 &&
+		    code != INTEG_EXIT_IO)
+			trailer(em, code, e->msg, NULL, 0);	/* a jq error */
+		goto done;
+	case INTEG_LINES_LONG:
+		code = integ_errf(e, INTEG_EXIT_DATA, "%s: line %zu: longer "
+		    "than %zu bytes", name, lr.lineno + 1, lr.in.max);
+		break;
+	case INTEG_LINES_ERROR:
+		code = integ_errf(e, INTEG_EXIT_IO, "%s: %s", name,
+		    strerror(errno));
+		break;
+	default:
+		code = integ_errf(e, INTEG_EXIT_SIGNAL + lr.sig,
+		    "interrupted by signal %d", lr.sig);
+		break;
 	}
-	integ_errf(e, code, "%s", msg);
-fail:
 	strlcpy(msg, e->msg, sizeof(msg));
 	integ_emit_stream_fail(st, code, msg, &fe);
 	trailer(em, code, msg, NULL, 0);
 done:
 	integ_json_stream_free(r.js);
 	free(r.shape);
-	integ_buf_free(&in);
+	integ_lines_free(&lr);
 	return code;
 }
