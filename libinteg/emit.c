@@ -756,23 +756,6 @@ shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
 	return 1;
 }
 
-/*
- * integ_cursor_cmp, sparing its layout test when both are date-time
- * strings of one length in the usual layout (then bytes order them).
- */
-static int
-cursor_cmp(struct integ_json_span a, int ausual, struct integ_json_span b,
-    int busual)
-{
-	int c;
-
-	if (ausual && busual && a.len == b.len) {
-		c = memcmp(a.p, b.p, a.len);
-		return (c > 0) - (c < 0);
-	}
-	return integ_cursor_cmp(a, b);
-}
-
 /* Where the cursor was found (or not) in v, as a value index. */
 static void
 shape_cursor(struct shape_entry *se, const struct json_shape *sh,
@@ -896,14 +879,14 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 				struct integ_json_span bm = { st->bookmark.data,
 				    st->bookmark.len };
 
-				if (cursor_cmp(c, cusual, bm,
+				if (integ_cursor_cmp_usual(c, cusual, bm,
 				    st->bookmark_usual) < 0) {
 					st->dropped++;
 					return 0;
 				}
 			}
-			if (st->newest.len == 0 || cursor_cmp(c, cusual,
-			    (struct integ_json_span){ st->newest.data,
+			if (st->newest.len == 0 || integ_cursor_cmp_usual(c,
+			    cusual, (struct integ_json_span){ st->newest.data,
 			    st->newest.len }, st->newest_usual) > 0) {
 				integ_buf_reset(&st->newest);
 				st->newest_usual = cusual;
@@ -1031,7 +1014,7 @@ moves(const struct integ_emit_stream *st)
 		return 0;
 	if (st->bookmark.len == 0)
 		return 1;
-	return cursor_cmp((struct integ_json_span){ st->newest.data,
+	return integ_cursor_cmp_usual((struct integ_json_span){ st->newest.data,
 	    st->newest.len }, st->newest_usual, (struct integ_json_span){
 	    st->bookmark.data, st->bookmark.len }, st->bookmark_usual) > 0;
 }

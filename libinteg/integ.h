@@ -1099,16 +1099,18 @@ void	 integ_time_rfc3339(int64_t, char [32]);
  * space for 'T' and no offset (UTC).
  */
 int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
-/* The later of two instants (either may be NULL); the first when they
- * do not both parse. */
-const char *integ_rfc3339_later(const char *, const char *);
 
 /*
+ * cursor.c: the one ordering of cursor values.
  * Compare two cursor values (JSON spans): as numbers when both are
  * numbers (or numeric strings against numbers), as instants when both
  * are RFC 3339 strings, else as decoded strings. <0, 0, >0.
  */
 int	 integ_cursor_cmp(struct integ_json_span, struct integ_json_span);
+/* The later of two instants (either may be NULL); the first when they
+ * do not both parse. */
+const char *integ_rfc3339_later(const char *, const char *);
+/* end cursor.c */
 
 /*
  * Schemas inferred from records and widened by later ones. A schema

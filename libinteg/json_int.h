@@ -191,5 +191,12 @@ int	 integ_schema_datetime_at(const char *, const char *);
  * two such strings of one length order as instants by their bytes.
  */
 int	 integ_schema_datetime_usual_at(const char *, const char *, size_t *);
+/*
+ * cursor.c: integ_cursor_cmp, sparing its layout test when both are
+ * date-time strings of one length in the usual layout (ausual, busual:
+ * then bytes order them).
+ */
+int	 integ_cursor_cmp_usual(struct integ_json_span, int,
+	    struct integ_json_span, int);
 
 #endif /* JSON_INT_H */
