@@ -1130,53 +1130,19 @@ int
 integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
 {
 	struct integ_emit_stream *st;
-	const char *p, *dot;
-	size_t i, k;
+	size_t i;
 	int r = 0;
 
 	r |= integ_buf_adds(b, "{\"streams\":[");
 	for (i = 0; i < em->nstreams; i++) {
 		st = em->streams[i];
-		r |= integ_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-		r |= integ_json_str_encode(b, st->name, strlen(st->name));
-		if (st->ns != NULL) {
-			r |= integ_buf_adds(b, ",\"namespace\":");
-			r |= integ_json_str_encode(b, st->ns, strlen(st->ns));
-		}
-		r |= integ_buf_adds(b, ",\"json_schema\":");
-		if (st->schema != NULL)
-			r |= integ_schema_write(st->schema, b);
-		else
-			r |= integ_buf_adds(b, st->given);
-		r |= integ_buf_adds(b, st->cursor != NULL ?
-		    ",\"supported_sync_modes\":[\"full_refresh\",\"incremental\"]" :
-		    ",\"supported_sync_modes\":[\"full_refresh\"]");
-		if (st->cursor != NULL) {
-			r |= integ_buf_adds(b, ",\"source_defined_cursor\":true,"
-			    "\"default_cursor_field\":[");
-			for (p = st->cursor; ; p = dot + 1) {
-				dot = strchr(p, '.');
-				if (p != st->cursor)
-					r |= integ_buf_addc(b, ',');
-				r |= integ_json_str_encode(b, p, dot != NULL ?
-				    (size_t)(dot - p) : strlen(p));
-				if (dot == NULL)
-					break;
-			}
-			r |= integ_buf_addc(b, ']');
-		}
-		if (st->nkeys > 0) {
-			r |= integ_buf_adds(b, ",\"source_defined_primary_key\":[");
-			for (k = 0; k < st->nkeys; k++) {
-				p = st->keys[k][0] == '.' ? st->keys[k] + 1 :
-				    st->keys[k];
-				r |= integ_buf_adds(b, k ? ",[" : "[");
-				r |= integ_json_str_encode(b, p, strlen(p));
-				r |= integ_buf_addc(b, ']');
-			}
-			r |= integ_buf_addc(b, ']');
-		}
-		r |= integ_buf_addc(b, '}');
+		if (i > 0)
+			r |= integ_buf_addc(b, ',');
+		r |= schema_text(st, &em->scratch);
+		r |= integ_catalog_airbyte_stream(b, st->name, st->ns,
+		    (struct integ_json_span){ em->scratch.data,
+		    em->scratch.len }, st->cursor,
+		    (const char *const *)st->keys, st->nkeys);
 	}
 	r |= integ_buf_adds(b, "]}\n");
 	return r ? -1 : 0;

@@ -1214,6 +1214,17 @@ void	 integ_emitter_keep_schemas(struct integ_emitter *);
  */
 int	 integ_emitter_catalog(struct integ_emitter *, struct integ_buf *);
 
+/*
+ * catalog.c: one stream of an Airbyte catalog (an AirbyteStream), the
+ * one writer of both discover and --catalog-out: name, namespace (or
+ * NULL), the schema (compact JSON text), the cursor (a path: its names
+ * become the field path) or NULL, the primary key's top-level fields.
+ */
+int	 integ_catalog_airbyte_stream(struct integ_buf *, const char *,
+	    const char *, struct integ_json_span, const char *,
+	    const char *const *, size_t);
+/* end catalog.c */
+
 int	 integ_emit_stream_begin(struct integ_emitter *,
 	    const struct integ_stream_spec *, struct integ_emit_stream **,
 	    struct integ_err *);
