@@ -128,6 +128,16 @@ integ_catalog_airbyte(const struct integ_source *src, struct integ_buf *b)
 	return r ? -1 : 0;
 }
 
+/* The stream's key as a Singer list of names: [] or ["id"]. */
+static void
+key_array(struct integ_buf *b, const struct integ_stream *s)
+{
+	integ_buf_addc(b, '[');
+	if (s->key != NULL)
+		strlit(b, s->key);
+	integ_buf_addc(b, ']');
+}
+
 static void
 breadcrumb(struct integ_buf *b, const char *prop, const char *inclusion)
 {
@@ -161,10 +171,8 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
 		    integ_singer_schema(schema, b) != 0)
 			integ_buf_adds(b, "{}");
-		integ_buf_adds(b, ",\"key_properties\":[");
-		if (s->key != NULL)
-			strlit(b, s->key);
-		integ_buf_adds(b, "]");
+		integ_buf_adds(b, ",\"key_properties\":");
+		key_array(b, s);
 		if (s->cursor != NULL) {
 			integ_buf_adds(b, ",\"replication_key\":");
 			strlit(b, s->cursor);
@@ -174,10 +182,8 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		}
 		integ_buf_adds(b, ",\"metadata\":[{\"breadcrumb\":[],\"metadata\":"
 		    "{\"inclusion\":\"available\",\"selected-by-default\":true,"
-		    "\"table-key-properties\":[");
-		if (s->key != NULL)
-			strlit(b, s->key);
-		integ_buf_adds(b, "]");
+		    "\"table-key-properties\":");
+		key_array(b, s);
 		if (s->cursor != NULL) {
 			integ_buf_adds(b, ",\"valid-replication-keys\":[");
 			strlit(b, s->cursor);
