@@ -22,25 +22,6 @@
 #define OUT_FLUSH	(64 * 1024)
 #define INFER_DEFAULT	1000
 #define HELD_MAX	((size_t)256 << 20)
-#define SHAPES		64
-
-/*
- * What is known of the records of one shape (json_int.h), so that a
- * record shaped like an earlier one is not walked again: records of the
- * same shape fit the schema alike except for the strings it requires to
- * be date-times (dates), and have the cursor at the same place.
- */
-struct shape_entry {
-	char		*text;
-	size_t		 len;
-	uint64_t	 used;		/* last use, for replacement */
-	int		 dates_known;	/* dates: for every record of this shape */
-	uint32_t	*dates;		/* value indexes */
-	size_t		 ndates;
-	int		 cursor_known;
-	long		 cursor;	/* value index, -1: no cursor */
-	struct json_shape_node *node;	/* in the stream's set, or NULL */
-};
 
 struct integ_emit_stream {
 	struct integ_emitter	*em;
@@ -80,14 +61,7 @@ struct integ_emit_stream {
 	uint64_t		 written;
 	uint64_t		 dropped;
 	uint64_t		 nocursor;
-	/* record shapes seen (a small cache, least recently used goes) */
-	struct shape_entry	 shapes[SHAPES];
-	size_t			 nshapes;
-	size_t			 lasthit;
-	uint64_t		 uses;
-	struct json_shapes	*set;		/* shapes seen twice, matched */
-	int			 again;		/* the last record's shape was known */
-	int			 credit;	/* do matchers pay? (shape_match) */
+	struct shape_classifier	*cl;		/* fits, cursor: shape.c */
 	struct integ_msg	 recmsg;	/* kind 0 until the first record */
 	int64_t			 version;	/* ACTIVATE_VERSION, 0: none */
 	int			 activated;	/* the first one written */
@@ -176,12 +150,7 @@ stream_free(struct integ_emit_stream *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->nshapes; i++) {
-		free(st->shapes[i].text);
-		free(st->shapes[i].dates);
-	}
-	integ_json_shapes_free(st->set);
-
+	integ_shape_classifier_free(st->cl);
 	free(st->name);
 	integ_buf_free(&st->name_json);
 	free(st->ns);
@@ -529,6 +498,8 @@ integ_emit_stream_begin(struct integ_emitter *em,
 			    bm.p, bm.p + bm.len, &n) == 1 && n == bm.len;
 		}
 	}
+	st->cl = integ_shape_classifier_new(st->cpath, (struct integ_json_span){
+	    st->ckey.data, st->ckey.len });
 	if (spec->schema != NULL) {
 		if (integ_json_validate(spec->schema, strlen(spec->schema),
 		    &sv, e) != 0 || !object_schema(sv)) {
@@ -571,9 +542,9 @@ integ_emit_stream_begin(struct integ_emitter *em,
 	return 0;
 }
 
-/* fits: 1 or 0 when already known, -1 to check here. */
+/* widen: the record does not fit the schema, which takes it first. */
 static int
-frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
+frame(struct integ_emit_stream *st, struct integ_json_span v, int widen,
     struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
@@ -585,9 +556,7 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
 		if ((code = status(st, "RUNNING", e)) != 0)
 			return code;
 	}
-	/* a record that fits would not change the schema: add the others */
-	if (st->schema != NULL && em->keep && (fits == 0 ||
-	    (fits == -1 && !integ_schema_fits(st->schema, v)))) {
+	if (widen) {
 		integ_schema_add(st->schema, v);
 		if (em->fmt->needs_schema && (code = send_schema(st, e)) != 0)
 			return code;
@@ -622,64 +591,13 @@ release(struct integ_emit_stream *st, struct integ_err *e)
 		v.p = st->held.data + start;
 		v.len = st->heldend[i] - start;
 		start = st->heldend[i];
-		code = frame(st, v, 1, e);
+		code = frame(st, v, 0, e);
 	}
 	integ_buf_free(&st->held);
 	free(st->heldend);
 	st->heldend = NULL;
 	st->nheld = 0;
 	return code;
-}
-
-/* The entry of a record's shape, or NULL. */
-static struct shape_entry *
-shape_find(struct integ_emit_stream *st, const struct json_shape *sh)
-{
-	struct shape_entry *se;
-	size_t i;
-
-	se = &st->shapes[st->lasthit];
-	if (st->lasthit < st->nshapes && se->len == sh->len &&
-	    memcmp(se->text, sh->text, sh->len) == 0) {
-		se->used = ++st->uses;
-		return se;
-	}
-	for (i = 0; i < st->nshapes; i++) {
-		se = &st->shapes[i];
-		if (se->len == sh->len && memcmp(se->text, sh->text,
-		    sh->len) == 0) {
-			se->used = ++st->uses;
-			st->lasthit = i;
-			return se;
-		}
-	}
-	return NULL;
-}
-
-/* A new entry for the shape, nothing known yet. */
-static struct shape_entry *
-shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
-{
-	struct shape_entry *se;
-	size_t i, old = 0;
-
-	if (st->nshapes < SHAPES)
-		old = st->nshapes++;
-	else
-		for (i = 1; i < SHAPES; i++)
-			if (st->shapes[i].used < st->shapes[old].used)
-				old = i;
-	se = &st->shapes[old];
-	free(se->text);
-	free(se->dates);
-	integ_json_shapes_remove(st->set, se->node);
-	memset(se, 0, sizeof(*se));
-	se->text = integ_xmalloc(sh->len ? sh->len : 1);
-	memcpy(se->text, sh->text, sh->len);
-	se->len = sh->len;
-	se->used = ++st->uses;
-	st->lasthit = old;
-	return se;
 }
 
 /* Is each record checked against the schema (frame() widens it)? */
@@ -690,114 +608,74 @@ checking(const struct integ_emit_stream *st)
 }
 
 /*
- * The entry of a line shaped like a record seen before, with sh's
- * offsets filled in, or NULL (then the scanner reads the line). An entry
- * that does not know yet all record() asks of it is left to the scanner.
- */
-static struct shape_entry *
-shape_match(struct integ_emit_stream *st, const char *p, size_t len,
-    struct json_shape *sh)
-{
-	struct shape_entry *se;
-	int check = checking(st);
-
-	if (st->set == NULL || (se = integ_json_shapes_match(st->set, p, len,
-	    sh->off, &sh->nvals)) == NULL)
-		return NULL;
-	if ((check && !se->dates_known) ||
-	    (st->cpath != NULL && !se->cursor_known))
-		return NULL;
-	sh->ok = 1;
-	se->used = ++st->uses;
-	st->lasthit = (size_t)(se - st->shapes);
-	return se;
-}
-
-/*
- * A shape the scanner found again goes into the set that shape_match
- * matches: one seen once may never come again.
- */
-static void
-shape_again(struct integ_emit_stream *st, struct shape_entry *se)
-{
-	st->again = 1;
-	if (se->node != NULL)
-		return;
-	if (st->set == NULL)
-		st->set = integ_json_shapes_new();
-	se->node = integ_json_shapes_add(st->set, se->text, se->len, se);
-}
-
-/*
- * Are the strings the schema wants as date-times date-times? If value
- * cur is one of them, *curlen is its length when it has the usual layout.
+ * The bookmark filter, the one place where a record is not written: a
+ * record whose cursor k is older than the bookmark the stream began
+ * with is dropped (*drop), an equal one kept (at-least-once, never a
+ * gap). A record without the cursor is written and does not move the
+ * bookmark. The newest cursor written is what a checkpoint promises.
  */
 static int
-shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
-    struct integ_json_span v, long cur, size_t *curlen)
+bookmark_filter(struct integ_emit_stream *st, const struct shape_class *k,
+    int *drop, struct integ_err *e)
 {
-	size_t i, n;
+	struct integ_json_span bm = { st->bookmark.data, st->bookmark.len };
+	struct integ_json_span nw = { st->newest.data, st->newest.len };
 
-	*curlen = 0;
-	if (cur < 0) {
-		for (i = 0; i < se->ndates; i++)
-			if (!integ_schema_datetime_at(v.p +
-			    sh->off[se->dates[i]], v.p + v.len))
-				return 0;
-		return 1;
+	*drop = 0;
+	if (!k->found || k->cursor.p[0] == 'n') {	/* null */
+		if (st->nocursor++ == 0)
+			integ_log(INTEG_LOG_WARN, "%s: a record without the "
+			    "cursor %s: written, the bookmark not moved "
+			    "(warned once)", st->name, st->cursor);
+		return 0;
 	}
-	for (i = 0; i < se->ndates; i++) {
-		if (!integ_schema_datetime_usual_at(v.p +
-		    sh->off[se->dates[i]], v.p + v.len, &n))
-			return 0;
-		if ((long)se->dates[i] == cur)
-			*curlen = n;
+	/* windows filter by date themselves (lookback too) */
+	if (bm.len > 0 && !st->windowed && integ_cursor_cmp_usual(k->cursor,
+	    k->usual, bm, st->bookmark_usual) < 0) {
+		st->dropped++;
+		*drop = 1;
+		return 0;
 	}
-	return 1;
+	if (nw.len == 0 || integ_cursor_cmp_usual(k->cursor, k->usual, nw,
+	    st->newest_usual) > 0) {
+		integ_buf_reset(&st->newest);
+		st->newest_usual = k->usual;
+		if (integ_buf_add(&st->newest, k->cursor.p, k->cursor.len) ==
+		    -1)
+			return integ_errf(e, INTEG_EXIT_DATA, "%s: cursor value "
+			    "too large", st->name);
+	}
+	return 0;
 }
 
-/* Where the cursor was found (or not) in v, as a value index. */
-static void
-shape_cursor(struct shape_entry *se, const struct json_shape *sh,
-    struct integ_json_span v, int found, struct integ_json_span c)
+/* Records wait for the schema inferred from them; N read: it is known. */
+static int
+hold(struct integ_emit_stream *st, struct integ_json_span v,
+    struct integ_err *e)
 {
-	size_t lo = 0, hi = sh->nvals, mid;
-	uint32_t off;
-
-	if (!found) {
-		se->cursor = -1;
-		se->cursor_known = 1;
-		return;
-	}
-	off = (uint32_t)(c.p - v.p);
-	while (lo < hi) {		/* offsets grow in shape order */
-		mid = lo + (hi - lo) / 2;
-		if (sh->off[mid] < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < sh->nvals && sh->off[lo] == off) {
-		se->cursor = (long)lo;
-		se->cursor_known = 1;
-	}
+	if (integ_buf_add(&st->held, v.p, v.len) == -1)
+		return integ_errf(e, INTEG_EXIT_DATA, "%s: records held for "
+		    "inference pass %zu bytes", st->name, HELD_MAX);
+	st->heldend = integ_xreallocarray(st->heldend, st->nheld + 1,
+	    sizeof(*st->heldend));
+	st->heldend[st->nheld++] = st->held.len;
+	integ_schema_add(st->schema, v);
+	if (st->nheld >= st->infer)
+		return release(st, e);
+	return 0;
 }
 
 /*
- * A validated record, and its shape from the scanner (or NULL): a
- * record shaped like one seen before is checked against the schema by
- * its date-time strings alone, and its cursor is where it was. hit: the
- * entry shape_match found for it (sh has its offsets), or NULL.
+ * A validated record: its fields deselected taken out, classified
+ * (shape.c: does it fit the schema, its cursor), past the bookmark
+ * filter, then held while the schema is inferred, or framed.
  */
 static int
 record(struct integ_emit_stream *st, struct integ_json_span v,
-    const struct json_shape *sh, struct shape_entry *hit,
     struct integ_err *e)
 {
-	struct shape_entry *se = NULL;
-	struct integ_json_span c, k;
-	int fits = -1, found = -1, check, code, cusual = 0;
-	size_t curlen = 0;
+	struct shape_class k;
+	int code, drop;
 
 	if (st->ended)
 		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
@@ -807,7 +685,6 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
 	if (st->ndrop > 0) {
-		/* the record as written from here on: its shape is another */
 		integ_buf_reset(&st->kept);
 		if (integ_json_drop(v, (const char *const *)st->drop,
 		    st->ndrop, &st->kept) == -1)
@@ -815,115 +692,17 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 			    "large", st->name);
 		v.p = st->kept.data;
 		v.len = st->kept.len;
-		sh = NULL;
-		hit = NULL;
 	}
-	/* frame() checks the record against the schema */
-	check = checking(st);
-	if (sh != NULL && !sh->ok)
-		sh = NULL;
-	if (sh != NULL && (se = hit) == NULL &&
-	    (se = shape_find(st, sh)) != NULL)
-		shape_again(st, se);
-	if (se != NULL) {
-		if (check && se->dates_known) {
-			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
-			    se->cursor_known ? se->cursor : -1, &curlen))
-				fits = 1;
-			else {		/* known again once it is framed */
-				free(se->dates);
-				se->dates = NULL;
-				se->ndates = 0;
-				se->dates_known = 0;
-			}
-		}
-		if (st->cpath != NULL && se->cursor_known &&
-		    (found = se->cursor >= 0)) {
-			c.p = v.p + sh->off[se->cursor];
-			if (fits == 1 && curlen > 0) {
-				/* checked as a date-time: its length known */
-				c.len = curlen;
-				cusual = 1;
-			} else
-				c.len = (size_t)(integ_json_skip(c.p,
-				    v.p + v.len) - c.p);
-		}
-	}
-	/*
-	 * Where the record is checked against the schema anyway, a plain
-	 * cursor is picked up in the same pass.
-	 */
-	if (fits == -1 && found == -1 && st->cpath != NULL &&
-	    st->ckey.len > 0 && check) {
-		k.p = st->ckey.data;
-		k.len = st->ckey.len;
-		fits = integ_schema_fits_grab(st->schema, v, k, &c, &found);
-	}
+	integ_shape_classify(st->cl, v, checking(st) ? st->schema : NULL, &k);
 	if (st->cpath != NULL) {
-		if (found == -1)
-			found = integ_path_find(st->cpath, v, &c);
-		if (sh != NULL && (se == NULL || !se->cursor_known)) {
-			if (se == NULL)
-				se = shape_add(st, sh);
-			shape_cursor(se, sh, v, found, c);
-		}
-		if (!found || c.p[0] == 'n') {		/* null */
-			if (st->nocursor++ == 0)
-				integ_log(INTEG_LOG_WARN, "%s: a record without "
-				    "the cursor %s: written, the bookmark not "
-				    "moved (warned once)", st->name,
-				    st->cursor);
-		} else {
-			/* windows filter by date themselves (lookback too) */
-			if (st->bookmark.len > 0 && !st->windowed) {
-				struct integ_json_span bm = { st->bookmark.data,
-				    st->bookmark.len };
-
-				if (integ_cursor_cmp_usual(c, cusual, bm,
-				    st->bookmark_usual) < 0) {
-					st->dropped++;
-					return 0;
-				}
-			}
-			if (st->newest.len == 0 || integ_cursor_cmp_usual(c,
-			    cusual, (struct integ_json_span){ st->newest.data,
-			    st->newest.len }, st->newest_usual) > 0) {
-				integ_buf_reset(&st->newest);
-				st->newest_usual = cusual;
-				if (integ_buf_add(&st->newest, c.p, c.len) == -1)
-					return integ_errf(e, INTEG_EXIT_DATA,
-					    "%s: cursor value too large",
-					    st->name);
-			}
-		}
+		if ((code = bookmark_filter(st, &k, &drop, e)) != 0)
+			return code;
+		if (drop)
+			return 0;
 	}
-	/* known from now on, for shape_match if for nothing else */
-	if (sh != NULL && se == NULL)
-		se = shape_add(st, sh);
-	if (st->holding) {
-		if (integ_buf_add(&st->held, v.p, v.len) == -1)
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: records "
-			    "held for inference pass %zu bytes", st->name,
-			    HELD_MAX);
-		st->heldend = integ_xreallocarray(st->heldend, st->nheld + 1,
-		    sizeof(*st->heldend));
-		st->heldend[st->nheld++] = st->held.len;
-		integ_schema_add(st->schema, v);
-		if (st->nheld >= st->infer)
-			return release(st, e);
-		return 0;
-	}
-	if ((code = frame(st, v, fits, e)) != 0)
-		return code;
-	/* the record fits the schema now: what its shape needs checked */
-	if (check && sh != NULL && (se == NULL || !se->dates_known)) {
-		if (se == NULL)
-			se = shape_add(st, sh);
-		if (integ_schema_shape_dates(st->schema, v, sh, &se->dates,
-		    &se->ndates) == 0)
-			se->dates_known = 1;
-	}
-	return 0;
+	if (st->holding)
+		return hold(st, v, e);
+	return frame(st, v, k.fits == 0, e);
 }
 
 int
@@ -935,7 +714,7 @@ integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
 
 	if ((code = integ_json_validate(p, len, &v, e)) != 0)
 		return code;
-	return record(st, v, NULL, NULL, e);
+	return record(st, v, e);
 }
 
 int
@@ -944,7 +723,7 @@ integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
 {
 	struct integ_json_span v = { p, len };
 
-	return record(st, v, NULL, NULL, e);
+	return record(st, v, e);
 }
 
 int
@@ -1164,32 +943,18 @@ trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
 		integ_trailer_write(em->fp, code, msg);
 }
 
-/* integ-emit's input: a JSON scanner kept across lines. */
+/* integ-emit's input. */
 struct run {
 	struct integ_emit_stream *st;
-	struct integ_json_stream *js;
 	struct integ_err	 *e;
 	const char		 *name;
 	uint64_t		  every;
-	struct integ_err	  cbe;		/* what the callback said */
-	int			  cbfail;
-	struct json_shape	 *shape;	/* of the record at hand */
-	int			  shaping;	/* the scanner gathers shapes */
-	int			  need;		/* for more than shape_match */
-	uint64_t		  unshaped;	/* lines read without */
 };
 
 static int
-on_text(void *arg, const char *p, size_t len)
+on_text(void *arg, const char *p, size_t len, struct integ_err *e)
 {
-	struct run *r = arg;
-	struct integ_json_span v = { p, len };
-	int code;
-
-	if ((code = record(r->st, v, r->shaping ? r->shape : NULL, NULL,
-	    &r->cbe)) != 0)
-		r->cbfail = 1;
-	return code;
+	return integ_emit_record_valid(arg, p, len, e);
 }
 
 /* One input line of integ-emit; a failure is framed here. */
@@ -1199,11 +964,10 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	struct integ_emit_stream *st = r->st;
 	struct integ_emitter *em = st->em;
 	struct integ_err fe, *e = r->e;
-	struct shape_entry *se;
 	struct integ_json_span mv;
 	const char *tmsg, *why;
 	char msg[sizeof(e->msg)];
-	int code, tcode, tried = 0;
+	int code, tcode;
 
 	/* the end-of-data mark that ends the last line (integ(7)) */
 	if (len > 0 && p[len - 1] == '\t')
@@ -1224,52 +988,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
-	r->cbfail = 0;
-	se = NULL;
-	if (r->shaping && st->credit >= 0) {
-		tried = 1;
-		se = shape_match(st, p, len, r->shape);
-	}
-	if (se != NULL) {
-		/* a shape seen before, checked without the scanner */
-		if ((code = record(st, (struct integ_json_span){ p, len },
-		    r->shape, se, &r->cbe)) != 0)
-			r->cbfail = 1;
-	} else {
-		st->again = 0;
-		/* each line is its own input: no text runs on to the next */
-		if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
-			code = integ_json_stream_end(r->js, e);
-	}
-	/*
-	 * Where shapes rarely come again (more than the cache holds),
-	 * matching would cost more than it spares: credit keeps score of
-	 * how often a record's shape was known, tried or not, and below 0
-	 * none is tried. Where shapes are gathered anyway a hit spares
-	 * about twice what a miss costs; where they serve only matching,
-	 * a miss costs about three times what a hit spares (the plain
-	 * scanner is quick, the shaping one and its cache are not).
-	 */
-	if (se != NULL || (!tried && st->again))
-		st->credit = MIN(st->credit + (r->need ? 2 : 1), 32);
-	else
-		st->credit = MAX(st->credit - (r->need ? 1 : 3), -32);
-	/*
-	 * Shapes wanted only for shape_match are not gathered while they
-	 * would not pay (the shaping scanner is slower), and tried again
-	 * now and then.
-	 */
-	if (!r->need && r->shaping && st->credit == -32) {
-		integ_json_stream_shape(r->js, NULL);
-		r->shaping = 0;
-		r->unshaped = 0;
-	} else if (!r->shaping && ++r->unshaped == 4096) {
-		integ_json_stream_shape(r->js, r->shape);
-		r->shaping = 1;
-		st->credit = 0;
-	}
-	if (code != 0 && r->cbfail && e != NULL)
-		*e = r->cbe;
+	code = integ_shape_line(st->cl, p, len, checking(st), e);
 	if (code != 0) {
 		if (code == INTEG_EXIT_IO)
 			return code;
@@ -1302,7 +1021,6 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
     uint64_t state_every, struct integ_err *e)
 {
 	struct integ_emitter *em = st->em;
-	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
 	struct integ_lines lr;
 	struct integ_err fe;
 	struct run r;
@@ -1315,16 +1033,12 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	r.e = e;
 	r.name = name;
 	r.every = state_every;
-	sink.arg = &r;
-	r.js = integ_json_stream_new(NULL, 0, &sink);
 	/*
 	 * Shapes spare a record of a shape seen before the scanner, and the
 	 * schema check and the cursor lookup their walks.
 	 */
-	r.shape = integ_xmalloc(sizeof(*r.shape));
-	integ_json_stream_shape(r.js, r.shape);
-	r.shaping = 1;
-	r.need = (st->schema != NULL && em->keep) || st->cpath != NULL;
+	integ_shape_lines(st->cl, (st->schema != NULL && em->keep) ||
+	    st->cpath != NULL, on_text, st);
 	integ_lines_init(&lr, fd);
 	while ((k = integ_lines_next(&lr, &p, &len)) == INTEG_LINES_LINE) {
 		if (lr.sig) {
@@ -1365,8 +1079,6 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	integ_emit_stream_fail(st, code, msg, &fe);
 	trailer(em, code, msg, NULL, 0);
 done:
-	integ_json_stream_free(r.js);
-	free(r.shape);
 	integ_lines_free(&lr);
 	return code;
 }
