@@ -183,11 +183,12 @@ void	*integ_json_shapes_match(struct json_shapes *, const char *, size_t,
 struct shape_classifier;
 
 struct shape_class {
-	int			 fits;	/* the schema: 1 fits, 0 not, -1 not asked */
+	int			 fits;	/* the schema: 1, 0; -1 not asked */
 	int			 found;	/* the cursor: 1 at cursor, else 0 */
 	struct integ_json_span	 cursor;
-	int			 usual;	/* cursor: a date-time string in the
-					   usual layout (integ_cursor_cmp_usual) */
+	/* cursor: a date-time string in the usual layout, for
+	 * integ_cursor_cmp_usual */
+	int			 usual;
 };
 
 /* cpath: the cursor (NULL: none); ckey: the cursor's plain name as JSON,

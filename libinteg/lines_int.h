@@ -25,7 +25,7 @@ enum {
 	INTEG_LINES_LINE,	/* *p, *len: a line; p[len] is its newline */
 	INTEG_LINES_LONG,	/* a line longer than the buffer may hold */
 	INTEG_LINES_ERROR,	/* read(2) failed: errno says why */
-	INTEG_LINES_SIGNAL	/* integ_signal_caught(): nothing more to read */
+	INTEG_LINES_SIGNAL	/* a signal caught: nothing more read */
 };
 
 /*
