@@ -543,17 +543,24 @@ integ_shape_classifier_new(const struct integ_path *cpath,
 	return cl;
 }
 
+/* Forget an entry: what it knew, and its shape in the set. */
+static void
+entry_clear(struct shape_classifier *cl, struct shape_entry *se)
+{
+	free(se->text);
+	free(se->dates);
+	integ_json_shapes_remove(cl->set, se->node);
+	memset(se, 0, sizeof(*se));
+}
+
 void
 integ_shape_classifier_free(struct shape_classifier *cl)
 {
-	size_t i;
-
 	if (cl == NULL)
 		return;
-	for (i = 0; i < cl->nshapes; i++) {
-		free(cl->shapes[i].text);
-		free(cl->shapes[i].dates);
-	}
+	/* the entries first: they leave the set */
+	while (cl->nshapes > 0)
+		entry_clear(cl, &cl->shapes[--cl->nshapes]);
 	integ_json_shapes_free(cl->set);
 	integ_json_stream_free(cl->js);
 	free(cl->shape);
@@ -599,10 +606,7 @@ shape_add(struct shape_classifier *cl, const struct json_shape *sh)
 			if (cl->shapes[i].used < cl->shapes[old].used)
 				old = i;
 	se = &cl->shapes[old];
-	free(se->text);
-	free(se->dates);
-	integ_json_shapes_remove(cl->set, se->node);
-	memset(se, 0, sizeof(*se));
+	entry_clear(cl, se);
 	se->text = integ_xmalloc(sh->len ? sh->len : 1);
 	memcpy(se->text, sh->text, sh->len);
 	se->len = sh->len;
