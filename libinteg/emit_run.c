@@ -18,6 +18,7 @@ struct run {
 	uint64_t		  every;
 };
 
+/* Each text of a line: a record, valid, as shape.c hands it out. */
 static int
 on_text(void *arg, const char *p, size_t len, struct integ_err *e)
 {
