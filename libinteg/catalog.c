@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 #include "source_int.h"
 
 static void
@@ -33,38 +34,108 @@ compact(struct integ_buf *b, const char *json)
 		integ_buf_adds(b, "{}");
 }
 
+/*
+ * A stream's cursor as Airbyte's field path: one name a step, the
+ * leading dot dropped; a path with an index has no such form and stays
+ * one name, as given.
+ */
+static int
+cursor_field(struct integ_buf *b, const char *cursor)
+{
+	struct integ_path *path;
+	int i, r = 0;
+
+	if (integ_path_compile(cursor, &path, NULL) != 0)
+		return integ_json_str_encode(b, cursor, strlen(cursor));
+	for (i = 0; i < path->nsteps; i++)
+		if (path->steps[i].kind != PATH_NAME)
+			break;
+	if (i < path->nsteps || path->nsteps == 0)
+		r |= integ_json_str_encode(b, cursor, strlen(cursor));
+	else
+		for (i = 0; i < path->nsteps; i++) {
+			if (i > 0)
+				r |= integ_buf_addc(b, ',');
+			r |= integ_json_str_encode(b, path->steps[i].name,
+			    path->steps[i].namelen);
+		}
+	integ_path_free(path);
+	return r;
+}
+
+int
+integ_catalog_airbyte_stream(struct integ_buf *b, const char *name,
+    const char *ns, struct integ_json_span schema, const char *cursor,
+    const char *const *keys, size_t nkeys)
+{
+	const char *k;
+	size_t i;
+	int r = 0;
+
+	r |= integ_buf_adds(b, "{\"name\":");
+	r |= integ_json_str_encode(b, name, strlen(name));
+	if (ns != NULL) {
+		r |= integ_buf_adds(b, ",\"namespace\":");
+		r |= integ_json_str_encode(b, ns, strlen(ns));
+	}
+	r |= integ_buf_adds(b, ",\"json_schema\":");
+	r |= integ_buf_add(b, schema.p, schema.len);
+	if (cursor != NULL) {
+		r |= integ_buf_adds(b, ",\"supported_sync_modes\":"
+		    "[\"full_refresh\",\"incremental\"],"
+		    "\"source_defined_cursor\":true,"
+		    "\"default_cursor_field\":[");
+		r |= cursor_field(b, cursor);
+		r |= integ_buf_addc(b, ']');
+	} else
+		r |= integ_buf_adds(b, ",\"supported_sync_modes\":"
+		    "[\"full_refresh\"]");
+	if (nkeys > 0) {
+		/* each key a top-level field */
+		r |= integ_buf_adds(b, ",\"source_defined_primary_key\":[");
+		for (i = 0; i < nkeys; i++) {
+			k = keys[i][0] == '.' ? keys[i] + 1 : keys[i];
+			r |= integ_buf_adds(b, i > 0 ? ",[" : "[");
+			r |= integ_json_str_encode(b, k, strlen(k));
+			r |= integ_buf_addc(b, ']');
+		}
+		r |= integ_buf_addc(b, ']');
+	}
+	r |= integ_buf_addc(b, '}');
+	return r ? -1 : 0;
+}
+
 int
 integ_catalog_airbyte(const struct integ_source *src, struct integ_buf *b)
 {
 	const struct integ_stream *s;
+	struct integ_buf schema;
+	int r = 0;
 
-	integ_buf_adds(b, "{\"streams\":[");
+	integ_buf_init(&schema, 0);
+	r |= integ_buf_adds(b, "{\"streams\":[");
 	for (s = src->streams; s->name != NULL; s++) {
 		if (s != src->streams)
-			integ_buf_addc(b, ',');
-		integ_buf_adds(b, "{\"name\":");
-		strlit(b, s->name);
-		integ_buf_adds(b, ",\"json_schema\":");
-		compact(b, schema_of(s));
-		if (s->cursor != NULL) {
-			integ_buf_adds(b, ",\"supported_sync_modes\":"
-			    "[\"full_refresh\",\"incremental\"],"
-			    "\"source_defined_cursor\":true,"
-			    "\"default_cursor_field\":[");
-			strlit(b, s->cursor);
-			integ_buf_adds(b, "]");
-		} else {
-			integ_buf_adds(b, ",\"supported_sync_modes\":"
-			    "[\"full_refresh\"]");
-		}
-		if (s->key != NULL) {
-			integ_buf_adds(b, ",\"source_defined_primary_key\":[[");
-			strlit(b, s->key);
-			integ_buf_adds(b, "]]");
-		}
-		integ_buf_addc(b, '}');
+			r |= integ_buf_addc(b, ',');
+		integ_buf_reset(&schema);
+		compact(&schema, schema_of(s));
+		r |= integ_catalog_airbyte_stream(b, s->name, NULL,
+		    (struct integ_json_span){ schema.data, schema.len },
+		    s->cursor, &s->key, s->key != NULL);
 	}
-	return integ_buf_adds(b, "]}");
+	integ_buf_free(&schema);
+	r |= integ_buf_adds(b, "]}");
+	return r ? -1 : 0;
+}
+
+/* The stream's key as a Singer list of names: [] or ["id"]. */
+static void
+key_array(struct integ_buf *b, const struct integ_stream *s)
+{
+	integ_buf_addc(b, '[');
+	if (s->key != NULL)
+		strlit(b, s->key);
+	integ_buf_addc(b, ']');
 }
 
 static void
@@ -100,10 +171,8 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
 		    integ_singer_schema(schema, b) != 0)
 			integ_buf_adds(b, "{}");
-		integ_buf_adds(b, ",\"key_properties\":[");
-		if (s->key != NULL)
-			strlit(b, s->key);
-		integ_buf_adds(b, "]");
+		integ_buf_adds(b, ",\"key_properties\":");
+		key_array(b, s);
 		if (s->cursor != NULL) {
 			integ_buf_adds(b, ",\"replication_key\":");
 			strlit(b, s->cursor);
@@ -113,10 +182,8 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		}
 		integ_buf_adds(b, ",\"metadata\":[{\"breadcrumb\":[],\"metadata\":"
 		    "{\"inclusion\":\"available\",\"selected-by-default\":true,"
-		    "\"table-key-properties\":[");
-		if (s->key != NULL)
-			strlit(b, s->key);
-		integ_buf_adds(b, "]");
+		    "\"table-key-properties\":");
+		key_array(b, s);
 		if (s->cursor != NULL) {
 			integ_buf_adds(b, ",\"valid-replication-keys\":[");
 			strlit(b, s->cursor);

@@ -2,12 +2,14 @@
  * cursor.c: ordering cursor values, the one comparison incremental sync
  * rests on. Numbers compare by value (integers exactly, however long),
  * RFC 3339 instants by the moment they name whatever their offsets,
- * anything else as strings of bytes.
+ * anything else as strings of bytes. Connectors compare their own
+ * instants (a bookmark against a start date) with the same rule.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
+#include "json_int.h"
 
 static int
 plain_integer(const char *p, size_t len)
@@ -71,19 +73,30 @@ num_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return (da > db) - (da < db);
 }
 
+/* Two instants: 0 and their order in *c, or -1 when either is none. */
 static int
-str_cmp(const char *a, size_t alen, const char *b, size_t blen)
+instant_cmp(const char *a, size_t alen, const char *b, size_t blen, int *c)
 {
 	int64_t sa, sb;
 	long na, nb;
+
+	if (integ_rfc3339_parse(a, alen, 0, &sa, &na) != 0 ||
+	    integ_rfc3339_parse(b, blen, 0, &sb, &nb) != 0)
+		return -1;
+	if (sa != sb)
+		*c = sa < sb ? -1 : 1;
+	else
+		*c = (na > nb) - (na < nb);
+	return 0;
+}
+
+static int
+str_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
 	int c;
 
-	if (integ_rfc3339_parse(a, alen, 0, &sa, &na) == 0 &&
-	    integ_rfc3339_parse(b, blen, 0, &sb, &nb) == 0) {
-		if (sa != sb)
-			return sa < sb ? -1 : 1;
-		return (na > nb) - (na < nb);
-	}
+	if (instant_cmp(a, alen, b, blen, &c) == 0)
+		return c;
 	c = memcmp(a, b, alen < blen ? alen : blen);
 	if (c != 0)
 		return sgn(c);
@@ -189,4 +202,25 @@ integ_cursor_cmp(struct integ_json_span a, struct integ_json_span b)
 	integ_buf_free(&ba);
 	integ_buf_free(&bb);
 	return c;
+}
+
+int
+integ_cursor_cmp_usual(struct integ_json_span a, int ausual,
+    struct integ_json_span b, int busual)
+{
+	if (ausual && busual && a.len == b.len)
+		return sgn(memcmp(a.p, b.p, a.len));
+	return integ_cursor_cmp(a, b);
+}
+
+const char *
+integ_rfc3339_later(const char *a, const char *b)
+{
+	int c;
+
+	if (a == NULL || b == NULL)
+		return a != NULL ? a : b;
+	if (instant_cmp(a, strlen(a), b, strlen(b), &c) != 0)
+		return a;
+	return c < 0 ? b : a;
 }

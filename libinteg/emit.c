@@ -1,120 +1,22 @@
 /*
- * emit.c: the emitter. It keeps, per stream, the schema (given or
- * inferred), keys, cursor, bookmark and counters, and asks its format to
- * write each message. Records are validated and framed as the bytes they
- * came in. Output is gathered in a buffer and written in large pieces;
- * it is flushed at every STATE, so a STATE never reaches the reader
- * before the records it covers.
+ * emit.c: the emitter. It asks its format to write each message of its
+ * streams (emit_stream.c) and of the run (LOG, a TRACE ERROR). Output is
+ * gathered in a buffer and written in large pieces; it is flushed at
+ * every STATE, so a STATE never reaches the reader before the records
+ * it covers.
  */
-#include <sys/param.h>
-
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "integ.h"
-#include "json_int.h"
+#include "emit_int.h"
 
 #define OUT_FLUSH	(64 * 1024)
-#define INFER_DEFAULT	1000
-#define HELD_MAX	((size_t)256 << 20)
-#define SHAPES		64
-
-/*
- * What is known of the records of one shape (json_int.h), so that a
- * record shaped like an earlier one is not walked again: records of the
- * same shape fit the schema alike except for the strings it requires to
- * be date-times (dates), and have the cursor at the same place.
- */
-struct shape_entry {
-	char		*text;
-	size_t		 len;
-	uint64_t	 used;		/* last use, for replacement */
-	int		 dates_known;	/* dates: for every record of this shape */
-	uint32_t	*dates;		/* value indexes */
-	size_t		 ndates;
-	int		 cursor_known;
-	long		 cursor;	/* value index, -1: no cursor */
-	struct json_shape_node *node;	/* in the stream's set, or NULL */
-};
-
-struct integ_emit_stream {
-	struct integ_emitter	*em;
-	char			*name;
-	struct integ_buf	 name_json;
-	char			*ns;
-	char			**keys;
-	size_t			 nkeys;
-	char			*cursor;	/* field name (path text) */
-	struct integ_path	*cpath;
-	struct integ_buf	 ckey;		/* a plain top-level cursor, as JSON */
-	char			*given;		/* schema text given */
-	struct integ_schema	*schema;	/* inferred (or NULL) */
-	size_t			 infer;
-	int			 schema_sent;
-	int			 running;
-	int			 ended;
-	/* records held back until the schema is inferred */
-	int			 holding;
-	struct integ_buf	 held;
-	size_t			*heldend;
-	size_t			 nheld;
-	/* incremental */
-	struct integ_buf	 bookmark;	/* at the start; empty: none */
-	struct integ_buf	 newest;	/* newest cursor seen */
-	int			 sorted;	/* ascending: newest is safe */
-	int			 unverified;	/* the bookmark stays */
-	/* bookmark, newest: a date-time string in the usual layout */
-	int			 bookmark_usual;
-	int			 newest_usual;
-	/* date windows: the bookmark moves only to a window's end */
-	int			 windowed;
-	struct integ_buf	 wend;		/* the last window's end */
-	uint64_t		 since_state;
-	uint64_t		 estimate;	/* rows announced, 0: none */
-	int			 stateless;	/* ends without a STATE (--test) */
-	uint64_t		 written;
-	uint64_t		 dropped;
-	uint64_t		 nocursor;
-	/* record shapes seen (a small cache, least recently used goes) */
-	struct shape_entry	 shapes[SHAPES];
-	size_t			 nshapes;
-	size_t			 lasthit;
-	uint64_t		 uses;
-	struct json_shapes	*set;		/* shapes seen twice, matched */
-	int			 again;		/* the last record's shape was known */
-	int			 credit;	/* do matchers pay? (shape_match) */
-	struct integ_msg	 recmsg;	/* kind 0 until the first record */
-	int64_t			 version;	/* ACTIVATE_VERSION, 0: none */
-	int			 activated;	/* the first one written */
-	char			**drop;		/* fields deselected */
-	size_t			 ndrop;
-	struct integ_buf	 kept;		/* a record without them */
-};
-
-struct integ_emitter {
-	const struct integ_format *fmt;
-	void			*fmtarg;
-	FILE			*fp;
-	struct integ_buf	 out;
-	struct integ_buf	 scratch;
-	struct integ_buf	 scratch2;
-	struct integ_state	*state;
-	struct integ_state	*own;
-	struct integ_emit_stream **streams;
-	size_t			 nstreams;
-	int64_t			 now_ms;
-	char			 now[32];
-	int			 failed_io;
-	int			 keep;		/* schemas kept up to date */
-};
 
 /* The clock, read for every message: the coarse one is cheap enough. */
-static void
-tick(struct integ_emitter *em)
+void
+integ_emitter_tick(struct integ_emitter *em)
 {
 	struct timespec ts;
 	int64_t ms;
@@ -170,40 +72,6 @@ integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
 	return 0;
 }
 
-static void
-stream_free(struct integ_emit_stream *st)
-{
-	size_t i;
-
-	for (i = 0; i < st->nshapes; i++) {
-		free(st->shapes[i].text);
-		free(st->shapes[i].dates);
-	}
-	integ_json_shapes_free(st->set);
-
-	free(st->name);
-	integ_buf_free(&st->name_json);
-	free(st->ns);
-	for (i = 0; i < st->nkeys; i++)
-		free(st->keys[i]);
-	free(st->keys);
-	free(st->cursor);
-	for (i = 0; i < st->ndrop; i++)
-		free(st->drop[i]);
-	free(st->drop);
-	integ_buf_free(&st->kept);
-	integ_path_free(st->cpath);
-	integ_buf_free(&st->ckey);
-	free(st->given);
-	integ_schema_free(st->schema);
-	integ_buf_free(&st->held);
-	free(st->heldend);
-	integ_buf_free(&st->bookmark);
-	integ_buf_free(&st->newest);
-	integ_buf_free(&st->wend);
-	free(st);
-}
-
 void
 integ_emitter_free(struct integ_emitter *em)
 {
@@ -212,7 +80,7 @@ integ_emitter_free(struct integ_emitter *em)
 	if (em == NULL)
 		return;
 	for (i = 0; i < em->nstreams; i++)
-		stream_free(em->streams[i]);
+		integ_emit_stream_free(em->streams[i]);
 	free(em->streams);
 	if (em->fmt->close != NULL)
 		em->fmt->close(em->fmtarg);
@@ -242,8 +110,8 @@ integ_emitter_set_state(struct integ_emitter *em, struct integ_state *s)
 }
 
 /* Write the buffered output; flush the FILE too when asked. */
-static int
-drain(struct integ_emitter *em, int flush, struct integ_err *e)
+int
+integ_emitter_drain(struct integ_emitter *em, int flush, struct integ_err *e)
 {
 	if (em->out.len > 0) {
 		if (fwrite(em->out.data, 1, em->out.len, em->fp) !=
@@ -262,11 +130,11 @@ drain(struct integ_emitter *em, int flush, struct integ_err *e)
 int
 integ_emitter_flush(struct integ_emitter *em, struct integ_err *e)
 {
-	return drain(em, 1, e);
+	return integ_emitter_drain(em, 1, e);
 }
 
-static void
-msg_init(struct integ_msg *m, struct integ_emitter *em,
+void
+integ_emitter_msg(struct integ_msg *m, struct integ_emitter *em,
     const struct integ_emit_stream *st, enum integ_msg_kind kind)
 {
 	memset(m, 0, sizeof(*m));
@@ -285,27 +153,17 @@ msg_init(struct integ_msg *m, struct integ_emitter *em,
 	}
 }
 
-static int
-put(struct integ_emitter *em, const struct integ_msg *m, struct integ_err *e)
+int
+integ_emitter_put(struct integ_emitter *em, const struct integ_msg *m,
+    struct integ_err *e)
 {
 	int code;
 
 	if ((code = em->fmt->write(em->fmtarg, m, &em->out, e)) != 0)
 		return code;
 	if (em->out.len >= OUT_FLUSH)
-		return drain(em, 0, e);
+		return integ_emitter_drain(em, 0, e);
 	return 0;
-}
-
-static int
-status(struct integ_emit_stream *st, const char *s, struct integ_err *e)
-{
-	struct integ_msg m;
-
-	tick(st->em);
-	msg_init(&m, st->em, st, INTEG_MSG_STATUS);
-	m.status = s;
-	return put(st->em, &m, e);
 }
 
 int
@@ -315,13 +173,13 @@ integ_emit_log(struct integ_emitter *em, enum integ_level lv,
 	struct integ_msg m;
 	int code;
 
-	tick(em);
-	msg_init(&m, em, NULL, INTEG_MSG_LOG);
+	integ_emitter_tick(em);
+	integ_emitter_msg(&m, em, NULL, INTEG_MSG_LOG);
 	m.level = lv;
 	m.message = text;
-	if ((code = put(em, &m, e)) != 0)
+	if ((code = integ_emitter_put(em, &m, e)) != 0)
 		return code;
-	return drain(em, 1, e);
+	return integ_emitter_drain(em, 1, e);
 }
 
 void
@@ -333,19 +191,19 @@ integ_emit_log_sink(enum integ_level lv, const char *line, void *arg)
 	integ_emit_log(em, lv, line, NULL);
 }
 
-static int
-error_msg(struct integ_emitter *em, const struct integ_emit_stream *st,
-    enum integ_failure f, const char *text, const char *internal,
-    struct integ_err *e)
+int
+integ_emitter_error_msg(struct integ_emitter *em,
+    const struct integ_emit_stream *st, enum integ_failure f,
+    const char *text, const char *internal, struct integ_err *e)
 {
 	struct integ_msg m;
 
-	tick(em);
-	msg_init(&m, em, st, INTEG_MSG_ERROR);
+	integ_emitter_tick(em);
+	integ_emitter_msg(&m, em, st, INTEG_MSG_ERROR);
 	m.failure = f;
 	m.message = text;
 	m.internal = internal;
-	return put(em, &m, e);
+	return integ_emitter_put(em, &m, e);
 }
 
 int
@@ -354,1106 +212,46 @@ integ_emit_error(struct integ_emitter *em, enum integ_failure f,
 {
 	int code;
 
-	if ((code = error_msg(em, NULL, f, text, internal, e)) != 0)
+	if ((code = integ_emitter_error_msg(em, NULL, f, text, internal,
+	    e)) != 0)
 		return code;
-	return drain(em, 1, e);
-}
-
-/* The schema text of a stream, into b. */
-static int
-schema_text(const struct integ_emit_stream *st, struct integ_buf *b)
-{
-	integ_buf_reset(b);
-	if (st->schema != NULL)
-		return integ_schema_write(st->schema, b);
-	return integ_buf_adds(b, st->given);
-}
-
-static int
-activate(struct integ_emit_stream *st, struct integ_err *e)
-{
-	struct integ_msg m;
-
-	tick(st->em);
-	msg_init(&m, st->em, st, INTEG_MSG_VERSION);
-	st->activated = 1;
-	return put(st->em, &m, e);
-}
-
-static int
-send_schema(struct integ_emit_stream *st, struct integ_err *e)
-{
-	struct integ_emitter *em = st->em;
-	struct integ_msg m;
-	int code;
-
-	if (schema_text(st, &em->scratch) == -1)
-		return integ_errf(e, INTEG_EXIT_DATA, "%s: schema too large",
-		    st->name);
-	tick(em);
-	msg_init(&m, em, st, INTEG_MSG_SCHEMA);
-	m.schema.p = em->scratch.data;
-	m.schema.len = em->scratch.len;
-	st->schema_sent = 1;
-	if ((code = put(em, &m, e)) != 0)
-		return code;
-	/* the table version begins after the first SCHEMA, before a record */
-	if (st->version != 0 && !st->activated)
-		return activate(st, e);
-	return 0;
-}
-
-/* The property name of a path: ".a" is "a". */
-static const char *
-field(const char *path)
-{
-	return path[0] == '.' && path[1] != '\0' ? path + 1 : path;
-}
-
-/* A name a path means as itself: letters, digits, underscores. */
-static int
-plain_name(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0' || (*s >= '0' && *s <= '9'))
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
-	return 1;
-}
-
-/* Is name one of the n paths (a key: ".id" names "id")? */
-static int
-named_in(const char *name, const char *const *paths, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(field(paths[i]), name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Is this an object schema? */
-static int
-object_schema(struct integ_json_span s)
-{
-	struct integ_json_iter it;
-	struct integ_json_span t, v;
-
-	if (integ_json_type(s) != INTEG_JSON_OBJECT ||
-	    !integ_json_member(s, "type", &t))
-		return 0;
-	if (integ_json_type(t) == INTEG_JSON_STRING)
-		return integ_json_str_eq(t, "object", 6);
-	if (integ_json_type(t) != INTEG_JSON_ARRAY)
-		return 0;
-	integ_json_iter_init(&it, t);
-	while (integ_json_iter_next(&it, NULL, &v))
-		if (integ_json_type(v) == INTEG_JSON_STRING &&
-		    integ_json_str_eq(v, "object", 6))
-			return 1;
-	return 0;
-}
-
-int
-integ_emit_stream_begin(struct integ_emitter *em,
-    const struct integ_stream_spec *spec, struct integ_emit_stream **out,
-    struct integ_err *e)
-{
-	struct integ_emit_stream *st;
-	struct integ_json_span sv, bm;
-	size_t i;
-	int code;
-
-	if (spec->name == NULL || spec->name[0] == '\0')
-		return integ_errf(e, INTEG_EXIT_USAGE, "a stream needs a name");
-	st = integ_xcalloc(1, sizeof(*st));
-	st->em = em;
-	integ_buf_init(&st->held, HELD_MAX);
-	integ_buf_init(&st->bookmark, 1 << 20);
-	integ_buf_init(&st->newest, 1 << 20);
-	integ_buf_init(&st->wend, 1 << 10);
-	st->name = integ_xstrdup(spec->name);
-	st->sorted = spec->sorted;
-	integ_buf_init(&st->name_json, 0);
-	integ_json_str_encode(&st->name_json, st->name, strlen(st->name));
-	st->ns = spec->ns != NULL ? integ_xstrdup(spec->ns) : NULL;
-	if (spec->nkeys > 0)
-		st->keys = integ_xreallocarray(NULL, spec->nkeys,
-		    sizeof(*st->keys));
-	for (i = 0; i < spec->nkeys; i++)
-		st->keys[i] = integ_xstrdup(spec->keys[i]);
-	st->nkeys = spec->nkeys;
-	st->version = spec->version;
-	integ_buf_init(&st->kept, 0);
-	for (i = 0; i < spec->ndrop; i++) {
-		/* keys and the cursor are always written */
-		if (named_in(spec->drop[i], spec->keys, spec->nkeys) ||
-		    (spec->cursor != NULL &&
-		    strcmp(field(spec->cursor), spec->drop[i]) == 0))
-			continue;
-		st->drop = integ_xreallocarray(st->drop, st->ndrop + 1,
-		    sizeof(*st->drop));
-		st->drop[st->ndrop++] = integ_xstrdup(spec->drop[i]);
-	}
-	if (spec->cursor != NULL) {
-		if ((code = integ_path_compile(spec->cursor, &st->cpath, e))
-		    != 0) {
-			stream_free(st);
-			return code;
-		}
-		st->cursor = integ_xstrdup(spec->cursor[0] == '.' &&
-		    spec->cursor[1] != '\0' ? spec->cursor + 1 : spec->cursor);
-		integ_buf_init(&st->ckey, 0);
-		if (plain_name(st->cursor))
-			integ_json_str_encode(&st->ckey, st->cursor,
-			    strlen(st->cursor));
-		if (integ_state_get(em->state, st->name, st->ns, st->cursor,
-		    &bm)) {
-			size_t n;
-
-			/* a bookmark dropped would let the state go back */
-			if (integ_buf_add(&st->bookmark, bm.p, bm.len) == -1) {
-				stream_free(st);
-				return integ_errf(e, INTEG_EXIT_DATA, "%s: the "
-				    "bookmark in the state is larger than %zu "
-				    "bytes, the most a cursor value may be",
-				    spec->name, (size_t)1 << 20);
-			}
-			st->bookmark_usual = integ_schema_datetime_usual_at(
-			    bm.p, bm.p + bm.len, &n) == 1 && n == bm.len;
-		}
-	}
-	if (spec->schema != NULL) {
-		if (integ_json_validate(spec->schema, strlen(spec->schema),
-		    &sv, e) != 0 || !object_schema(sv)) {
-			stream_free(st);
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: the schema "
-			    "is not a JSON object schema", spec->name);
-		}
-		{
-			struct integ_buf c;
-
-			/* a pretty schema file must not break the line */
-			integ_buf_init(&c, 0);
-			if (st->ndrop > 0)
-				integ_schema_drop(sv, (const char *const *)
-				    st->drop, st->ndrop, &c);
-			else
-				integ_json_compact(sv, &c);
-			st->given = integ_buf_take(&c);
-		}
-	} else {
-		st->schema = integ_schema_new();
-		/* Singer wants keys and bookmarks among the properties */
-		for (i = 0; i < st->nkeys; i++)
-			integ_schema_ensure(st->schema, field(st->keys[i]));
-		if (st->cursor != NULL && strchr(st->cursor, '.') == NULL &&
-		    strchr(st->cursor, '[') == NULL)
-			integ_schema_ensure(st->schema, st->cursor);
-		st->infer = spec->infer ? spec->infer : INFER_DEFAULT;
-		/* records wait for their SCHEMA only where one is written */
-		st->holding = em->fmt->needs_schema;
-	}
-	em->streams = integ_xreallocarray(em->streams, em->nstreams + 1,
-	    sizeof(*em->streams));
-	em->streams[em->nstreams++] = st;
-	if (st->given != NULL && (code = send_schema(st, e)) != 0)
-		return code;
-	if ((code = status(st, "STARTED", e)) != 0)
-		return code;
-	*out = st;
-	return 0;
-}
-
-/* fits: 1 or 0 when already known, -1 to check here. */
-static int
-frame(struct integ_emit_stream *st, struct integ_json_span v, int fits,
-    struct integ_err *e)
-{
-	struct integ_emitter *em = st->em;
-	struct integ_msg *m;
-	int code;
-
-	if (!st->running) {
-		st->running = 1;
-		if ((code = status(st, "RUNNING", e)) != 0)
-			return code;
-	}
-	/* a record that fits would not change the schema: add the others */
-	if (st->schema != NULL && em->keep && (fits == 0 ||
-	    (fits == -1 && !integ_schema_fits(st->schema, v)))) {
-		integ_schema_add(st->schema, v);
-		if (em->fmt->needs_schema && (code = send_schema(st, e)) != 0)
-			return code;
-	}
-	tick(em);
-	/* the stream's record message, filled in once */
-	m = &st->recmsg;
-	if (m->kind != INTEG_MSG_RECORD)
-		msg_init(m, em, st, INTEG_MSG_RECORD);
-	m->now_ms = em->now_ms;
-	m->record = v;
-	st->since_state++;
-	st->written++;
-	return put(em, m, e);
-}
-
-/* The schema is known: SCHEMA, then the records held back. */
-static int
-release(struct integ_emit_stream *st, struct integ_err *e)
-{
-	struct integ_json_span v;
-	size_t i, start = 0;
-	int code = 0;
-
-	if (!st->holding)
-		return 0;
-	st->holding = 0;
-	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
-		return code;
-	/* the schema was inferred from them: they fit */
-	for (i = 0; i < st->nheld && code == 0; i++) {
-		v.p = st->held.data + start;
-		v.len = st->heldend[i] - start;
-		start = st->heldend[i];
-		code = frame(st, v, 1, e);
-	}
-	integ_buf_free(&st->held);
-	free(st->heldend);
-	st->heldend = NULL;
-	st->nheld = 0;
-	return code;
-}
-
-/* The entry of a record's shape, or NULL. */
-static struct shape_entry *
-shape_find(struct integ_emit_stream *st, const struct json_shape *sh)
-{
-	struct shape_entry *se;
-	size_t i;
-
-	se = &st->shapes[st->lasthit];
-	if (st->lasthit < st->nshapes && se->len == sh->len &&
-	    memcmp(se->text, sh->text, sh->len) == 0) {
-		se->used = ++st->uses;
-		return se;
-	}
-	for (i = 0; i < st->nshapes; i++) {
-		se = &st->shapes[i];
-		if (se->len == sh->len && memcmp(se->text, sh->text,
-		    sh->len) == 0) {
-			se->used = ++st->uses;
-			st->lasthit = i;
-			return se;
-		}
-	}
-	return NULL;
-}
-
-/* A new entry for the shape, nothing known yet. */
-static struct shape_entry *
-shape_add(struct integ_emit_stream *st, const struct json_shape *sh)
-{
-	struct shape_entry *se;
-	size_t i, old = 0;
-
-	if (st->nshapes < SHAPES)
-		old = st->nshapes++;
-	else
-		for (i = 1; i < SHAPES; i++)
-			if (st->shapes[i].used < st->shapes[old].used)
-				old = i;
-	se = &st->shapes[old];
-	free(se->text);
-	free(se->dates);
-	integ_json_shapes_remove(st->set, se->node);
-	memset(se, 0, sizeof(*se));
-	se->text = integ_xmalloc(sh->len ? sh->len : 1);
-	memcpy(se->text, sh->text, sh->len);
-	se->len = sh->len;
-	se->used = ++st->uses;
-	st->lasthit = old;
-	return se;
-}
-
-/* Is each record checked against the schema (frame() widens it)? */
-static int
-checking(const struct integ_emit_stream *st)
-{
-	return st->schema != NULL && st->em->keep && !st->holding;
-}
-
-/*
- * The entry of a line shaped like a record seen before, with sh's
- * offsets filled in, or NULL (then the scanner reads the line). An entry
- * that does not know yet all record() asks of it is left to the scanner.
- */
-static struct shape_entry *
-shape_match(struct integ_emit_stream *st, const char *p, size_t len,
-    struct json_shape *sh)
-{
-	struct shape_entry *se;
-	int check = checking(st);
-
-	if (st->set == NULL || (se = integ_json_shapes_match(st->set, p, len,
-	    sh->off, &sh->nvals)) == NULL)
-		return NULL;
-	if ((check && !se->dates_known) ||
-	    (st->cpath != NULL && !se->cursor_known))
-		return NULL;
-	sh->ok = 1;
-	se->used = ++st->uses;
-	st->lasthit = (size_t)(se - st->shapes);
-	return se;
-}
-
-/*
- * A shape the scanner found again goes into the set that shape_match
- * matches: one seen once may never come again.
- */
-static void
-shape_again(struct integ_emit_stream *st, struct shape_entry *se)
-{
-	st->again = 1;
-	if (se->node != NULL)
-		return;
-	if (st->set == NULL)
-		st->set = integ_json_shapes_new();
-	se->node = integ_json_shapes_add(st->set, se->text, se->len, se);
-}
-
-/*
- * Are the strings the schema wants as date-times date-times? If value
- * cur is one of them, *curlen is its length when it has the usual layout.
- */
-static int
-shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
-    struct integ_json_span v, long cur, size_t *curlen)
-{
-	size_t i, n;
-
-	*curlen = 0;
-	if (cur < 0) {
-		for (i = 0; i < se->ndates; i++)
-			if (!integ_schema_datetime_at(v.p +
-			    sh->off[se->dates[i]], v.p + v.len))
-				return 0;
-		return 1;
-	}
-	for (i = 0; i < se->ndates; i++) {
-		if (!integ_schema_datetime_usual_at(v.p +
-		    sh->off[se->dates[i]], v.p + v.len, &n))
-			return 0;
-		if ((long)se->dates[i] == cur)
-			*curlen = n;
-	}
-	return 1;
-}
-
-/*
- * integ_cursor_cmp, sparing its layout test when both are date-time
- * strings of one length in the usual layout (then bytes order them).
- */
-static int
-cursor_cmp(struct integ_json_span a, int ausual, struct integ_json_span b,
-    int busual)
-{
-	int c;
-
-	if (ausual && busual && a.len == b.len) {
-		c = memcmp(a.p, b.p, a.len);
-		return (c > 0) - (c < 0);
-	}
-	return integ_cursor_cmp(a, b);
-}
-
-/* Where the cursor was found (or not) in v, as a value index. */
-static void
-shape_cursor(struct shape_entry *se, const struct json_shape *sh,
-    struct integ_json_span v, int found, struct integ_json_span c)
-{
-	size_t lo = 0, hi = sh->nvals, mid;
-	uint32_t off;
-
-	if (!found) {
-		se->cursor = -1;
-		se->cursor_known = 1;
-		return;
-	}
-	off = (uint32_t)(c.p - v.p);
-	while (lo < hi) {		/* offsets grow in shape order */
-		mid = lo + (hi - lo) / 2;
-		if (sh->off[mid] < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < sh->nvals && sh->off[lo] == off) {
-		se->cursor = (long)lo;
-		se->cursor_known = 1;
-	}
-}
-
-/*
- * A validated record, and its shape from the scanner (or NULL): a
- * record shaped like one seen before is checked against the schema by
- * its date-time strings alone, and its cursor is where it was. hit: the
- * entry shape_match found for it (sh has its offsets), or NULL.
- */
-static int
-record(struct integ_emit_stream *st, struct integ_json_span v,
-    const struct json_shape *sh, struct shape_entry *hit,
-    struct integ_err *e)
-{
-	struct shape_entry *se = NULL;
-	struct integ_json_span c, k;
-	int fits = -1, found = -1, check, code, cusual = 0;
-	size_t curlen = 0;
-
-	if (st->ended)
-		return integ_errf(e, INTEG_EXIT_FAIL, "%s: a record after "
-		    "the stream ended", st->name);
-	/* validated: an object is what starts with '{' */
-	if (v.len == 0 || v.p[0] != '{')
-		return integ_errf(e, INTEG_EXIT_DATA, "a record is a JSON "
-		    "object, not %s", integ_json_type_name(integ_json_type(v)));
-	if (st->ndrop > 0) {
-		/* the record as written from here on: its shape is another */
-		integ_buf_reset(&st->kept);
-		if (integ_json_drop(v, (const char *const *)st->drop,
-		    st->ndrop, &st->kept) == -1)
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: record too "
-			    "large", st->name);
-		v.p = st->kept.data;
-		v.len = st->kept.len;
-		sh = NULL;
-		hit = NULL;
-	}
-	/* frame() checks the record against the schema */
-	check = checking(st);
-	if (sh != NULL && !sh->ok)
-		sh = NULL;
-	if (sh != NULL && (se = hit) == NULL &&
-	    (se = shape_find(st, sh)) != NULL)
-		shape_again(st, se);
-	if (se != NULL) {
-		if (check && se->dates_known) {
-			if (shape_dates_pass(se, sh, v, st->cpath != NULL &&
-			    se->cursor_known ? se->cursor : -1, &curlen))
-				fits = 1;
-			else {		/* known again once it is framed */
-				free(se->dates);
-				se->dates = NULL;
-				se->ndates = 0;
-				se->dates_known = 0;
-			}
-		}
-		if (st->cpath != NULL && se->cursor_known &&
-		    (found = se->cursor >= 0)) {
-			c.p = v.p + sh->off[se->cursor];
-			if (fits == 1 && curlen > 0) {
-				/* checked as a date-time: its length known */
-				c.len = curlen;
-				cusual = 1;
-			} else
-				c.len = (size_t)(integ_json_skip(c.p,
-				    v.p + v.len) - c.p);
-		}
-	}
-	/*
-	 * Where the record is checked against the schema anyway, a plain
-	 * cursor is picked up in the same pass.
-	 */
-	if (fits == -1 && found == -1 && st->cpath != NULL &&
-	    st->ckey.len > 0 && check) {
-		k.p = st->ckey.data;
-		k.len = st->ckey.len;
-		fits = integ_schema_fits_grab(st->schema, v, k, &c, &found);
-	}
-	if (st->cpath != NULL) {
-		if (found == -1)
-			found = integ_path_find(st->cpath, v, &c);
-		if (sh != NULL && (se == NULL || !se->cursor_known)) {
-			if (se == NULL)
-				se = shape_add(st, sh);
-			shape_cursor(se, sh, v, found, c);
-		}
-		if (!found || c.p[0] == 'n') {		/* null */
-			if (st->nocursor++ == 0)
-				integ_log(INTEG_LOG_WARN, "%s: a record without "
-				    "the cursor %s: written, the bookmark not "
-				    "moved (warned once)", st->name,
-				    st->cursor);
-		} else {
-			/* windows filter by date themselves (lookback too) */
-			if (st->bookmark.len > 0 && !st->windowed) {
-				struct integ_json_span bm = { st->bookmark.data,
-				    st->bookmark.len };
-
-				if (cursor_cmp(c, cusual, bm,
-				    st->bookmark_usual) < 0) {
-					st->dropped++;
-					return 0;
-				}
-			}
-			if (st->newest.len == 0 || cursor_cmp(c, cusual,
-			    (struct integ_json_span){ st->newest.data,
-			    st->newest.len }, st->newest_usual) > 0) {
-				integ_buf_reset(&st->newest);
-				st->newest_usual = cusual;
-				if (integ_buf_add(&st->newest, c.p, c.len) == -1)
-					return integ_errf(e, INTEG_EXIT_DATA,
-					    "%s: cursor value too large",
-					    st->name);
-			}
-		}
-	}
-	/* known from now on, for shape_match if for nothing else */
-	if (sh != NULL && se == NULL)
-		se = shape_add(st, sh);
-	if (st->holding) {
-		if (integ_buf_add(&st->held, v.p, v.len) == -1)
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: records "
-			    "held for inference pass %zu bytes", st->name,
-			    HELD_MAX);
-		st->heldend = integ_xreallocarray(st->heldend, st->nheld + 1,
-		    sizeof(*st->heldend));
-		st->heldend[st->nheld++] = st->held.len;
-		integ_schema_add(st->schema, v);
-		if (st->nheld >= st->infer)
-			return release(st, e);
-		return 0;
-	}
-	if ((code = frame(st, v, fits, e)) != 0)
-		return code;
-	/* the record fits the schema now: what its shape needs checked */
-	if (check && sh != NULL && (se == NULL || !se->dates_known)) {
-		if (se == NULL)
-			se = shape_add(st, sh);
-		if (integ_schema_shape_dates(st->schema, v, sh, &se->dates,
-		    &se->ndates) == 0)
-			se->dates_known = 1;
-	}
-	return 0;
-}
-
-int
-integ_emit_record(struct integ_emit_stream *st, const char *p, size_t len,
-    struct integ_err *e)
-{
-	struct integ_json_span v;
-	int code;
-
-	if ((code = integ_json_validate(p, len, &v, e)) != 0)
-		return code;
-	return record(st, v, NULL, NULL, e);
-}
-
-int
-integ_emit_record_valid(struct integ_emit_stream *st, const char *p,
-    size_t len, struct integ_err *e)
-{
-	struct integ_json_span v = { p, len };
-
-	return record(st, v, NULL, NULL, e);
-}
-
-int
-integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
-{
-	struct integ_emitter *em = st->em;
-	struct integ_msg m;
-	int code;
-
-	if ((code = release(st, e)) != 0)
-		return code;
-	if (st->cursor != NULL && st->windowed) {
-		/*
-		 * Records of a window are in no order: only the end of a
-		 * window read whole is a promise, and never one older than
-		 * the bookmark the stream began with.
-		 */
-		if (st->wend.len > 0 && (st->bookmark.len == 0 ||
-		    integ_cursor_cmp((struct integ_json_span){ st->wend.data,
-		    st->wend.len }, (struct integ_json_span){
-		    st->bookmark.data, st->bookmark.len }) > 0))
-			integ_state_set(em->state, st->name, st->ns,
-			    st->cursor, st->wend.data, st->wend.len);
-	} else if (st->cursor != NULL && st->newest.len > 0 &&
-	    !st->unverified) {
-		/*
-		 * The bookmark the stream began with stays the filter: a
-		 * checkpoint does not drop later records of this sync.
-		 */
-		if (integ_state_set(em->state, st->name, st->ns, st->cursor,
-		    st->newest.data, st->newest.len) != 0)
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: the state "
-			    "is too large", st->name);
-	}
-	integ_buf_reset(&em->scratch);
-	integ_buf_reset(&em->scratch2);
-	if (integ_state_write(em->state, INTEG_PROTO_SINGER, &em->scratch) ==
-	    -1 || integ_state_write_stream(em->state, st->name, st->ns,
-	    &em->scratch2) == -1)
-		return integ_errf(e, INTEG_EXIT_DATA, "%s: the state is too "
-		    "large", st->name);
-	tick(em);
-	msg_init(&m, em, st, INTEG_MSG_STATE);
-	m.value.p = em->scratch.data;
-	m.value.len = em->scratch.len;
-	m.stream_state.p = em->scratch2.data;
-	m.stream_state.len = em->scratch2.len;
-	m.count = st->since_state;
-	st->since_state = 0;
-	if ((code = put(em, &m, e)) != 0)
-		return code;
-	return drain(em, 1, e);
-}
-
-void
-integ_emit_stream_unverified(struct integ_emit_stream *st)
-{
-	if (!st->sorted)
-		st->unverified = 1;
-}
-
-/* Would the newest cursor seen move the bookmark? */
-static int
-moves(const struct integ_emit_stream *st)
-{
-	if (st->cursor == NULL || st->newest.len == 0)
-		return 0;
-	if (st->bookmark.len == 0)
-		return 1;
-	return cursor_cmp((struct integ_json_span){ st->newest.data,
-	    st->newest.len }, st->newest_usual, (struct integ_json_span){
-	    st->bookmark.data, st->bookmark.len }, st->bookmark_usual) > 0;
-}
-
-int
-integ_emit_mark(struct integ_emit_stream *st, struct integ_json_span v,
-    struct integ_err *e)
-{
-	st->windowed = 1;
-	if (st->wend.len == 0 || integ_cursor_cmp(v, (struct integ_json_span){
-	    st->wend.data, st->wend.len }) > 0) {
-		integ_buf_reset(&st->wend);
-		if (integ_buf_add(&st->wend, v.p, v.len) == -1)
-			return integ_errf(e, INTEG_EXIT_DATA, "%s: a window's "
-			    "end too large", st->name);
-	}
-	return integ_emit_checkpoint(st, e);
-}
-
-int
-integ_emit_stream_end(struct integ_emit_stream *st, struct integ_err *e)
-{
-	int code;
-
-	if (st->ended)
-		return 0;
-	st->ended = 1;
-	if ((code = release(st, e)) != 0)
-		return code;
-	if (st->unverified && moves(st))
-		integ_log(INTEG_LOG_WARN, "%s: the bookmark is not moved: the "
-		    "input did not end with the end-of-data mark (a stage "
-		    "before may have died half-way) and the records are not "
-		    "--sorted", st->name);
-	if (!st->schema_sent && (code = send_schema(st, e)) != 0)
-		return code;
-	/* every record of the version is out: the target may drop the rest */
-	if (st->version != 0 && (code = activate(st, e)) != 0)
-		return code;
-	if (!st->stateless && (code = integ_emit_checkpoint(st, e)) != 0)
-		return code;
-	if (st->nocursor > 1)
-		integ_log(INTEG_LOG_WARN, "%s: %llu records without the "
-		    "cursor %s", st->name, (unsigned long long)st->nocursor,
-		    st->cursor);
-	if ((code = status(st, "COMPLETE", e)) != 0)
-		return code;
-	return drain(st->em, 1, e);
-}
-
-int
-integ_emit_stream_stop(struct integ_emit_stream *st, struct integ_err *e)
-{
-	st->stateless = 1;
-	return integ_emit_stream_end(st, e);
-}
-
-int
-integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
-    const char *why, struct integ_err *e)
-{
-	char internal[64];
-	int code;
-
-	if (st->ended)
-		return 0;
-	st->ended = 1;
-	/* the records read before the failure are delivered, no STATE */
-	if ((code = release(st, e)) != 0)
-		return code;
-	snprintf(internal, sizeof(internal), "exit status %d (%s)", failure,
-	    integ_exit_name(failure));
-	if ((code = error_msg(st->em, st, integ_failure_of(failure), why,
-	    internal, e)) != 0)
-		return code;
-	if ((code = status(st, "INCOMPLETE", e)) != 0)
-		return code;
-	return drain(st->em, 1, e);
-}
-
-int
-integ_emit_estimate(struct integ_emit_stream *st, uint64_t rows,
-    struct integ_err *e)
-{
-	struct integ_msg m;
-
-	st->estimate = rows;
-	tick(st->em);
-	msg_init(&m, st->em, st, INTEG_MSG_ESTIMATE);
-	m.count = rows;
-	return put(st->em, &m, e);
-}
-
-uint64_t
-integ_emit_stream_estimate(const struct integ_emit_stream *st)
-{
-	return st->estimate;
-}
-
-uint64_t
-integ_emit_stream_written(const struct integ_emit_stream *st)
-{
-	return st->written;
-}
-
-uint64_t
-integ_emit_stream_dropped(const struct integ_emit_stream *st)
-{
-	return st->dropped;
+	return integ_emitter_drain(em, 1, e);
 }
 
 int
 integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
 {
 	struct integ_emit_stream *st;
-	const char *p, *dot;
-	size_t i, k;
+	size_t i;
 	int r = 0;
 
 	r |= integ_buf_adds(b, "{\"streams\":[");
 	for (i = 0; i < em->nstreams; i++) {
 		st = em->streams[i];
-		r |= integ_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
-		r |= integ_json_str_encode(b, st->name, strlen(st->name));
-		if (st->ns != NULL) {
-			r |= integ_buf_adds(b, ",\"namespace\":");
-			r |= integ_json_str_encode(b, st->ns, strlen(st->ns));
-		}
-		r |= integ_buf_adds(b, ",\"json_schema\":");
-		if (st->schema != NULL)
-			r |= integ_schema_write(st->schema, b);
-		else
-			r |= integ_buf_adds(b, st->given);
-		r |= integ_buf_adds(b, st->cursor != NULL ?
-		    ",\"supported_sync_modes\":[\"full_refresh\",\"incremental\"]" :
-		    ",\"supported_sync_modes\":[\"full_refresh\"]");
-		if (st->cursor != NULL) {
-			r |= integ_buf_adds(b, ",\"source_defined_cursor\":true,"
-			    "\"default_cursor_field\":[");
-			for (p = st->cursor; ; p = dot + 1) {
-				dot = strchr(p, '.');
-				if (p != st->cursor)
-					r |= integ_buf_addc(b, ',');
-				r |= integ_json_str_encode(b, p, dot != NULL ?
-				    (size_t)(dot - p) : strlen(p));
-				if (dot == NULL)
-					break;
-			}
-			r |= integ_buf_addc(b, ']');
-		}
-		if (st->nkeys > 0) {
-			r |= integ_buf_adds(b, ",\"source_defined_primary_key\":[");
-			for (k = 0; k < st->nkeys; k++) {
-				p = st->keys[k][0] == '.' ? st->keys[k] + 1 :
-				    st->keys[k];
-				r |= integ_buf_adds(b, k ? ",[" : "[");
-				r |= integ_json_str_encode(b, p, strlen(p));
-				r |= integ_buf_addc(b, ']');
-			}
-			r |= integ_buf_addc(b, ']');
-		}
-		r |= integ_buf_addc(b, '}');
+		if (i > 0)
+			r |= integ_buf_addc(b, ',');
+		r |= integ_emit_stream_schema(st, &em->scratch);
+		r |= integ_catalog_airbyte_stream(b, st->name, st->ns,
+		    (struct integ_json_span){ em->scratch.data,
+		    em->scratch.len }, st->cursor,
+		    (const char *const *)st->keys, st->nkeys);
 	}
 	r |= integ_buf_adds(b, "]}\n");
 	return r ? -1 : 0;
 }
 
 /* The last line: a trailer, after everything already framed. */
-static void
-trailer(struct integ_emitter *em, int code, const char *msg, const char *raw,
-    size_t rawlen)
+void
+integ_emitter_trailer(struct integ_emitter *em, int code, const char *msg,
+    const char *raw, size_t rawlen)
 {
 	struct integ_err fe;
 
-	drain(em, 0, &fe);
+	integ_emitter_drain(em, 0, &fe);
 	if (raw != NULL) {
 		fwrite(raw, 1, rawlen, em->fp);
 		fputc('\n', em->fp);
 		fflush(em->fp);
 	} else
 		integ_trailer_write(em->fp, code, msg);
-}
-
-/* integ-emit's input: a JSON scanner kept across lines. */
-struct run {
-	struct integ_emit_stream *st;
-	struct integ_json_stream *js;
-	struct integ_err	 *e;
-	const char		 *name;
-	uint64_t		  every;
-	struct integ_err	  cbe;		/* what the callback said */
-	int			  cbfail;
-	struct json_shape	 *shape;	/* of the record at hand */
-	int			  shaping;	/* the scanner gathers shapes */
-	int			  need;		/* for more than shape_match */
-	uint64_t		  unshaped;	/* lines read without */
-};
-
-static int
-on_text(void *arg, const char *p, size_t len)
-{
-	struct run *r = arg;
-	struct integ_json_span v = { p, len };
-	int code;
-
-	if ((code = record(r->st, v, r->shaping ? r->shape : NULL, NULL,
-	    &r->cbe)) != 0)
-		r->cbfail = 1;
-	return code;
-}
-
-/* One input line of integ-emit; a failure is framed here. */
-static int
-line(struct run *r, const char *p, size_t len, size_t lineno)
-{
-	struct integ_emit_stream *st = r->st;
-	struct integ_emitter *em = st->em;
-	struct integ_err fe, *e = r->e;
-	struct shape_entry *se;
-	struct integ_json_span mv;
-	const char *tmsg, *why;
-	char msg[sizeof(e->msg)];
-	int code, tcode, tried = 0;
-
-	/* the end-of-data mark that ends the last line (integ(7)) */
-	if (len > 0 && p[len - 1] == '\t')
-		len--;
-	if (len > 0 && p[0] == 'i' && integ_mark_parse(p, len, &mv)) {
-		if ((code = integ_emit_mark(st, mv, e)) != 0) {
-			integ_emit_stream_fail(st, code, e->msg, &fe);
-			trailer(em, code, e->msg, NULL, 0);
-		}
-		return code;
-	}
-	if (len > 0 && p[0] == 'i' && integ_trailer_parse(p, len, &tcode,
-	    &tmsg)) {
-		integ_errf(e, tcode, "upstream failed: %.*s",
-		    (int)(len - (size_t)(tmsg - p)), tmsg);
-		integ_emit_stream_fail(st, tcode, e->msg, &fe);
-		/* the trailer goes on as it came, after our messages */
-		trailer(em, tcode, NULL, p, len);
-		return tcode;
-	}
-	r->cbfail = 0;
-	se = NULL;
-	if (r->shaping && st->credit >= 0) {
-		tried = 1;
-		se = shape_match(st, p, len, r->shape);
-	}
-	if (se != NULL) {
-		/* a shape seen before, checked without the scanner */
-		if ((code = record(st, (struct integ_json_span){ p, len },
-		    r->shape, se, &r->cbe)) != 0)
-			r->cbfail = 1;
-	} else {
-		st->again = 0;
-		/* each line is its own input: no text runs on to the next */
-		if ((code = integ_json_stream_feed(r->js, p, len, e)) == 0)
-			code = integ_json_stream_end(r->js, e);
-	}
-	/*
-	 * Where shapes rarely come again (more than the cache holds),
-	 * matching would cost more than it spares: credit keeps score of
-	 * how often a record's shape was known, tried or not, and below 0
-	 * none is tried. Where shapes are gathered anyway a hit spares
-	 * about twice what a miss costs; where they serve only matching,
-	 * a miss costs about three times what a hit spares (the plain
-	 * scanner is quick, the shaping one and its cache are not).
-	 */
-	if (se != NULL || (!tried && st->again))
-		st->credit = MIN(st->credit + (r->need ? 2 : 1), 32);
-	else
-		st->credit = MAX(st->credit - (r->need ? 1 : 3), -32);
-	/*
-	 * Shapes wanted only for shape_match are not gathered while they
-	 * would not pay (the shaping scanner is slower), and tried again
-	 * now and then.
-	 */
-	if (!r->need && r->shaping && st->credit == -32) {
-		integ_json_stream_shape(r->js, NULL);
-		r->shaping = 0;
-		r->unshaped = 0;
-	} else if (!r->shaping && ++r->unshaped == 4096) {
-		integ_json_stream_shape(r->js, r->shape);
-		r->shaping = 1;
-		st->credit = 0;
-	}
-	if (code != 0 && r->cbfail && e != NULL)
-		*e = r->cbe;
-	if (code != 0) {
-		if (code == INTEG_EXIT_IO)
-			return code;
-		/* the scanner counts lines of this line: one */
-		why = e->msg;
-		if (strncmp(why, "line 1, ", 8) == 0)
-			snprintf(msg, sizeof(msg), "%s: line %zu, %.900s",
-			    r->name, lineno, why + 8);
-		else
-			snprintf(msg, sizeof(msg), "%s: line %zu: %.900s",
-			    r->name, lineno, why);
-		integ_errf(e, code, "%s", msg);
-		integ_emit_stream_fail(st, code, msg, &fe);
-		trailer(em, code, msg, NULL, 0);
-		return code;
-	}
-	if (r->every > 0 && st->since_state + st->nheld >= r->every)
-		return integ_emit_checkpoint(st, e);
-	return 0;
-}
-
-/*
- * integ-emit's loop: read JSON Lines from fd and emit them on stream st.
- * A trailer line, a bad line or a signal ends the stream as failed,
- * after the records before it; the trailer (the one read, or our own) is
- * the last line written. Returns the exit status.
- */
-int
-integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
-    uint64_t state_every, struct integ_err *e)
-{
-	struct integ_emitter *em = st->em;
-	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
-	struct integ_buf in;
-	struct integ_err fe;
-	struct run r;
-	char msg[sizeof(e->msg)];
-	struct integ_eod eod = { 0, { 0 } };
-	const char *nl, *p;
-	size_t off = 0, len, lineno = 0;
-	ssize_t n;
-	int code = 0, sig;
-
-	r.st = st;
-	r.e = e;
-	r.name = name;
-	r.every = state_every;
-	sink.arg = &r;
-	r.js = integ_json_stream_new(NULL, 0, &sink);
-	/*
-	 * Shapes spare a record of a shape seen before the scanner, and the
-	 * schema check and the cursor lookup their walks.
-	 */
-	r.shape = integ_xmalloc(sizeof(*r.shape));
-	integ_json_stream_shape(r.js, r.shape);
-	r.shaping = 1;
-	r.need = (st->schema != NULL && em->keep) || st->cpath != NULL;
-	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
-	for (;;) {
-		if (integ_buf_reserve(&in, 1 << 16) == -1) {
-			code = integ_errf(e, INTEG_EXIT_DATA, "%s: line %zu: "
-			    "longer than %zu bytes", name, lineno + 1,
-			    in.max);
-			goto fail;
-		}
-		/* a signal caught while a line was framed: no read to block */
-		n = integ_signal_caught() != 0 ? -1 :
-		    read(fd, in.data + in.len, in.cap - in.len - 1);
-		if ((sig = integ_signal_caught()) != 0) {
-			if (n > 0)
-				in.len += (size_t)n;
-			code = integ_errf(e, INTEG_EXIT_SIGNAL + sig,
-			    "interrupted by signal %d", sig);
-			goto fail_partial;
-		}
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			code = integ_errf(e, INTEG_EXIT_IO, "%s: %s", name,
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		integ_eod_add(&eod, in.data + in.len, (size_t)n);
-		in.len += (size_t)n;
-		off = 0;
-		while ((nl = memchr(in.data + off, '\n', in.len - off)) !=
-		    NULL) {
-			p = in.data + off;
-			len = (size_t)(nl - p);
-			off += len + 1;
-			lineno++;
-			if ((code = line(&r, p, len, lineno)) != 0)
-				goto done;
-		}
-		integ_buf_consume(&in, off);
-		off = 0;
-	}
-	/* the last line may lack its newline */
-	if (in.len > 0) {
-		lineno++;
-		if ((code = line(&r, in.data, in.len, lineno)) != 0)
-			goto done;
-	}
-	/* a stage before us that died without a word: an end like any other */
-	if (!integ_eod_seen(&eod) && !integ_eod_whole(fd))
-		integ_emit_stream_unverified(st);
-	if ((code = integ_emit_stream_end(st, e)) != 0 &&
-	    code != INTEG_EXIT_IO)
-		trailer(em, code, e->msg, NULL, 0);	/* a jq error */
-	goto done;
-fail_partial:
-	/* frame the complete lines read before the signal */
-	off = 0;
-	strlcpy(msg, e->msg, sizeof(msg));
-	r.e = &fe;
-	r.every = 0;
-	while ((nl = memchr(in.data + off, '\n', in.len - off)) != NULL) {
-		p = in.data + off;
-		len = (size_t)(nl - p);
-		off += len + 1;
-		lineno++;
-		if (line(&r, p, len, lineno) != 0)
-			goto done;
-	}
-	integ_errf(e, code, "%s", msg);
-fail:
-	strlcpy(msg, e->msg, sizeof(msg));
-	integ_emit_stream_fail(st, code, msg, &fe);
-	trailer(em, code, msg, NULL, 0);
-done:
-	integ_json_stream_free(r.js);
-	free(r.shape);
-	integ_buf_free(&in);
-	return code;
 }

@@ -1099,16 +1099,18 @@ void	 integ_time_rfc3339(int64_t, char [32]);
  * space for 'T' and no offset (UTC).
  */
 int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
-/* The later of two instants (either may be NULL); the first when they
- * do not both parse. */
-const char *integ_rfc3339_later(const char *, const char *);
 
 /*
+ * cursor.c: the one ordering of cursor values.
  * Compare two cursor values (JSON spans): as numbers when both are
  * numbers (or numeric strings against numbers), as instants when both
  * are RFC 3339 strings, else as decoded strings. <0, 0, >0.
  */
 int	 integ_cursor_cmp(struct integ_json_span, struct integ_json_span);
+/* The later of two instants (either may be NULL); the first when they
+ * do not both parse. */
+const char *integ_rfc3339_later(const char *, const char *);
+/* end cursor.c */
 
 /*
  * Schemas inferred from records and widened by later ones. A schema
@@ -1211,6 +1213,17 @@ void	 integ_emitter_keep_schemas(struct integ_emitter *);
  * its final schema, keys, cursor and sync modes.
  */
 int	 integ_emitter_catalog(struct integ_emitter *, struct integ_buf *);
+
+/*
+ * catalog.c: one stream of an Airbyte catalog (an AirbyteStream), the
+ * one writer of both discover and --catalog-out: name, namespace (or
+ * NULL), the schema (compact JSON text), the cursor (a path: its names
+ * become the field path) or NULL, the primary key's top-level fields.
+ */
+int	 integ_catalog_airbyte_stream(struct integ_buf *, const char *,
+	    const char *, struct integ_json_span, const char *,
+	    const char *const *, size_t);
+/* end catalog.c */
 
 int	 integ_emit_stream_begin(struct integ_emitter *,
 	    const struct integ_stream_spec *, struct integ_emit_stream **,

@@ -1,6 +1,6 @@
 /*
  * json_int.h: what json.c, jsonval.c and path.c share inside libinteg,
- * and the record shapes the scanner gathers for emit.c and schema.c.
+ * and the record shapes the scanner gathers for shape.c and schema.c.
  * Not installed; tools and connectors use integ.h only.
  */
 #ifndef JSON_INT_H
@@ -123,7 +123,7 @@ const char *integ_json_skip(const char *, const char *);
 
 /*
  * The shape of a record, gathered by the scanner as it validates a
- * stream of whole texts (integ_json_stream_shape), for emit.c's schema
+ * stream of whole texts (integ_json_stream_shape), for shape.c's schema
  * and cursor cache. Two records with the same shape text have the same
  * structure: the same member names (as JSON text) in the same order,
  * the same array lengths, and at each place the same kind of value.
@@ -175,6 +175,48 @@ void	*integ_json_shapes_match(struct json_shapes *, const char *, size_t,
 	    uint32_t *, size_t *);
 
 /*
+ * shape.c: the classifier of a stream's records. It answers what the
+ * emitter asks of a record: is it valid JSON (for lines), does it fit
+ * the schema, where is its cursor; for a record shaped like one seen
+ * before, from what that one taught.
+ */
+struct shape_classifier;
+
+struct shape_class {
+	int			 fits;	/* the schema: 1, 0; -1 not asked */
+	int			 found;	/* the cursor: 1 at cursor, else 0 */
+	struct integ_json_span	 cursor;
+	/* cursor: a date-time string in the usual layout, for
+	 * integ_cursor_cmp_usual */
+	int			 usual;
+};
+
+/* cpath: the cursor (NULL: none); ckey: the cursor's plain name as JSON,
+ * or empty. Both borrowed. */
+struct shape_classifier *integ_shape_classifier_new(const struct integ_path *,
+	    struct integ_json_span);
+void	 integ_shape_classifier_free(struct shape_classifier *);
+/*
+ * Classify the validated record v against schema (NULL: not asked). A
+ * record handed out by integ_shape_line, as it was handed out, is
+ * classified by its shape.
+ */
+void	 integ_shape_classify(struct shape_classifier *,
+	    struct integ_json_span, const struct integ_schema *,
+	    struct shape_class *);
+/*
+ * Lines: hand each JSON text of a line to fn (arg, text, its length,
+ * where to say why it failed), the line validated by a matched shape
+ * or by the scanner. need: the schema or the cursor is asked (shapes
+ * are then gathered anyway). check: the schema is asked of this line.
+ * The status of the scanner or of fn, e set.
+ */
+void	 integ_shape_lines(struct shape_classifier *, int,
+	    int (*)(void *, const char *, size_t, struct integ_err *), void *);
+int	 integ_shape_line(struct shape_classifier *, const char *, size_t,
+	    int, struct integ_err *);
+
+/*
  * schema.c, for a record v of shape sh that the schema accepts: the
  * indexes (in shape order; *idx allocated) of the strings the schema
  * requires to be date-times. Any record of the same shape is accepted
@@ -191,5 +233,12 @@ int	 integ_schema_datetime_at(const char *, const char *);
  * two such strings of one length order as instants by their bytes.
  */
 int	 integ_schema_datetime_usual_at(const char *, const char *, size_t *);
+/*
+ * cursor.c: integ_cursor_cmp, sparing its layout test when both are
+ * date-time strings of one length in the usual layout (ausual, busual:
+ * then bytes order them).
+ */
+int	 integ_cursor_cmp_usual(struct integ_json_span, int,
+	    struct integ_json_span, int);
 
 #endif /* JSON_INT_H */

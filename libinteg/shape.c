@@ -17,7 +17,11 @@
  * child need be tried again. No whitespace is allowed: a line with any
  * goes to the scanner, which is the reference; a match is what the
  * scanner would read as one text of that very shape.
+ *
+ * Below the matcher, the classifier that uses it for the emitter.
  */
+#include <sys/param.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,4 +476,393 @@ integ_json_shapes_match(struct json_shapes *set, const char *p, size_t len,
 		p = q;
 		n = c;
 	}
+}
+
+/*
+ * The classifier: what a stream asks of each record (is it valid JSON,
+ * does it fit the schema, where is its cursor), answered for a record
+ * shaped like one seen before from what that one taught, without
+ * walking it again. Records of the same shape fit the schema alike
+ * except for the strings it requires to be date-times, and have the
+ * cursor at the same place. A small cache keeps what is known of each
+ * shape; the shapes seen twice go into the matcher above, so that a
+ * line of a known shape is not even scanned.
+ */
+#define SHAPES		64
+
+struct shape_entry {
+	char		*text;
+	size_t		 len;
+	uint64_t	 used;		/* last use, for replacement */
+	int		 dates_known;	/* dates: for every record of this shape */
+	uint32_t	*dates;		/* value indexes */
+	size_t		 ndates;
+	int		 cursor_known;
+	long		 cursor;	/* value index, -1: no cursor */
+	struct json_shape_node *node;	/* in the set, or NULL */
+};
+
+struct shape_classifier {
+	const struct integ_path	*cpath;		/* the cursor, or NULL */
+	struct integ_json_span	 ckey;		/* a plain one, as JSON */
+	/* record shapes seen (a small cache, least recently used goes) */
+	struct shape_entry	 shapes[SHAPES];
+	size_t			 nshapes;
+	size_t			 lasthit;
+	uint64_t		 uses;
+	struct json_shapes	*set;		/* shapes seen twice, matched */
+	int			 again;		/* the last record's shape was known */
+	int			 credit;	/* do matchers pay? (shape_line) */
+	/* lines: a JSON scanner kept across them */
+	struct integ_json_stream *js;
+	struct json_shape	*shape;		/* of the record at hand */
+	int			 shaping;	/* the scanner gathers shapes */
+	int			 need;		/* for more than matching */
+	uint64_t		 unshaped;	/* lines read without */
+	int			(*fn)(void *, const char *, size_t,
+				    struct integ_err *);
+	void			*arg;
+	struct integ_err	 cbe;		/* what fn said */
+	int			 cbfail;
+	/* the text fn has at hand, its shape and the entry matched */
+	const char		*cur;
+	size_t			 curlen;
+	const struct json_shape	*cursh;
+	struct shape_entry	*curhit;
+};
+
+struct shape_classifier *
+integ_shape_classifier_new(const struct integ_path *cpath,
+    struct integ_json_span ckey)
+{
+	struct shape_classifier *cl;
+
+	cl = integ_xcalloc(1, sizeof(*cl));
+	cl->cpath = cpath;
+	cl->ckey = ckey;
+	return cl;
+}
+
+/* Forget an entry: what it knew, and its shape in the set. */
+static void
+entry_clear(struct shape_classifier *cl, struct shape_entry *se)
+{
+	free(se->text);
+	free(se->dates);
+	integ_json_shapes_remove(cl->set, se->node);
+	memset(se, 0, sizeof(*se));
+}
+
+void
+integ_shape_classifier_free(struct shape_classifier *cl)
+{
+	if (cl == NULL)
+		return;
+	/* the entries first: they leave the set */
+	while (cl->nshapes > 0)
+		entry_clear(cl, &cl->shapes[--cl->nshapes]);
+	integ_json_shapes_free(cl->set);
+	integ_json_stream_free(cl->js);
+	free(cl->shape);
+	free(cl);
+}
+
+/* The entry of a record's shape, or NULL. */
+static struct shape_entry *
+shape_find(struct shape_classifier *cl, const struct json_shape *sh)
+{
+	struct shape_entry *se;
+	size_t i;
+
+	se = &cl->shapes[cl->lasthit];
+	if (cl->lasthit < cl->nshapes && se->len == sh->len &&
+	    memcmp(se->text, sh->text, sh->len) == 0) {
+		se->used = ++cl->uses;
+		return se;
+	}
+	for (i = 0; i < cl->nshapes; i++) {
+		se = &cl->shapes[i];
+		if (se->len == sh->len && memcmp(se->text, sh->text,
+		    sh->len) == 0) {
+			se->used = ++cl->uses;
+			cl->lasthit = i;
+			return se;
+		}
+	}
+	return NULL;
+}
+
+/* A new entry for the shape, nothing known yet. */
+static struct shape_entry *
+shape_add(struct shape_classifier *cl, const struct json_shape *sh)
+{
+	struct shape_entry *se;
+	size_t i, old = 0;
+
+	if (cl->nshapes < SHAPES)
+		old = cl->nshapes++;
+	else
+		for (i = 1; i < SHAPES; i++)
+			if (cl->shapes[i].used < cl->shapes[old].used)
+				old = i;
+	se = &cl->shapes[old];
+	entry_clear(cl, se);
+	se->text = integ_xmalloc(sh->len ? sh->len : 1);
+	memcpy(se->text, sh->text, sh->len);
+	se->len = sh->len;
+	se->used = ++cl->uses;
+	cl->lasthit = old;
+	return se;
+}
+
+/*
+ * The entry of a line shaped like a record seen before, with sh's
+ * offsets filled in, or NULL (then the scanner reads the line). An entry
+ * that does not know yet all the classifier is asked is left to the
+ * scanner. check: the schema is asked.
+ */
+static struct shape_entry *
+shape_match(struct shape_classifier *cl, const char *p, size_t len,
+    struct json_shape *sh, int check)
+{
+	struct shape_entry *se;
+
+	if (cl->set == NULL || (se = integ_json_shapes_match(cl->set, p, len,
+	    sh->off, &sh->nvals)) == NULL)
+		return NULL;
+	if ((check && !se->dates_known) ||
+	    (cl->cpath != NULL && !se->cursor_known))
+		return NULL;
+	sh->ok = 1;
+	se->used = ++cl->uses;
+	cl->lasthit = (size_t)(se - cl->shapes);
+	return se;
+}
+
+/*
+ * A shape the scanner found again goes into the set that shape_match
+ * matches: one seen once may never come again.
+ */
+static void
+shape_again(struct shape_classifier *cl, struct shape_entry *se)
+{
+	cl->again = 1;
+	if (se->node != NULL)
+		return;
+	if (cl->set == NULL)
+		cl->set = integ_json_shapes_new();
+	se->node = integ_json_shapes_add(cl->set, se->text, se->len, se);
+}
+
+/*
+ * Are the strings the schema wants as date-times date-times? If value
+ * cur is one of them, *curlen is its length when it has the usual layout.
+ */
+static int
+shape_dates_pass(const struct shape_entry *se, const struct json_shape *sh,
+    struct integ_json_span v, long cur, size_t *curlen)
+{
+	size_t i, n;
+
+	*curlen = 0;
+	if (cur < 0) {
+		for (i = 0; i < se->ndates; i++)
+			if (!integ_schema_datetime_at(v.p +
+			    sh->off[se->dates[i]], v.p + v.len))
+				return 0;
+		return 1;
+	}
+	for (i = 0; i < se->ndates; i++) {
+		if (!integ_schema_datetime_usual_at(v.p +
+		    sh->off[se->dates[i]], v.p + v.len, &n))
+			return 0;
+		if ((long)se->dates[i] == cur)
+			*curlen = n;
+	}
+	return 1;
+}
+
+/* Where the cursor was found (or not) in v, as a value index. */
+static void
+shape_cursor(struct shape_entry *se, const struct json_shape *sh,
+    struct integ_json_span v, int found, struct integ_json_span c)
+{
+	size_t lo = 0, hi = sh->nvals, mid;
+	uint32_t off;
+
+	if (!found) {
+		se->cursor = -1;
+		se->cursor_known = 1;
+		return;
+	}
+	off = (uint32_t)(c.p - v.p);
+	while (lo < hi) {		/* offsets grow in shape order */
+		mid = lo + (hi - lo) / 2;
+		if (sh->off[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sh->nvals && sh->off[lo] == off) {
+		se->cursor = (long)lo;
+		se->cursor_known = 1;
+	}
+}
+
+void
+integ_shape_classify(struct shape_classifier *cl, struct integ_json_span v,
+    const struct integ_schema *schema, struct shape_class *k)
+{
+	const struct json_shape *sh = NULL;
+	struct shape_entry *se = NULL;
+	struct integ_json_span c = { NULL, 0 };
+	int fits = -1, found = -1;
+	size_t curlen = 0;
+
+	k->usual = 0;
+	/* the text shape_line has at hand, as it was handed out */
+	if (cl->cur == v.p && cl->curlen == v.len && cl->cursh != NULL &&
+	    cl->cursh->ok) {
+		sh = cl->cursh;
+		if ((se = cl->curhit) == NULL && (se = shape_find(cl, sh)) !=
+		    NULL)
+			shape_again(cl, se);
+	}
+	if (se != NULL) {
+		if (schema != NULL && se->dates_known) {
+			if (shape_dates_pass(se, sh, v, cl->cpath != NULL &&
+			    se->cursor_known ? se->cursor : -1, &curlen))
+				fits = 1;
+			else {		/* learnt again once it fits */
+				free(se->dates);
+				se->dates = NULL;
+				se->ndates = 0;
+				se->dates_known = 0;
+			}
+		}
+		if (cl->cpath != NULL && se->cursor_known &&
+		    (found = se->cursor >= 0)) {
+			c.p = v.p + sh->off[se->cursor];
+			if (fits == 1 && curlen > 0) {
+				/* checked as a date-time: its length known */
+				c.len = curlen;
+				k->usual = 1;
+			} else
+				c.len = (size_t)(integ_json_skip(c.p,
+				    v.p + v.len) - c.p);
+		}
+	}
+	/* a plain cursor is picked up in the pass that checks the schema */
+	if (fits == -1 && found == -1 && cl->cpath != NULL &&
+	    cl->ckey.len > 0 && schema != NULL)
+		fits = integ_schema_fits_grab(schema, v, cl->ckey, &c, &found);
+	if (cl->cpath != NULL && found == -1)
+		found = integ_path_find(cl->cpath, v, &c);
+	if (schema != NULL && fits == -1)
+		fits = integ_schema_fits(schema, v);
+	/* what this record teaches of its shape */
+	if (sh != NULL) {
+		if (se == NULL)
+			se = shape_add(cl, sh);
+		if (cl->cpath != NULL && !se->cursor_known)
+			shape_cursor(se, sh, v, found, c);
+		if (schema != NULL && fits == 1 && !se->dates_known &&
+		    integ_schema_shape_dates(schema, v, sh, &se->dates,
+		    &se->ndates) == 0)
+			se->dates_known = 1;
+	}
+	k->fits = fits;
+	k->found = found == 1;
+	k->cursor = c;
+}
+
+static int
+on_text(void *arg, const char *p, size_t len)
+{
+	struct shape_classifier *cl = arg;
+	int code;
+
+	cl->cur = p;
+	cl->curlen = len;
+	cl->cursh = cl->shaping ? cl->shape : NULL;
+	cl->curhit = NULL;
+	if ((code = cl->fn(cl->arg, p, len, &cl->cbe)) != 0)
+		cl->cbfail = 1;
+	cl->cur = NULL;
+	return code;
+}
+
+void
+integ_shape_lines(struct shape_classifier *cl, int need,
+    int (*fn)(void *, const char *, size_t, struct integ_err *), void *arg)
+{
+	struct integ_json_sink sink = { on_text, NULL, NULL, NULL, NULL };
+
+	sink.arg = cl;
+	cl->fn = fn;
+	cl->arg = arg;
+	cl->js = integ_json_stream_new(NULL, 0, &sink);
+	cl->shape = integ_xmalloc(sizeof(*cl->shape));
+	integ_json_stream_shape(cl->js, cl->shape);
+	cl->shaping = 1;
+	cl->need = need;
+}
+
+int
+integ_shape_line(struct shape_classifier *cl, const char *p, size_t len,
+    int check, struct integ_err *e)
+{
+	struct shape_entry *se = NULL;
+	int code, tried = 0;
+
+	cl->cbfail = 0;
+	if (cl->shaping && cl->credit >= 0) {
+		tried = 1;
+		se = shape_match(cl, p, len, cl->shape, check);
+	}
+	if (se != NULL) {
+		/* a shape seen before, checked without the scanner */
+		cl->cur = p;
+		cl->curlen = len;
+		cl->cursh = cl->shape;
+		cl->curhit = se;
+		if ((code = cl->fn(cl->arg, p, len, &cl->cbe)) != 0)
+			cl->cbfail = 1;
+		cl->cur = NULL;
+	} else {
+		cl->again = 0;
+		/* each line is its own input: no text runs on to the next */
+		if ((code = integ_json_stream_feed(cl->js, p, len, e)) == 0)
+			code = integ_json_stream_end(cl->js, e);
+	}
+	/*
+	 * Where shapes rarely come again (more than the cache holds),
+	 * matching would cost more than it spares: credit keeps score of
+	 * how often a record's shape was known, tried or not, and below 0
+	 * none is tried. Where shapes are gathered anyway a hit spares
+	 * about twice what a miss costs; where they serve only matching,
+	 * a miss costs about three times what a hit spares (the plain
+	 * scanner is quick, the shaping one and its cache are not).
+	 */
+	if (se != NULL || (!tried && cl->again))
+		cl->credit = MIN(cl->credit + (cl->need ? 2 : 1), 32);
+	else
+		cl->credit = MAX(cl->credit - (cl->need ? 1 : 3), -32);
+	/*
+	 * Shapes wanted only for matching are not gathered while they
+	 * would not pay (the shaping scanner is slower), and tried again
+	 * now and then.
+	 */
+	if (!cl->need && cl->shaping && cl->credit == -32) {
+		integ_json_stream_shape(cl->js, NULL);
+		cl->shaping = 0;
+		cl->unshaped = 0;
+	} else if (!cl->shaping && ++cl->unshaped == 4096) {
+		integ_json_stream_shape(cl->js, cl->shape);
+		cl->shaping = 1;
+		cl->credit = 0;
+	}
+	if (code != 0 && cl->cbfail && e != NULL)
+		*e = cl->cbe;
+	return code;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "integ.h"
+#include "lines_int.h"
 #include "state_int.h"
 
 /*
@@ -799,94 +800,62 @@ integ_state_save_run(struct integ_state *s, const char *path, int fd,
     FILE *out, struct integ_err *e)
 {
 	struct integ_json_span v;
-	struct integ_buf in;
+	struct integ_lines lr;
 	enum integ_protocol proto;
-	const char *nl, *p, *tmsg;
-	size_t off, len;
-	ssize_t n;
-	int code = 0, tcode, last = 0;
+	const char *p, *tmsg;
+	size_t len;
+	int code = 0, tcode, k;
 
-	integ_buf_init(&in, INTEG_BUF_MAX_DEFAULT);
-	for (;;) {
-		if (integ_buf_reserve(&in, 1 << 16) == -1) {
-			code = integ_errf(e, INTEG_EXIT_DATA, "a line longer "
-			    "than %zu bytes", in.max);
-			integ_trailer_write(out, code, e != NULL ? e->msg :
-			    "a line too long");
-			break;
-		}
-		/*
-		 * A signal caught between reads ends the loop here: read(2)
-		 * would block on a writer that keeps the pipe open.
-		 */
-		if (integ_signal_caught() != 0) {
-			n = -1;
-			errno = EINTR;
-		} else
-			n = read(fd, in.data + in.len, in.cap - in.len - 1);
-		if (n == -1 && errno == EINTR) {
-			if (integ_signal_caught() == 0)
-				continue;
-			code = integ_errf(e, INTEG_EXIT_SIGNAL +
-			    integ_signal_caught(), "interrupted by signal %d",
-			    integ_signal_caught());
-			integ_trailer_write(out, code, e != NULL ? e->msg :
-			    "interrupted");
+	integ_lines_init(&lr, fd);
+	while ((k = integ_lines_next(&lr, &p, &len)) == INTEG_LINES_LINE) {
+		if (fwrite(p, 1, len + 1, out) != len + 1) {
+			code = integ_errf(e, INTEG_EXIT_IO, "write error: %s",
+			    strerror(errno));
 			goto done;
 		}
-		if (n == -1) {
-			code = integ_errf(e, INTEG_EXIT_IO, "stdin: %s",
+		if (code != 0)
+			continue;	/* after a trailer: copy only */
+		if (integ_trailer_parse(p, len, &tcode, &tmsg)) {
+			code = integ_errf(e, tcode, "upstream failed: %.*s",
+			    (int)(len - (size_t)(tmsg - p)), tmsg);
+			continue;
+		}
+		if (!has_state(p, len) ||
+		    integ_json_validate(p, len, &v, NULL) != 0 ||
+		    !integ_state_merge_message(s, v, &proto))
+			continue;
+		if (fflush(out) != 0) {
+			code = integ_errf(e, INTEG_EXIT_IO, "write error: %s",
 			    strerror(errno));
-			break;
+			goto done;
 		}
-		if (n == 0) {
-			if (in.len == 0 || last)
-				break;
-			integ_buf_addc(&in, '\n');	/* a last line without newline */
-			last = 1;
-		} else
-			in.len += (size_t)n;
-		off = 0;
-		while ((nl = memchr(in.data + off, '\n', in.len - off)) !=
-		    NULL) {
-			p = in.data + off;
-			len = (size_t)(nl - p);
-			off += len + 1;
-			if (fwrite(p, 1, len + 1, out) != len + 1) {
-				code = integ_errf(e, INTEG_EXIT_IO, "write "
-				    "error: %s", strerror(errno));
-				goto done;
-			}
-			if (code != 0)
-				continue;	/* after a trailer: copy only */
-			if (integ_trailer_parse(p, len, &tcode, &tmsg)) {
-				code = integ_errf(e, tcode, "upstream failed: "
-				    "%.*s", (int)(len - (size_t)(tmsg - p)),
-				    tmsg);
-				continue;
-			}
-			if (!has_state(p, len) ||
-			    integ_json_validate(p, len, &v, NULL) != 0 ||
-			    !integ_state_merge_message(s, v, &proto))
-				continue;
-			if (fflush(out) != 0) {
-				code = integ_errf(e, INTEG_EXIT_IO, "write "
-				    "error: %s", strerror(errno));
-				goto done;
-			}
-			if ((code = integ_state_save(s, proto, path, e)) != 0) {
-				/* our own failure travels down the pipe too */
-				integ_trailer_write(out, code, e != NULL ?
-				    e->msg : "cannot save the state");
-				goto done;
-			}
+		if ((code = integ_state_save(s, proto, path, e)) != 0) {
+			/* our own failure travels down the pipe too */
+			integ_trailer_write(out, code, e != NULL ? e->msg :
+			    "cannot save the state");
+			goto done;
 		}
-		integ_buf_consume(&in, off);
-		if (last)
-			break;
+	}
+	switch (k) {
+	case INTEG_LINES_LONG:
+		code = integ_errf(e, INTEG_EXIT_DATA, "a line longer than %zu "
+		    "bytes", lr.in.max);
+		integ_trailer_write(out, code, e != NULL ? e->msg :
+		    "a line too long");
+		break;
+	case INTEG_LINES_ERROR:
+		code = integ_errf(e, INTEG_EXIT_IO, "stdin: %s",
+		    strerror(errno));
+		break;
+	case INTEG_LINES_SIGNAL:
+		code = integ_errf(e, INTEG_EXIT_SIGNAL + lr.sig,
+		    "interrupted by signal %d", lr.sig);
+		integ_trailer_write(out, code, e != NULL ? e->msg :
+		    "interrupted");
+		break;
 	}
 done:
-	integ_buf_free(&in);
+	integ_lines_free(&lr);
 	if (fflush(out) != 0 && code == 0)
 		code = integ_errf(e, INTEG_EXIT_IO, "write error: %s",
 		    strerror(errno));

@@ -120,17 +120,3 @@ integ_rfc3339_parse(const char *s, size_t len, int strict, int64_t *secs,
 	*nanos = ns;
 	return 0;
 }
-
-const char *
-integ_rfc3339_later(const char *a, const char *b)
-{
-	int64_t sa, sb;
-	long na, nb;
-
-	if (a == NULL || b == NULL)
-		return a != NULL ? a : b;
-	if (integ_rfc3339_parse(a, strlen(a), 0, &sa, &na) != 0 ||
-	    integ_rfc3339_parse(b, strlen(b), 0, &sb, &nb) != 0)
-		return a;
-	return sb > sa || (sb == sa && nb > na) ? b : a;
-}

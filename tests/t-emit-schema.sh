@@ -77,6 +77,14 @@ t '--catalog-out writes an Airbyte catalog with the final schema, keys, cursor, 
 	:
 '
 
+t '--catalog-out: the namespace, and a nested cursor as its field path however it is written' '
+	printf "%s\n" "{\"id\":1,\"a\":{\"b\":\"2024-01-01T00:00:00Z\"}}" |
+	    integ-emit --airbyte --stream s --namespace n --key .id --replication-key ".[\"a\"].b" --catalog-out cat.json >out
+	expect_eq "{\"streams\":[{\"name\":\"s\",\"namespace\":\"n\",\"json_schema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"a\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"string\",\"format\":\"date-time\"}}}}},\"supported_sync_modes\":[\"full_refresh\",\"incremental\"],\"source_defined_cursor\":true,\"default_cursor_field\":[\"a\",\"b\"],\"source_defined_primary_key\":[[\"id\"]]}]}" "$(cat cat.json)"
+	have_conformance && validate_airbyte --document --definition AirbyteCatalog cat.json
+	:
+'
+
 t 'Airbyte records pass the catalog they came with' '
 	have_conformance || exit 0
 	printf "%s\n" "{\"id\":1,\"n\":null}" "{\"id\":2,\"n\":2.5,\"t\":[\"a\"]}" |
