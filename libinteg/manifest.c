@@ -599,7 +599,7 @@ static int
 body_path(struct loader *ld, const struct mnode *n, const char *where,
     int body, struct integ_pager_opts *o)
 {
-	const struct mnode *v = mnode_get(n, body ? "body_path" : "param");
+	const struct mnode *v = mnode_get(n, "param");
 	struct integ_json_span none = { "null", 4 }, doc = { "{}", 2 };
 	struct integ_buf b;
 	struct integ_err e;
