@@ -1003,6 +1003,9 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	    (code = windows(ld, ms, s, where)) != 0 ||
 	    (code = steps(ld, ms, s, defaults, where)) != 0)
 		return code;
+	/* in windows, the STATEs are at the windows' ends, not every page */
+	if (ms->win.start_param != NULL)
+		st->sorted = 0;
 	return 0;
 }
 
