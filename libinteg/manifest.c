@@ -100,6 +100,7 @@ member(struct loader *ld, const struct mnode *map, const char *where,
 		    kinds == K(MN_BOOL) ? "true or false" :
 		    kinds == (K(MN_NUM) | K(MN_STR)) ? "a number or a template" :
 		    kinds == (K(MN_MAP) | K(MN_STR)) ? "a map or a file name" :
+		    kinds == (K(MN_SEQ) | K(MN_STR)) ? "a string or a list" :
 		    "a string, number or boolean";
 
 		return bad(ld, n, w, "expected %s, not %s", want,
