@@ -28,6 +28,10 @@ void	 mnode_free(struct mnode *);
 struct mnode *mnode_get(const struct mnode *, const char *);
 /* Append the node as JSON text. */
 void	 mnode_json(const struct mnode *, struct integ_buf *);
+/* The same, each string appended by fn instead; its error stops it. */
+typedef int	mnode_str_fn(void *, const struct mnode *, struct integ_buf *);
+int	 mnode_json_with(const struct mnode *, struct integ_buf *,
+	    mnode_str_fn *, void *);
 const char *mnode_kind_name(enum mnode_kind);
 
 /*

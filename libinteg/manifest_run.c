@@ -195,61 +195,42 @@ config_json(struct integ_ctx *ctx, const char *name, struct integ_json_span *v)
 	    integ_json_member(prop, "default", v));
 }
 
+/* What a body's strings are filled from (body_str). */
+struct body {
+	struct integ_ctx		*ctx;
+	const struct mstream		*ms;
+	const struct integ_json_span	*parent;
+	size_t				 k;	/* the string's template */
+};
+
 /*
- * The body's tree as JSON, its strings filled in (body_t, depth first).
- * A string that is one {{ config.NAME }} alone takes the value as the
- * config holds it (a number stays a number); a template whose value is
- * unset is null.
+ * A body's string filled in (body_t, depth first, as mnode_json_with
+ * walks). One {{ config.NAME }} alone is the config value as the config
+ * holds it (a number stays a number); a template whose value is unset is
+ * null.
  */
 static int
-body_json(struct integ_ctx *ctx, const struct mstream *ms,
-    const struct mnode *n, const struct integ_json_span *parent, size_t *k,
-    struct integ_buf *b)
+body_str(void *arg, const struct mnode *n, struct integ_buf *b)
 {
+	struct body *x = arg;
+	const struct tmpl *t = &x->ms->body_t[x->k++];
 	struct integ_json_span v;
 	const char *name;
-	size_t i;
 	char *s;
 	int code;
 
-	switch (n->kind) {
-	case MN_STR:
-		name = tmpl_only_config(&ms->body_t[*k]);
-		if (name != NULL && config_json(ctx, name, &v)) {
-			(*k)++;
-			return integ_json_compact(v, b) == -1 ?
-			    integ_ctx_fail(ctx, INTEG_EXIT_DATA, "body: too "
-			    "large") : 0;
-		}
-		if ((code = render(ctx, &ms->body_t[(*k)++], parent, 0,
-		    &s)) != 0)
-			return code;
-		if (s == NULL)
-			integ_buf_adds(b, "null");
-		else
-			integ_json_str_encode(b, s, strlen(s));
-		return 0;
-	case MN_SEQ:
-	case MN_MAP:
-		integ_buf_addc(b, n->kind == MN_SEQ ? '[' : '{');
-		for (i = 0; i < n->n; i++) {
-			if (i > 0)
-				integ_buf_addc(b, ',');
-			if (n->kind == MN_MAP) {
-				integ_json_str_encode(b, n->kids[i]->key,
-				    strlen(n->kids[i]->key));
-				integ_buf_addc(b, ':');
-			}
-			if ((code = body_json(ctx, ms, n->kids[i], parent, k,
-			    b)) != 0)
-				return code;
-		}
-		integ_buf_addc(b, n->kind == MN_SEQ ? ']' : '}');
-		return 0;
-	default:
-		mnode_json(n, b);
-		return 0;
-	}
+	if ((name = tmpl_only_config(t)) != NULL &&
+	    config_json(x->ctx, name, &v))
+		return integ_json_compact(v, b) == -1 ?
+		    integ_ctx_fail(x->ctx, INTEG_EXIT_DATA, "body: too large") :
+		    0;
+	if ((code = render(x->ctx, t, x->parent, 0, &s)) != 0)
+		return code;
+	if (s == NULL)
+		integ_buf_adds(b, "null");
+	else
+		integ_json_str_encode(b, s, strlen(s));
+	return 0;
 }
 
 /* Method, body (a secret one to trusted origins only), GraphQL errors. */
@@ -257,8 +238,8 @@ static int
 add_body(struct integ_ctx *ctx, const struct mstream *ms,
     struct integ_request *rq, const struct integ_json_span *parent)
 {
+	struct body x = { ctx, ms, parent, 0 };
 	struct integ_buf b;
-	size_t k = 0;
 	int code;
 
 	integ_request_method(rq, ms->method);
@@ -266,7 +247,7 @@ add_body(struct integ_ctx *ctx, const struct mstream *ms,
 	if (ms->body == NULL)
 		return 0;
 	integ_buf_init(&b, 0);
-	if ((code = body_json(ctx, ms, ms->body, parent, &k, &b)) == 0)
+	if ((code = mnode_json_with(ms->body, &b, body_str, &x)) == 0)
 		integ_request_body(rq, b.data, b.len,
 		    integ_secret_in(b.data, b.len));
 	if (b.data != NULL)
