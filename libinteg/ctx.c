@@ -521,6 +521,14 @@ integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
     const char *path)
 {
+	return integ_emit_windows_with(ctx, rq, wopts, popts, path, NULL, NULL);
+}
+
+int
+integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
+    const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
+    const char *path, integ_record_fn *xf, void *xarg)
+{
 	struct integ_window_opts o = *wopts;
 	struct integ_pager_opts po;
 	struct integ_request **rqs;
@@ -535,6 +543,9 @@ integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
 	if (o.from == NULL)
 		o.from = integ_bookmark(ctx, integ_config(ctx, "start_date"));
 	memset(&w, 0, sizeof(w));
+	w.pg.xf = xf;
+	w.pg.xarg = xarg;
+	integ_buf_init(&w.pg.xbuf, 0);
 	w.fmt = o.format;
 	w.marks = ctx->incremental && ctx->stream->cursor != NULL &&
 	    !ctx->checking;
@@ -565,5 +576,6 @@ integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
 		integ_request_free(rqs[i]);
 	free(rqs);
 	free(w.win);
+	integ_buf_free(&w.pg.xbuf);
 	return code;
 }

@@ -100,6 +100,7 @@ member(struct loader *ld, const struct mnode *map, const char *where,
 		    kinds == K(MN_BOOL) ? "true or false" :
 		    kinds == (K(MN_NUM) | K(MN_STR)) ? "a number or a template" :
 		    kinds == (K(MN_MAP) | K(MN_STR)) ? "a map or a file name" :
+		    kinds == (K(MN_SEQ) | K(MN_STR)) ? "a string or a list" :
 		    "a string, number or boolean";
 
 		return bad(ld, n, w, "expected %s, not %s", want,
@@ -230,6 +231,13 @@ tmpl_only_parent(const struct tmpl *t)
 	    NULL;
 }
 
+const char *
+tmpl_only_config(const struct tmpl *t)
+{
+	return t->n == 1 && t->parts[0].kind == TP_CONFIG ? t->parts[0].s :
+	    NULL;
+}
+
 /*
  * A template from a scalar: config names must be the spec's, parent
  * paths only where there is a parent.
@@ -338,16 +346,90 @@ spec(struct loader *ld, const struct mnode *root)
 	return 0;
 }
 
+/*
+ * auth: oauth2 (integ_ctx_oauth2). The refresh token is a config field
+ * alone: a rotated one is kept there, as a C connector keeps it.
+ */
+static int
+oauth2(struct loader *ld, const struct mnode *n)
+{
+	static const char *const grants[] = { "refresh_token",
+	    "client_credentials", NULL };
+	static const char *const clauth[] = { "body", "basic", NULL };
+	struct integ_manifest *m = ld->m;
+	const struct mnode *v, *sc;
+	struct mnode joined;
+	struct integ_buf b;
+	size_t i;
+	int code, grant;
+
+	if ((code = word(ld, n, "auth", "grant", grants, 0, &grant)) != 0 ||
+	    (code = word(ld, n, "auth", "client_auth", clauth, 0,
+	    &m->oa_basic)) != 0 ||
+	    (code = tmpl_member(ld, n, "auth", "token_url", K(MN_STR), 0,
+	    &m->oa_url)) != 0 ||
+	    (code = tmpl_member(ld, n, "auth", "client_id", K(MN_STR), 0,
+	    &m->oa_id)) != 0 ||
+	    (code = tmpl_member(ld, n, "auth", "client_secret", K(MN_STR), 0,
+	    &m->oa_secret)) != 0)
+		return code;
+	if (m->oa_url.n == 0)
+		return bad(ld, n, "auth.token_url", "required, missing");
+	if (m->oa_id.n == 0)
+		return bad(ld, n, "auth.client_id", "required, missing");
+	v = mnode_get(n, "refresh_token");
+	if (grant == 1 && v != NULL)
+		return bad(ld, v, "auth.refresh_token", "expected none with "
+		    "grant client_credentials");
+	if (grant == 0) {
+		if (v == NULL)
+			return bad(ld, n, "auth.refresh_token", "required, "
+			    "missing (grant refresh_token)");
+		if ((code = tmpl(ld, v, "auth.refresh_token", 0,
+		    &m->oa_rt)) != 0)
+			return code;
+		if (tmpl_only_config(&m->oa_rt) == NULL)
+			return bad(ld, v, "auth.refresh_token", "expected "
+			    "{{ config.NAME }} alone: a rotated refresh token "
+			    "is kept in that config field");
+	}
+	/* scopes: a list (joined with spaces) or one string */
+	if ((code = member(ld, n, "auth", "scopes", K(MN_STR) | K(MN_SEQ), 0,
+	    &sc)) != 0 || sc == NULL)
+		return code;
+	integ_buf_init(&b, 0);
+	integ_buf_adds(&b, sc->kind == MN_STR ? sc->text : "");
+	for (i = 0; sc->kind == MN_SEQ && i < sc->n; i++) {
+		if (sc->kids[i]->kind != MN_STR || sc->kids[i]->text[0] == '\0') {
+			integ_buf_free(&b);
+			return bad(ld, sc->kids[i], "auth.scopes", "expected "
+			    "scope names");
+		}
+		if (i > 0)
+			integ_buf_addc(&b, ' ');
+		integ_buf_adds(&b, sc->kids[i]->text);
+	}
+	joined = *sc;
+	joined.kind = MN_STR;
+	joined.text = b.data != NULL ? b.data : (char *)"";
+	code = tmpl(ld, &joined, "auth.scopes", 0, &m->oa_scope);
+	integ_buf_free(&b);
+	return code;
+}
+
 static int
 auth(struct loader *ld, const struct mnode *root)
 {
 	static const char *const keys[] = { "type", "token", "header",
-	    "param", "value", "username", "password", "refused", NULL };
+	    "param", "value", "username", "password", "refused", "token_url",
+	    "grant", "client_id", "client_secret", "refresh_token",
+	    "client_auth", "scopes", NULL };
 	static const char *const types[] = { "none", "bearer", "api_key",
-	    "basic", NULL };
+	    "basic", "oauth2", NULL };
 	struct integ_manifest *m = ld->m;
 	const struct mnode *n, *v;
 	const char *hdr, *param;
+	size_t i;
 	int code, type;
 
 	if ((code = member(ld, root, "", "auth", K(MN_MAP), 0, &n)) != 0 ||
@@ -355,14 +437,20 @@ auth(struct loader *ld, const struct mnode *root)
 		return code;
 	if ((code = want_map(ld, n, "auth", keys)) != 0)
 		return code;
-	/* every key's kind, whatever the type uses */
+	/* every key's kind, whatever the type uses (scopes may be a list) */
 	for (type = 1; keys[type] != NULL; type++)
-		if ((code = member(ld, n, "auth", keys[type], K(MN_STR), 0,
+		if (strcmp(keys[type], "scopes") != 0 &&
+		    (code = member(ld, n, "auth", keys[type], K(MN_STR), 0,
 		    &v)) != 0)
 			return code;
 	if ((code = word(ld, n, "auth", "type", types, -1, &type)) != 0 ||
 	    (code = str(ld, n, "auth", "refused", 0, &m->auth_refused)) != 0)
 		return code;
+	/* the keys from token_url on are oauth2's alone */
+	for (i = 8; type != 4 && keys[i] != NULL; i++)
+		if ((v = mnode_get(n, keys[i])) != NULL)
+			return bad(ld, v, "auth", "%s: only with type oauth2",
+			    keys[i]);
 	switch (type) {
 	case 1:
 		m->auth = AUTH_BEARER;
@@ -397,6 +485,9 @@ auth(struct loader *ld, const struct mnode *root)
 		if (m->auth_a.n == 0)
 			return bad(ld, n, "auth.username", "required, missing");
 		return 0;
+	case 4:
+		m->auth = AUTH_OAUTH2;
+		return oauth2(ld, n);
 	}
 	return 0;
 }
@@ -501,14 +592,53 @@ sfrom(const struct mnode *s, const struct mnode *defaults, const char *key,
 	return defaults;
 }
 
+/*
+ * paging body_cursor: the cursor goes into the request body at body_path
+ * (integ-fetch --body-cursor BODYPATH=PATH), not into a query parameter.
+ */
+static int
+body_path(struct loader *ld, const struct mnode *n, const char *where,
+    int body, struct integ_pager_opts *o)
+{
+	const struct mnode *v = mnode_get(n, "param");
+	struct integ_json_span none = { "null", 4 }, doc = { "{}", 2 };
+	struct integ_buf b;
+	struct integ_err e;
+	const char *bp;
+	char w[512];
+	int code;
+
+	if (!body) {
+		if ((v = mnode_get(n, "body_path")) != NULL)
+			return bad(ld, v, sub(w, sizeof(w), where, "body_path"),
+			    "only with type body_cursor");
+		return 0;
+	}
+	if (v != NULL)
+		return bad(ld, v, sub(w, sizeof(w), where, "param"), "expected "
+		    "body_path with type body_cursor, not param");
+	if ((code = str(ld, n, where, "body_path", 1, &bp)) != 0)
+		return code;
+	/* a path integ_request_body_set takes: names joined by dots */
+	integ_buf_init(&b, 0);
+	code = integ_json_set(doc, bp, none, &b, &e);
+	integ_buf_free(&b);
+	if (code != 0)
+		return bad(ld, mnode_get(n, "body_path"), sub(w, sizeof(w),
+		    where, "body_path"), "expected member names joined by "
+		    "dots (variables.after), not \"%.100s\"", bp);
+	o->param = bp;
+	return 0;
+}
+
 static int
 paging(struct loader *ld, struct mstream *ms, const struct mnode *s,
     const struct mnode *defaults, const char *where)
 {
 	static const char *const keys[] = { "type", "path", "param", "start",
-	    "has_more", "limit_param", "limit", "total", NULL };
+	    "has_more", "limit_param", "limit", "total", "body_path", NULL };
 	static const char *const types[] = { "none", "next", "link",
-	    "cursor", "offset", "page", NULL };
+	    "cursor", "offset", "page", "body_cursor", NULL };
 	struct integ_pager_opts *o = &ms->pager;
 	const struct mnode *map, *n;
 	const char *w0;
@@ -526,9 +656,11 @@ paging(struct loader *ld, struct mstream *ms, const struct mnode *s,
 		return code;
 	o->mode = (enum integ_page_mode)type;
 	if ((code = str(ld, n, w, "path", type == INTEG_PAGE_NEXT ||
-	    type == INTEG_PAGE_CURSOR, &o->path)) != 0 ||
-	    (code = str(ld, n, w, "param", type >= INTEG_PAGE_CURSOR,
-	    &o->param)) != 0 ||
+	    type == INTEG_PAGE_CURSOR || type == INTEG_PAGE_BODY,
+	    &o->path)) != 0 ||
+	    (code = str(ld, n, w, "param", type >= INTEG_PAGE_CURSOR &&
+	    type <= INTEG_PAGE_NUMBER, &o->param)) != 0 ||
+	    (code = body_path(ld, n, w, type == INTEG_PAGE_BODY, o)) != 0 ||
 	    (code = str(ld, n, w, "has_more", 0, &o->has_more)) != 0 ||
 	    (code = str(ld, n, w, "limit_param", 0, &o->limit_param)) != 0 ||
 	    (code = str(ld, n, w, "total", 0, &o->total)) != 0 ||
@@ -651,6 +783,143 @@ steps(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	return 0;
 }
 
+/* The templates of a body's strings, depth first (render walks alike). */
+static int
+body_tmpls(struct loader *ld, struct mstream *ms, const struct mnode *n,
+    const char *where)
+{
+	size_t i;
+	int code;
+
+	if (n->kind == MN_STR) {
+		ms->body_t = integ_xreallocarray(ms->body_t, ms->nbody_t + 1,
+		    sizeof(*ms->body_t));
+		return tmpl(ld, n, where, ms->parent != NULL,
+		    &ms->body_t[ms->nbody_t++]);
+	}
+	for (i = 0; i < n->n; i++)
+		if ((code = body_tmpls(ld, ms, n->kids[i], where)) != 0)
+			return code;
+	return 0;
+}
+
+/*
+ * method, body and graphql: a JSON object in the manifest, or a file
+ * beside it (YAML or JSON, read as the manifest is), its strings
+ * templates.
+ */
+static int
+request_body(struct loader *ld, struct mstream *ms, const struct mnode *s,
+    const struct mnode *defaults, const char *where)
+{
+	static const char *const methods[] = { "GET", "POST", "PUT", NULL };
+	const struct mnode *map, *n;
+	const char *w0;
+	char w[256], *path;
+	int code, method;
+
+	map = sfrom(s, defaults, "method", where, &w0);
+	if ((code = word(ld, map, w0, "method", methods, 0, &method)) != 0)
+		return code;
+	ms->method = method > 0 ? methods[method] : NULL;
+	map = sfrom(s, defaults, "graphql", where, &w0);
+	if ((code = member(ld, map, w0, "graphql", K(MN_BOOL), 0, &n)) != 0)
+		return code;
+	ms->graphql = n != NULL && strcmp(n->text, "true") == 0;
+	if ((code = member(ld, s, where, "body", K(MN_MAP) | K(MN_STR), 0,
+	    &n)) != 0)
+		return code;
+	sub(w, sizeof(w), where, "body");
+	if (n != NULL && n->kind == MN_STR) {
+		if (n->text[0] == '/')
+			path = integ_xstrdup(n->text);
+		else
+			integ_xasprintf(&path, "%s/%s", ld->m->dir, n->text);
+		code = mnode_load(path, &ms->body_file, ld->e);
+		free(path);
+		if (code != 0)
+			return integ_err_wrap(ld->e, INTEG_EXIT_CONFIG,
+			    "%s:%lu: %s", ld->m->file, n->line, w);
+		if (ms->body_file->kind != MN_MAP)
+			return bad(ld, n, w, "expected a file of a JSON "
+			    "object, not %s",
+			    mnode_kind_name(ms->body_file->kind));
+		ms->body = ms->body_file;
+	} else
+		ms->body = n;
+	if (ms->body != NULL && method == 0 && mnode_get(s, "method") != NULL)
+		return bad(ld, mnode_get(s, "method"), sub(w, sizeof(w), where,
+		    "method"), "expected POST or PUT with a body, not GET");
+	if (ms->body == NULL && ms->graphql)
+		return bad(ld, s, sub(w, sizeof(w), where, "graphql"),
+		    "expected a body (the query) with it");
+	if (ms->body == NULL && ms->pager.mode == INTEG_PAGE_BODY)
+		return bad(ld, s, sub(w, sizeof(w), where, "paging"),
+		    "body_cursor: expected a body to put the cursor in");
+	if (ms->body == NULL)
+		return 0;
+	if (ms->body->kind == MN_MAP && ms->method == NULL)
+		ms->method = "POST";
+	return body_tmpls(ld, ms, ms->body, w);
+}
+
+/* windows: the stream read in date windows (integ_emit_windows). */
+static int
+windows(struct loader *ld, struct mstream *ms, const struct mnode *s,
+    const char *where)
+{
+	static const char *const keys[] = { "start_param", "end_param",
+	    "step", "lookback", "format", "from", "to", "parallel", NULL };
+	struct integ_window_opts *o = &ms->win;
+	struct integ_duration d;
+	enum integ_time_format f;
+	const struct mnode *n, *v;
+	const char *fmt;
+	char w[256], w2[512];
+	int code;
+
+	if ((code = member(ld, s, where, "windows", K(MN_MAP), 0, &n)) != 0 ||
+	    n == NULL)
+		return code;
+	sub(w, sizeof(w), where, "windows");
+	if ((code = want_map(ld, n, w, keys)) != 0 ||
+	    (code = str(ld, n, w, "start_param", 1, &o->start_param)) != 0 ||
+	    (code = str(ld, n, w, "end_param", 1, &o->end_param)) != 0 ||
+	    (code = str(ld, n, w, "step", 1, &o->step)) != 0 ||
+	    (code = str(ld, n, w, "lookback", 0, &o->lookback)) != 0 ||
+	    (code = str(ld, n, w, "format", 0, &fmt)) != 0 ||
+	    (code = tmpl_member(ld, n, w, "from", K(MN_STR), 0,
+	    &ms->win_from)) != 0 ||
+	    (code = tmpl_member(ld, n, w, "to", K(MN_STR), 0,
+	    &ms->win_to)) != 0 ||
+	    (code = member(ld, n, w, "parallel", K(MN_NUM), 0, &v)) != 0)
+		return code;
+	if (integ_duration_parse(o->step, &d) != 0)
+		return bad(ld, mnode_get(n, "step"), sub(w2, sizeof(w2), w,
+		    "step"), "expected an ISO 8601 duration (P7D, PT6H), not "
+		    "\"%.40s\"", o->step);
+	if (o->lookback != NULL && integ_duration_parse(o->lookback, &d) != 0)
+		return bad(ld, mnode_get(n, "lookback"), sub(w2, sizeof(w2), w,
+		    "lookback"), "expected an ISO 8601 duration (PT1H), not "
+		    "\"%.40s\"", o->lookback);
+	if (fmt != NULL && integ_time_format_parse(fmt, &f) != 0)
+		return bad(ld, mnode_get(n, "format"), sub(w2, sizeof(w2), w,
+		    "format"), "expected one of rfc3339, date, epoch, epoch-ms, "
+		    "not \"%.40s\"", fmt);
+	o->format = fmt != NULL ? f : INTEG_TIME_RFC3339;
+	if (v != NULL && ((ms->win_parallel = strtoll(v->text, NULL, 10)) < 1 ||
+	    ms->win_parallel > 64 || strspn(v->text, "0123456789") !=
+	    strlen(v->text)))
+		return bad(ld, v, sub(w2, sizeof(w2), w, "parallel"), "expected "
+		    "windows at once, 1 to 64");
+	if (ms->parent != NULL)
+		return bad(ld, n, w, "expected a stream without a parent");
+	if (ms->inc_param != NULL)
+		return bad(ld, n, w, "expected no incremental.param with it "
+		    "(the windows' parameters carry the bookmark)");
+	return 0;
+}
+
 static int
 stream(struct loader *ld, size_t idx, const struct mnode *s,
     const struct mnode *defaults)
@@ -658,11 +927,11 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	static const char *const keys[] = { "name", "path", "method",
 	    "params", "headers", "records", "primary_key", "schema", "paging",
 	    "max_pages", "concurrency", "incremental", "parent", "add_fields",
-	    "remove_fields", NULL };
+	    "remove_fields", "body", "graphql", "windows", NULL };
 	struct integ_manifest *m = ld->m;
 	struct integ_stream *st = &m->streams[idx];
 	struct mstream *ms = &m->ms[idx];
-	const struct mnode *n, *map;
+	const struct mnode *map;
 	const char *w0, *pname;
 	char where[64], w[256];
 	size_t i;
@@ -702,12 +971,6 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	if ((code = tmpl_member(ld, map, w0, "path", K(MN_STR), pname != NULL,
 	    &ms->path)) != 0)
 		return code;
-	map = sfrom(s, defaults, "method", where, &w0);
-	if ((code = member(ld, map, w0, "method", K(MN_STR), 0, &n)) != 0)
-		return code;
-	if (n != NULL && strcmp(n->text, "GET") != 0)
-		return bad(ld, n, sub(w, sizeof(w), w0, "method"),
-		    "expected GET, not \"%.20s\"", n->text);
 	map = sfrom(s, defaults, "params", where, &w0);
 	if ((code = kvs(ld, map, w0, "params", pname != NULL, &ms->params,
 	    &ms->nparams)) != 0)
@@ -736,9 +999,14 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 		return code;
 	st->schema = ms->schema;
 	if ((code = paging(ld, ms, s, defaults, where)) != 0 ||
+	    (code = request_body(ld, ms, s, defaults, where)) != 0 ||
 	    (code = incremental(ld, st, ms, s, defaults, where)) != 0 ||
+	    (code = windows(ld, ms, s, where)) != 0 ||
 	    (code = steps(ld, ms, s, defaults, where)) != 0)
 		return code;
+	/* in windows, the STATEs are at the windows' ends, not every page */
+	if (ms->win.start_param != NULL)
+		st->sorted = 0;
 	return 0;
 }
 
@@ -747,7 +1015,8 @@ streams(struct loader *ld, const struct mnode *root)
 {
 	static const char *const dkeys[] = { "path", "method", "params",
 	    "headers", "records", "primary_key", "paging", "max_pages",
-	    "concurrency", "incremental", "add_fields", "remove_fields", NULL };
+	    "concurrency", "incremental", "add_fields", "remove_fields",
+	    "graphql", NULL };
 	struct integ_manifest *m = ld->m;
 	const struct mnode *n, *defaults;
 	size_t i;
@@ -883,7 +1152,7 @@ integ_manifest_source(const struct integ_manifest *m)
 void
 integ_manifest_free(struct integ_manifest *m)
 {
-	size_t i;
+	size_t i, j;
 
 	if (m == NULL)
 		return;
@@ -896,6 +1165,12 @@ integ_manifest_free(struct integ_manifest *m)
 		tmpl_free(&ms->max_pages);
 		tmpl_free(&ms->concurrency);
 		tmpl_free(&ms->inc_start);
+		tmpl_free(&ms->win_from);
+		tmpl_free(&ms->win_to);
+		for (j = 0; j < ms->nbody_t; j++)
+			tmpl_free(&ms->body_t[j]);
+		free(ms->body_t);
+		mnode_free(ms->body_file);
 		kvs_free(ms->params, ms->nparams);
 		kvs_free(ms->headers, ms->nheaders);
 		kvs_free(ms->add, ms->nadd);
@@ -909,6 +1184,11 @@ integ_manifest_free(struct integ_manifest *m)
 	tmpl_free(&m->base);
 	tmpl_free(&m->auth_a);
 	tmpl_free(&m->auth_b);
+	tmpl_free(&m->oa_url);
+	tmpl_free(&m->oa_id);
+	tmpl_free(&m->oa_secret);
+	tmpl_free(&m->oa_scope);
+	tmpl_free(&m->oa_rt);
 	integ_bucket_free(m->bucket);
 	free(m->spec);
 	free(m->file);

@@ -28,6 +28,10 @@ void	 mnode_free(struct mnode *);
 struct mnode *mnode_get(const struct mnode *, const char *);
 /* Append the node as JSON text. */
 void	 mnode_json(const struct mnode *, struct integ_buf *);
+/* The same, each string appended by fn instead; its error stops it. */
+typedef int	mnode_str_fn(void *, const struct mnode *, struct integ_buf *);
+int	 mnode_json_with(const struct mnode *, struct integ_buf *,
+	    mnode_str_fn *, void *);
 const char *mnode_kind_name(enum mnode_kind);
 
 /*
@@ -54,6 +58,8 @@ int	 tmpl_parse(const char *, int, struct tmpl *, struct integ_err *);
 void	 tmpl_free(struct tmpl *);
 /* The one {{ parent.PATH }} the template is, else NULL. */
 const struct tpart *tmpl_only_parent(const struct tmpl *);
+/* The NAME of the one {{ config.NAME }} the template is, else NULL. */
+const char *tmpl_only_config(const struct tmpl *);
 
 /* A header or query parameter: name and template. */
 struct mkv {
@@ -61,7 +67,8 @@ struct mkv {
 	struct tmpl	 t;
 };
 
-enum { AUTH_NONE, AUTH_BEARER, AUTH_HEADER, AUTH_QUERY, AUTH_BASIC };
+enum { AUTH_NONE, AUTH_BEARER, AUTH_HEADER, AUTH_QUERY, AUTH_BASIC,
+    AUTH_OAUTH2 };
 enum { FMT_RFC3339, FMT_DATE, FMT_EPOCH };
 enum { ORDER_ASC, ORDER_DESC, ORDER_NONE };
 
@@ -78,6 +85,17 @@ struct mstream {
 	const char	*inc_param;
 	int		 inc_format;
 	struct tmpl	 inc_start;
+	/* a request body (body.c): method, its tree, its strings' templates */
+	const char	*method;	/* NULL: GET */
+	const struct mnode *body;	/* NULL: none */
+	struct mnode	*body_file;	/* the tree read from a file, owned */
+	struct tmpl	*body_t;	/* depth first, one a string */
+	size_t		 nbody_t;
+	int		 graphql;
+	/* date windows (window.c): start_param set */
+	struct integ_window_opts win;
+	struct tmpl	 win_from, win_to;
+	long long	 win_parallel;
 	/* parent-child and record steps */
 	struct mstream	*parent;
 	struct mkv	*add;
@@ -98,6 +116,10 @@ struct integ_manifest {
 	const char	*auth_name;	/* header or parameter */
 	struct tmpl	 auth_a, auth_b;
 	const char	*auth_refused;	/* said first of a 401 or 403 */
+	/* auth oauth2: the token endpoint, the client, the grant */
+	struct tmpl	 oa_url, oa_id, oa_secret, oa_scope;
+	struct tmpl	 oa_rt;		/* {{ config.NAME }}; none: client_credentials */
+	int		 oa_basic;
 	struct integ_http_opts http;
 	int		 has_http;
 	struct integ_bucket *bucket;	/* http.call_limit, or NULL */

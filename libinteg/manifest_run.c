@@ -143,7 +143,8 @@ add_auth(struct integ_ctx *ctx, struct integ_manifest *m,
 	char *a, *b, *ui, *hv, *enc;
 	int code;
 
-	if (m->auth == AUTH_NONE)
+	/* OAuth 2: the authorizer (integ_ctx_oauth2) adds its header */
+	if (m->auth == AUTH_NONE || m->auth == AUTH_OAUTH2)
 		return 0;
 	if ((code = render(ctx, &m->auth_a, NULL, 0, &a)) != 0 ||
 	    (m->auth == AUTH_BASIC &&
@@ -180,6 +181,79 @@ add_auth(struct integ_ctx *ctx, struct integ_manifest *m,
 		break;
 	}
 	return 0;
+}
+
+/* A config value as JSON as the config holds it (or the spec's default). */
+static int
+config_json(struct integ_ctx *ctx, const char *name, struct integ_json_span *v)
+{
+	struct integ_json_span props, prop;
+
+	return integ_json_member(ctx->config, name, v) ||
+	    (integ_json_member(ctx->spec, "properties", &props) &&
+	    integ_json_member(props, name, &prop) &&
+	    integ_json_member(prop, "default", v));
+}
+
+/* What a body's strings are filled from (body_str). */
+struct body {
+	struct integ_ctx		*ctx;
+	const struct mstream		*ms;
+	const struct integ_json_span	*parent;
+	size_t				 k;	/* the string's template */
+};
+
+/*
+ * A body's string filled in (body_t, depth first, as mnode_json_with
+ * walks). One {{ config.NAME }} alone is the config value as the config
+ * holds it (a number stays a number); a template whose value is unset is
+ * null.
+ */
+static int
+body_str(void *arg, const struct mnode *n, struct integ_buf *b)
+{
+	struct body *x = arg;
+	const struct tmpl *t = &x->ms->body_t[x->k++];
+	struct integ_json_span v;
+	const char *name;
+	char *s;
+	int code;
+
+	if ((name = tmpl_only_config(t)) != NULL &&
+	    config_json(x->ctx, name, &v))
+		return integ_json_compact(v, b) == -1 ?
+		    integ_ctx_fail(x->ctx, INTEG_EXIT_DATA, "body: too large") :
+		    0;
+	if ((code = render(x->ctx, t, x->parent, 0, &s)) != 0)
+		return code;
+	if (s == NULL)
+		integ_buf_adds(b, "null");
+	else
+		integ_json_str_encode(b, s, strlen(s));
+	return 0;
+}
+
+/* Method, body (a secret one to trusted origins only), GraphQL errors. */
+static int
+add_body(struct integ_ctx *ctx, const struct mstream *ms,
+    struct integ_request *rq, const struct integ_json_span *parent)
+{
+	struct body x = { ctx, ms, parent, 0 };
+	struct integ_buf b;
+	int code;
+
+	integ_request_method(rq, ms->method);
+	integ_request_graphql(rq, ms->graphql);
+	if (ms->body == NULL)
+		return 0;
+	integ_buf_init(&b, 0);
+	if ((code = mnode_json_with(ms->body, &b, body_str, &x)) == 0)
+		integ_request_body(rq, b.data, b.len,
+		    integ_secret_in(b.data, b.len));
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.len);
+	integ_buf_free(&b);
+	return code;
 }
 
 /*
@@ -220,7 +294,8 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 	    1)) != 0 ||
 	    (*code = add_auth(ctx, m, rq)) != 0 ||
 	    (*code = add_kvs(ctx, rq, m->params, m->nparams, NULL, 0)) != 0 ||
-	    (*code = add_kvs(ctx, rq, ms->params, ms->nparams, parent, 0)) != 0)
+	    (*code = add_kvs(ctx, rq, ms->params, ms->nparams, parent, 0)) != 0 ||
+	    (*code = add_body(ctx, ms, rq, parent)) != 0)
 		return NULL;
 	if (incremental && ms->inc_param != NULL) {
 		/* the bookmark, or the start when that is later: moved on */
@@ -405,6 +480,32 @@ children(struct integ_ctx *ctx, const struct mstream *ms,
 	return code;
 }
 
+/*
+ * windows: from the bookmark, else the from template (else the config's
+ * start_date, as integ_emit_windows does), to the to template or now.
+ */
+static int
+windows(struct integ_ctx *ctx, const struct mstream *ms,
+    struct integ_request *rq, struct integ_pager_opts *o, struct steps *x)
+{
+	struct integ_window_opts wo = ms->win;
+	char *from = NULL, *to = NULL;
+	int code;
+
+	if ((ms->win_from.n > 0 &&
+	    (code = render(ctx, &ms->win_from, NULL, 0, &from)) != 0) ||
+	    (ms->win_to.n > 0 &&
+	    (code = render(ctx, &ms->win_to, NULL, 0, &to)) != 0))
+		return code;
+	if (ms->win_from.n > 0)
+		wo.from = integ_bookmark(ctx, from);
+	wo.to = to;
+	if (ms->win_parallel > 0)
+		o->parallel = (int)ms->win_parallel;
+	return integ_emit_windows_with(ctx, rq, &wo, o, ms->records,
+	    ms->nadd > 0 || ms->nremove > 0 ? record_steps : NULL, x);
+}
+
 static int stream_run(struct integ_ctx *);
 
 int
@@ -435,8 +536,46 @@ stream_run(struct integ_ctx *ctx)
 	if ((rq = build(ctx, ms, NULL, 1, &code)) == NULL)
 		return code ? code : integ_ctx_fail(ctx, INTEG_EXIT_CONFIG,
 		    "%s: no request", ms->name);
+	if (ms->win.start_param != NULL)
+		return windows(ctx, ms, rq, &o, &x);
 	return integ_emit_requests_with(ctx, &rq, 1, &o, ms->records,
 	    ms->nadd > 0 || ms->nremove > 0 ? record_steps : NULL, &x);
+}
+
+/*
+ * auth oauth2: the library's OAuth 2 (integ_ctx_oauth2), as a C
+ * connector sets it up; a rotated refresh token is kept in its config
+ * field.
+ */
+static int
+oauth2_init(struct integ_ctx *ctx, struct integ_manifest *m)
+{
+	struct integ_oauth2_opts o;
+	const char *rt = tmpl_only_config(&m->oa_rt);
+	char *url, *id, *secret = NULL, *scope = NULL;
+	int code;
+
+	memset(&o, 0, sizeof(o));
+	if ((code = render(ctx, &m->oa_url, NULL, 0, &url)) != 0 ||
+	    (code = render(ctx, &m->oa_id, NULL, 0, &id)) != 0 ||
+	    (m->oa_secret.n > 0 &&
+	    (code = render(ctx, &m->oa_secret, NULL, 0, &secret)) != 0) ||
+	    (m->oa_scope.n > 0 &&
+	    (code = render(ctx, &m->oa_scope, NULL, 0, &scope)) != 0))
+		return code;
+	if (url == NULL || id == NULL)
+		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "auth: the "
+		    "config field of the %s is not set", url == NULL ?
+		    "token_url" : "client_id");
+	if (rt != NULL && (o.refresh_token = integ_config(ctx, rt)) == NULL)
+		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "auth: config "
+		    "%s (the refresh token) is not set", rt);
+	o.token_url = url;
+	o.client_id = id;
+	o.client_secret = secret;
+	o.scope = scope;
+	o.basic = m->oa_basic;
+	return integ_ctx_oauth2(ctx, &o, rt);
 }
 
 /* Once before any request: the base URL trusted, the bucket's doer. */
@@ -456,5 +595,7 @@ manifest_init(struct integ_ctx *ctx)
 		return integ_err_wrap(&ctx->err, INTEG_EXIT_CONFIG, "base_url");
 	if (m->bucket != NULL)
 		integ_http_set_doer(ctx->http, integ_bucket_doer, m->bucket);
+	if (m->auth == AUTH_OAUTH2)
+		return oauth2_init(ctx, m);
 	return 0;
 }

@@ -276,10 +276,12 @@ out:
 	return code;
 }
 
-void
-mnode_json(const struct mnode *n, struct integ_buf *b)
+int
+mnode_json_with(const struct mnode *n, struct integ_buf *b, mnode_str_fn *fn,
+    void *arg)
 {
 	size_t i;
+	int code;
 
 	switch (n->kind) {
 	case MN_NULL:
@@ -290,6 +292,8 @@ mnode_json(const struct mnode *n, struct integ_buf *b)
 		integ_buf_adds(b, n->text);
 		break;
 	case MN_STR:
+		if (fn != NULL)
+			return fn(arg, n, b);
 		integ_json_str_encode(b, n->text, strlen(n->text));
 		break;
 	case MN_SEQ:
@@ -303,9 +307,18 @@ mnode_json(const struct mnode *n, struct integ_buf *b)
 				    strlen(n->kids[i]->key));
 				integ_buf_addc(b, ':');
 			}
-			mnode_json(n->kids[i], b);
+			if ((code = mnode_json_with(n->kids[i], b, fn,
+			    arg)) != 0)
+				return code;
 		}
 		integ_buf_addc(b, n->kind == MN_SEQ ? ']' : '}');
 		break;
 	}
+	return 0;
+}
+
+void
+mnode_json(const struct mnode *n, struct integ_buf *b)
+{
+	(void)mnode_json_with(n, b, NULL, NULL);
 }

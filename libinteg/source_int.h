@@ -83,6 +83,10 @@ int	 integ_emit_requests_with(struct integ_ctx *,
 	    struct integ_request *const *, size_t,
 	    const struct integ_pager_opts *, const char *, integ_record_fn *,
 	    void *);
+/* integ_emit_windows, each record through fn first. */
+int	 integ_emit_windows_with(struct integ_ctx *, struct integ_request *,
+	    const struct integ_window_opts *, const struct integ_pager_opts *,
+	    const char *, integ_record_fn *, void *);
 
 /* A stream chosen by a catalog, in catalog order. */
 struct integ_selected {

@@ -30,6 +30,23 @@ t 'one request a window, each paged in full, a mark after each window' '
 	expect_same want out
 '
 
+t 'jq stops at a mark; with the marks dropped as integ-fetch(1) says, it reads all else' '
+	mock_start fetch-window
+	integ-fetch -s --parallel 1 $W --to 2024-01-15T00:00:00Z --next next \
+	    "$MOCK_URL/items" >out
+	if jq -c . out >/dev/null 2>err; then echo "jq read a mark" >&2; exit 1; fi
+	expect_grep "parse error" err
+	# integ-extract passes the marks on: jq stops there too
+	integ-extract items out >recs
+	if jq -c . recs >/dev/null 2>err; then echo "jq read a mark" >&2; exit 1; fi
+	sed "/^integ-window: /d" out | jq -r ".items[].id" | tr "\n" " " >ids
+	expect_eq "2 1 3 " "$(cat ids)"
+	sed "/^integ-window: /d" recs | jq -r .id | tr "\n" " " >ids
+	expect_eq "2 1 3 " "$(cat ids)"
+	# nothing but the marks is removed
+	expect_eq "$(grep -vc "^integ-window: " out)" "$(sed "/^integ-window: /d" out | wc -l | tr -d " ")"
+'
+
 t 'integ-extract passes the marks on, in place, in both modes' '
 	printf "integ-window: \"2024-01-01T00:00:00Z\"\n{\"a\":[1,2]}\ninteg-window: 7\n{\"a\":[3]}\ninteg-window: 8" >in
 	integ-extract a in >out

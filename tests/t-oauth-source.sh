@@ -2,8 +2,12 @@
 # OAuth 2 in a connector (integ_ctx_oauth2, tests/helpers/tt-oauth.c):
 # a rotated refresh token kept as an Airbyte CONTROL CONNECTOR_CONFIG
 # message, or by rewriting a Singer config file atomically; a refused
-# refresh token in both protocols; secrets nowhere but in the config.
+# refresh token in both protocols; expiry mid-sync; secrets nowhere but
+# in the config and at the token endpoint's origin and the API's.
+# t-oauth-source-manifest.sh runs it against a manifest's auth oauth2.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS/manifest.sh"
+as_manifest oauth tt-oauth
 
 need python3 || skip_all 'no python3'
 need jq || skip_all 'no jq'
@@ -83,6 +87,10 @@ t 'Singer: a rotated refresh token rewrites the config file, mode kept' '
 '
 
 t 'a refresh token kept at a nested config path, the rest of the config as it was' '
+	if [ -n "${INTEG_ACCEPT_MANIFEST:-}" ]; then
+		echo "a manifest names its refresh token by a top-level config field" >"$_dir/.skip"
+		exit 0
+	fi
 	scn "refresh_token=$RT rotate=1"
 	mock_start "$PWD/oauth.scn"
 	# printf, not jq: the bytes of 2.50 and the escapes must survive
@@ -189,6 +197,48 @@ t 'a connector: a 401 mid-read renews once; a second 401 is 77' '
 	expect_exit 77 tt-oauth read --config config.json >out 2>err
 	expect_eq 2 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
 	expect_eq 2 "$(oauth_stat issued)"
+'
+
+t 'a token about to expire mid-sync is fetched again first; no secret in argv' '
+	printf "reply\npath /api/items\nquery\ndelay 2\nheader Link: <%%URL/api/items?page=2>; rel=\"next\"\nbody {\"items\":[{\"id\":1},{\"id\":2}]}\n" >slow
+	scn "refresh_token=$RT expires_in=2" slow
+	mock_start "$PWD/oauth.scn"
+	config
+	tt-oauth read --config config.json >out 2>err &
+	pid=$!
+	i=0
+	until [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -gt 0 ]; do
+		i=$((i + 1)); [ "$i" -lt 500 ] || exit 1; sleep 0.01
+	done
+	# the process and the one it execs: argv holds the config file name only
+	for p in $pid $(pgrep -P "$pid" || :); do
+		tr "\0" " " <"/proc/$p/cmdline" >>argv 2>/dev/null || :
+	done
+	wait "$pid"
+	expect_grep "config.json" argv
+	for s in "$CS" "$RT"; do expect_no_part "$s" argv; done
+	expect_eq 3 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	expect_eq 2 "$(oauth_stat issued)" "access tokens"
+	expect_eq 0 "$(oauth_stat refused)" "401s (renewed before, not after)"
+'
+
+t 'the token endpoint on an origin of its own; a Link elsewhere gets no token' '
+	# the authorization server also answers the Link away from the API
+	{ printf "oauth refresh_token=%s protect=/nothing\n" "$RT"
+	  printf "reply\npath /elsewhere\nalways\nbody {\"items\":[]}\n"; } >as.scn
+	mock_start "$PWD/as.scn"
+	AS=$MOCK_URL AS_LOG=$MOCK_LOG
+	export AS
+	printf "reply\npath /api/items\nalways\nheader Link: <%%ENV{AS}/elsewhere>; rel=\"next\"\nbody {\"items\":[{\"id\":1}]}\n" >api.scn
+	mock_start "$PWD/api.scn"
+	jq -n --arg u "$MOCK_URL" --arg t "$AS/oauth/token" --arg cs "$CS" --arg rt "$RT" \
+	    "{url: \$u, token_url: \$t, client_id: \"mock-client\", client_secret: \$cs, refresh_token: \$rt}" >config.json
+	tt-oauth read --config config.json >out 2>err
+	expect_eq 1 "$(jq -c "select(.type == \"RECORD\")" out | wc -l | tr -d " ")"
+	expect_eq "/oauth/token /elsewhere" "$(jq -r .path "$AS_LOG" | tr "\n" " " | sed "s/ $//")"
+	expect_eq null "$(jq -r "select(.path == \"/elsewhere\") | .headers.Authorization" "$AS_LOG")"
+	expect_eq Bearer "$(mock_log .headers.Authorization | cut -c1-6)"
+	for s in "$CS" "$RT"; do expect_no_part "$s" "$MOCK_LOG" out err; done
 '
 
 done_testing
