@@ -440,9 +440,11 @@ int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
  */
 int	 integ_json_stream_cut(const struct integ_json_stream *);
 /*
- * Take a mark line "integ-window: V" between texts (window.c) and hand it
- * (without its newline) to fn with the sink's arg; without this, such a
- * line is malformed input. A non-zero return stops the stream.
+ * Offer fn (with the sink's arg) each line between texts that starts
+ * with 'i', without its newline, so that it can take a mark line
+ * "integ-window: V" (integ_mark_parse). fn returns -1 for a line that is
+ * not its own, which is then a trailer or malformed input; 0 for a line
+ * taken; any other value stops the stream with it as the exit status.
  */
 void	 integ_json_stream_on_mark(struct integ_json_stream *,
 	    int (*)(void *, const char *, size_t));
@@ -666,7 +668,7 @@ const char *integ_request_header_name(const struct integ_request *, size_t);
 const char *integ_request_header_value(const struct integ_request *, size_t);
 
 /*
- * ${VAR} expansion from the environment: every expanded value is a
+ * ${VAR} expansion from the environment (env.c): every expanded value is a
  * secret (registered); an unset VAR is INTEG_EXIT_CONFIG. *secret tells
  * whether anything was expanded.
  */
@@ -1337,7 +1339,7 @@ int	 integ_state_save(const struct integ_state *, enum integ_protocol,
 int	 integ_state_save_run(struct integ_state *, const char *, int, FILE *,
 	    struct integ_err *);
 
-/* Read a whole file, at most max bytes, into b (initialised here). */
+/* file.c: read a whole file, at most max bytes, into b (initialised here). */
 int	 integ_file_read(const char *, size_t, struct integ_buf *,
 	    struct integ_err *);
 

@@ -601,15 +601,14 @@ L_trailer: {
 		p = end;
 		goto L_trailer;
 	}
-	if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
-	    s->trailer.len, NULL)) {
-		/* a window's end, between texts: pass it on, go on */
+	if (s->on_mark != NULL && (rc = s->on_mark(s->sink.arg,
+	    s->trailer.data, s->trailer.len)) != -1) {
+		/* a window's end, between texts: passed on, go on */
 		p = nl + 1;
 		s->line++;
 		s->linestart = OFF(p);
 		s->glued = 0;
-		if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
-		    s->trailer.len)) != 0) {
+		if (rc != 0) {
 			integ_errf(e, rc, "a window mark: stopped");
 			s->state = S_ERROR;
 			goto out;
@@ -1162,11 +1161,10 @@ scan_end(struct integ_json_stream *s, struct integ_err *e)
 	case S_CUT:
 		return cut_line(s, (const unsigned char *)"", 0, 1, e);
 	case S_TRAILER:
-		if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
-		    s->trailer.len, NULL)) {
+		if (s->on_mark != NULL && (rc = s->on_mark(s->sink.arg,
+		    s->trailer.data, s->trailer.len)) != -1) {
 			s->state = S_TOP;
-			if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
-			    s->trailer.len)) != 0) {
+			if (rc != 0) {
 				s->state = S_ERROR;
 				return integ_errf(e, rc, "a window mark: "
 				    "stopped");

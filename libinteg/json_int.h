@@ -1,5 +1,5 @@
 /*
- * json_int.h: what json.c, jsonval.c and path.c share inside libinteg,
+ * json_int.h: what json.c, jsonval.c, path.c and path_find.c share inside libinteg,
  * and the record shapes the scanner gathers for emit.c and schema.c.
  * Not installed; tools and connectors use integ.h only.
  */
