@@ -389,12 +389,6 @@ path_value(struct integ_json_stream *s, int c, const unsigned char *p)
 	s->mark = p;
 }
 
-static int
-is_ws(int c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 /* Bytes in a word that need a look: '"', '\\', < 0x20, >= 0x80. */
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
@@ -515,7 +509,7 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 		if (++p == end)						\
 			break;						\
 		c = *p;							\
-	} while (is_ws(c));						\
+	} while (integ_json_ws(c));					\
 	s->mark = p;							\
 } while (0)
 
@@ -550,7 +544,7 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 L_top:
 	for (;;) {
 		AT(S_TOP);
-		if (!is_ws(c))
+		if (!integ_json_ws(c))
 			break;
 		s->glued = 0;
 		if (c == '\n') {
@@ -635,7 +629,7 @@ L_trailer: {
 
 L_done:
 	AT(S_DONE);
-	if (!is_ws(c))
+	if (!integ_json_ws(c))
 		FAIL("unexpected data after the text:", c);
 	if (c == '\n') {
 		s->line++;
@@ -648,7 +642,7 @@ L_arr_first:
 	AT(S_ARR_FIRST);
 	if (c == ']')
 		goto close;
-	if (is_ws(c)) {
+	if (integ_json_ws(c)) {
 		SKIPWS();
 		goto L_arr_first;
 	}
@@ -656,7 +650,7 @@ L_arr_first:
 
 L_value:
 	AT(S_VALUE);
-	if (__builtin_expect(is_ws(c), 0)) {
+	if (__builtin_expect(integ_json_ws(c), 0)) {
 		SKIPWS();
 		goto L_value;
 	}
@@ -666,7 +660,7 @@ L_obj_first:
 	AT(S_OBJ_FIRST);
 	if (c == '}')
 		goto close;
-	if (is_ws(c)) {
+	if (integ_json_ws(c)) {
 		SKIPWS();
 		goto L_obj_first;
 	}
@@ -676,7 +670,7 @@ L_key:
 	AT(S_KEY);
 key:
 	if (__builtin_expect(c != '"', 0)) {
-		if (is_ws(c)) {
+		if (integ_json_ws(c)) {
 			SKIPWS();
 			goto L_key;
 		}
@@ -699,7 +693,7 @@ L_colon:
 		p++;
 		goto L_value;
 	}
-	if (is_ws(c)) {
+	if (integ_json_ws(c)) {
 		SKIPWS();
 		goto L_colon;
 	}
@@ -715,7 +709,7 @@ L_after:
 	}
 	if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
 		goto close;
-	if (is_ws(c)) {
+	if (integ_json_ws(c)) {
 		SKIPWS();
 		goto L_after;
 	}

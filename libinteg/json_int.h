@@ -46,6 +46,13 @@ int	 integ_json_validate_records(const char *, size_t,
 int	 integ_path_find_from(const struct integ_path *, int,
 	    struct integ_json_span, struct integ_json_span *);
 
+/* JSON's whitespace (RFC 8259): inline, the scanner asks for every byte. */
+static inline int
+integ_json_ws(int c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
 /*
  * In a string's body at *pp: find the first quote, backslash, control
  * or byte >= 0x80, 16 bytes at a time. 1: *pp is at it; 0: fewer than

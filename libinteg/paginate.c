@@ -500,12 +500,6 @@ walk_next(struct walk *w, struct integ_json_span lv,
 
 /* ---- speculation for --next ---- */
 
-static int
-is_ws(int c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 /*
  * --next with a path of plain names (next, links.next): the lookup reads
  * only what it needs of the body, an object and the names on the path,
@@ -539,9 +533,9 @@ speculate(const struct integ_pager *pg, const struct integ_response *rs,
 	if (p == NULL)
 		return 0;
 	end = p + rs->body.len;
-	while (p < end && is_ws((unsigned char)*p))
+	while (p < end && integ_json_ws((unsigned char)*p))
 		p++;
-	while (end > p && is_ws((unsigned char)end[-1]))
+	while (end > p && integ_json_ws((unsigned char)end[-1]))
 		end--;
 	v.p = p;
 	v.len = (size_t)(end - p);
@@ -633,7 +627,7 @@ some_array(const char *p, size_t n)
 	const char *end = p + n, *q;
 
 	while ((q = memchr(p, '[', (size_t)(end - p))) != NULL) {
-		for (q++; q < end && is_ws((unsigned char)*q); q++)
+		for (q++; q < end && integ_json_ws((unsigned char)*q); q++)
 			;
 		if (q < end && *q != ']')
 			return 1;
@@ -708,9 +702,9 @@ find_around(const struct integ_path *path, struct integ_json_span doc,
 		return 0;
 	lo = recs[0].p;
 	hi = recs[nrecs - 1].p + recs[nrecs - 1].len;
-	while (lo > doc.p && is_ws((unsigned char)lo[-1]))
+	while (lo > doc.p && integ_json_ws((unsigned char)lo[-1]))
 		lo--;
-	while (hi < end && is_ws((unsigned char)*hi))
+	while (hi < end && integ_json_ws((unsigned char)*hi))
 		hi++;
 	if (lo <= doc.p || lo[-1] != '[' || hi >= end || *hi != ']')
 		return 0;
