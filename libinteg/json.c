@@ -512,6 +512,8 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 	} while (integ_json_ws(c));					\
 	s->mark = p;							\
 } while (0)
+	/* at whitespace: skip it, then take the same state again */
+#define SKIPWS_TO(l) do { if (integ_json_ws(c)) { SKIPWS(); goto l; } } while (0)
 
 	if (s->state == S_ERROR)
 		return integ_errf(e, INTEG_EXIT_DATA, "scanner used after an error");
@@ -642,10 +644,7 @@ L_arr_first:
 	AT(S_ARR_FIRST);
 	if (c == ']')
 		goto close;
-	if (integ_json_ws(c)) {
-		SKIPWS();
-		goto L_arr_first;
-	}
+	SKIPWS_TO(L_arr_first);
 	goto value;
 
 L_value:
@@ -660,20 +659,14 @@ L_obj_first:
 	AT(S_OBJ_FIRST);
 	if (c == '}')
 		goto close;
-	if (integ_json_ws(c)) {
-		SKIPWS();
-		goto L_obj_first;
-	}
+	SKIPWS_TO(L_obj_first);
 	goto key;
 
 L_key:
 	AT(S_KEY);
 key:
 	if (__builtin_expect(c != '"', 0)) {
-		if (integ_json_ws(c)) {
-			SKIPWS();
-			goto L_key;
-		}
+		SKIPWS_TO(L_key);
 		FAIL("expected a member name, got", c);
 	}
 	s->in_key = 1;
@@ -693,10 +686,7 @@ L_colon:
 		p++;
 		goto L_value;
 	}
-	if (integ_json_ws(c)) {
-		SKIPWS();
-		goto L_colon;
-	}
+	SKIPWS_TO(L_colon);
 	FAIL("expected ':', got", c);
 
 L_after:
@@ -709,10 +699,7 @@ L_after:
 	}
 	if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
 		goto close;
-	if (integ_json_ws(c)) {
-		SKIPWS();
-		goto L_after;
-	}
+	SKIPWS_TO(L_after);
 	FAIL(s->stack[s->depth] == C_OBJ ? "expected ',' or '}', got" :
 	    "expected ',' or ']', got", c);
 
@@ -969,6 +956,8 @@ L_num:
 			continue;
 		case N_ZERO:
 		case N_INT:
+		case N_FRAC:
+		case N_EXP:
 			if (c >= '0' && c <= '9') {
 				if (s->sub == N_ZERO)
 					FAIL("leading zero in a number:", c);
@@ -977,12 +966,12 @@ L_num:
 					p++;
 				continue;
 			}
-			if (c == '.') {
+			if (c == '.' && (s->sub == N_ZERO || s->sub == N_INT)) {
 				s->sub = N_DOT;
 				p++;
 				continue;
 			}
-			if (c == 'e' || c == 'E') {
+			if ((c == 'e' || c == 'E') && s->sub != N_EXP) {
 				s->sub = N_E;
 				p++;
 				continue;
@@ -994,19 +983,6 @@ L_num:
 			s->sub = N_FRAC;
 			p++;
 			continue;
-		case N_FRAC:
-			if (c >= '0' && c <= '9') {
-				p++;
-				while (p < end && *p >= '0' && *p <= '9')
-					p++;
-				continue;
-			}
-			if (c == 'e' || c == 'E') {
-				s->sub = N_E;
-				p++;
-				continue;
-			}
-			break;
 		case N_E:
 			if (c == '+' || c == '-') {
 				s->sub = N_ESIGN;
@@ -1020,14 +996,6 @@ L_num:
 			s->sub = N_EXP;
 			p++;
 			continue;
-		case N_EXP:
-			if (c >= '0' && c <= '9') {
-				p++;
-				while (p < end && *p >= '0' && *p <= '9')
-					p++;
-				continue;
-			}
-			break;
 		}
 		/* the number ended before c */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -1057,6 +1025,7 @@ out:
 #undef CHECK
 #undef AT
 #undef SKIPWS
+#undef SKIPWS_TO
 }
 
 static int __attribute__((noinline))

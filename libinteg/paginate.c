@@ -932,22 +932,18 @@ inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
 	return 0;
 }
 
-/* Hand a page (or a failure) to the callback: inline mode only. */
+/* Hand slot s, page n of job j, or its failure to fn; s is freed. */
 static int
-deliver(struct run *r, size_t j, long long n, struct slot *s)
+hand_over(struct job *jb, size_t j, long long n, struct slot *s,
+    integ_page_fn *fn, void *arg, struct integ_err *e)
 {
 	struct integ_page page;
 	int rc;
 
-	if (r->rc != 0) {
-		slot_free(s);
-		return r->rc;
-	}
 	if (s->rc != 0) {
-		*r->e = s->err;
+		*e = s->err;
 		rc = s->rc;
-	} else if ((rc = same_page(&r->jobs[j].last, &s->sig, s->rs.url,
-	    r->e)) != 0) {
+	} else if ((rc = same_page(&jb->last, &s->sig, s->rs.url, e)) != 0) {
 		;
 	} else {
 		page.job = j;
@@ -958,11 +954,22 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.nrecs = s->nrecs;
 		page.total = s->total;
 		page.cut = s->cut;
-		rc = r->fn(r->arg, &page, r->e);
+		rc = fn(arg, &page, e);
 	}
 	slot_free(s);
-	r->rc = rc;
 	return rc;
+}
+
+/* Hand a page (or a failure) to the callback: inline mode only. */
+static int
+deliver(struct run *r, size_t j, long long n, struct slot *s)
+{
+	if (r->rc != 0) {
+		slot_free(s);
+		return r->rc;
+	}
+	r->rc = hand_over(&r->jobs[j], j, n, s, r->fn, r->arg, r->e);
+	return r->rc;
 }
 
 /* Put slot s at index k of job j (appending when k == nslots). */
@@ -1320,24 +1327,7 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			jb->delivered++;
 			pthread_cond_broadcast(&r.cv);
 			pthread_mutex_unlock(&r.mu);
-			if (s->rc != 0) {
-				*e = s->err;
-				rc = s->rc;
-			} else if ((rc = same_page(&jb->last, &s->sig,
-			    s->rs.url, e)) != 0) {
-				;
-			} else {
-				page.job = r.head;
-				page.n = (long long)k;
-				page.rs = &s->rs;
-				page.records = s->records;
-				page.recs = s->recs;
-				page.nrecs = s->nrecs;
-				page.total = s->total;
-				page.cut = s->cut;
-				rc = fn(arg, &page, e);
-			}
-			slot_free(s);
+			rc = hand_over(jb, r.head, (long long)k, s, fn, arg, e);
 			pthread_mutex_lock(&r.mu);
 			if (rc != 0)
 				break;
