@@ -38,7 +38,7 @@ all: $(LIB_A) $(TOOLS) $(CONNECTORS)
 
 helpers: $(HELPERS)
 
-$(B)/obj/%.o: %.c $(wildcard libinteg/*.h)
+$(B)/obj/%.o: %.c $(wildcard libinteg/*.h tests/helpers/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -33,6 +33,17 @@ echoes() {
 	done
 }
 
+# basic_401 USERINFO B64 BODY: integ-fetch -v of a URL with USERINFO (as
+# the URL writes it) on a mock that answers 401 with BODY; 77, out and
+# err kept, and the Authorization sent is Basic B64.
+basic_401() {
+	printf "reply\npath /*\nalways\nstatus 401\nbody %s\n" "$3" >s.scn
+	mock_start "$PWD/s.scn"
+	url=$(echo "$MOCK_URL" | sed "s|//|//$1@|")
+	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
+	expect_eq "Basic $2" "$(mock_log .headers.Authorization)" "sent"
+}
+
 # config URL: a shopify config for the mock under URL.
 config() {
 	printf '{"shop":"mock","access_token":"%s","url":"%s","start_date":"2024-11-01T00:00:00Z"}\n' \
@@ -160,12 +171,8 @@ t 'integ-fetch: a secret query parameter across the cut of a long URL (-v, error
 
 t 'a URL password is not shown, nor user:password, nor its Basic base64' '
 	b64=$(printf %s "user:pw-s3cret-pass" | base64)
-	printf "reply\npath /*\nalways\nstatus 401\nbody Authorization: Basic %s; userinfo user:pw-s3cret-pass\n" \
-	    "$b64" >s.scn
-	mock_start "$PWD/s.scn"
-	url=$(echo "$MOCK_URL" | sed "s|//|//user:pw-s3cret-pass@|")
-	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
-	expect_eq "Basic $b64" "$(mock_log .headers.Authorization)" "sent"
+	basic_401 user:pw-s3cret-pass "$b64" \
+	    "Authorization: Basic $b64; userinfo user:pw-s3cret-pass"
 	for f in out err; do
 		expect_no_part "pw-s3cret-pass" $f
 		expect_no_part "$b64" $f
@@ -173,12 +180,7 @@ t 'a URL password is not shown, nor user:password, nor its Basic base64' '
 	expect_grep "Authorization: Basic ***; userinfo ***" err
 	# percent-encoded in the URL: the decoded one is sent and echoed
 	b64=$(printf %s "us er:p@ss w0rd/x" | base64)
-	printf "reply\npath /*\nalways\nstatus 401\nbody Authorization: Basic %s\n" \
-	    "$b64" >s2.scn
-	mock_start "$PWD/s2.scn"
-	url=$(echo "$MOCK_URL" | sed "s|//|//us%20er:p%40ss%20w0rd%2Fx@|")
-	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
-	expect_eq "Basic $b64" "$(mock_log .headers.Authorization)" "sent"
+	basic_401 us%20er:p%40ss%20w0rd%2Fx "$b64" "Authorization: Basic $b64"
 	for f in out err; do
 		expect_no_part "$b64" $f
 		expect_no_grep "w0rd" $f
