@@ -119,6 +119,16 @@ expect_no_part() {
 	    END { exit bad }' "$@" >&2
 }
 
+# full_refresh SOURCE [STREAM]: catalog.json of the streams that SOURCE
+# discovers with config.json (only STREAM when given), each read in full
+# and overwritten.
+full_refresh() {
+	"$1" discover --config config.json >discovered.json
+	jq -c --arg s "${2:-}" '{streams:[.catalog.streams[] |
+	    select($s == "" or .name == $s) | {stream:., sync_mode:"full_refresh",
+	    destination_sync_mode:"overwrite"}]}' discovered.json >catalog.json
+}
+
 # Conformance checkers from ../shared, when present and runnable.
 # Debian's python3 carries python3-jsonschema; a pyenv one may not.
 SHARED=${INTEG_SHARED:-$TOP/../shared}
