@@ -209,6 +209,14 @@ mock_stop() {
 # raw output: mock_log .path, mock_log '.headers["Accept"]'.
 mock_log() { jq -r "${1:-.}" "$MOCK_LOG"; }
 # mock_connections: how many TCP connections the logged requests came on.
+# mock_wait FILTER: until the mock has logged a request that the jq
+# FILTER selects (10 s at the most).
+mock_wait() {
+	_i=0
+	while [ -z "$(mock_log "$1")" ] && [ $_i -lt 500 ]; do
+		sleep 0.02; _i=$((_i + 1))
+	done
+}
 mock_connections() { jq -r .client_port "$MOCK_LOG" | sort -u | wc -l | tr -d ' '; }
 _mock_reap() {
 	[ -f "$TMP/.mockpids" ] || return 0
