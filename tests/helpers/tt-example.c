@@ -1,7 +1,7 @@
 /*
  * tt-example: the examples of integ.h, compiled from the header itself
  * (the Makefile cuts each out into $(B)/gen/example-NAME.inc), so that
- * they cannot go stale; tests/t-example.sh runs them.
+ * they cannot go stale; tests/t-api-example.sh runs them.
  *
  *   tt-example emit STATEFILE    stdin's lines as records of the emit
  *                                example, the state read from STATEFILE
