@@ -111,11 +111,9 @@ t 'integ-fetch: a 401 echoing the secret across the body cut: not on stderr nor 
 	lo=$((CUT - ${#TOK} - 26)) hi=$((CUT - 22))
 	echoes s.scn 401 $lo $hi "$TOK"
 	mock_start "$PWD/s.scn"
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 77 integ-fetch -H "X-Api-Key: \${TOK}" \
 		    "$MOCK_URL/o/$n" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_eq $((hi - lo + 1)) "$(grep -c "^integ-error: 77 GET " out)"
@@ -126,11 +124,9 @@ t 'integ-fetch: a 500 echoing the secret, retried then failing, shows none of it
 	lo=$((CUT - ${#TOK} - 26)) hi=$((CUT - 22))
 	echoes s.scn 500 $lo $hi "$TOK"
 	mock_start "$PWD/s.scn"
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 75 integ-fetch --retries 1 --retry-max-time 600 -v -H "X-Api-Key: \${TOK}" \
 		    "$MOCK_URL/o/$n" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_grep "gave up after 1 retry" out
@@ -159,11 +155,9 @@ t 'integ-fetch: a secret query parameter across the cut of a long URL (-v, error
 	base="$MOCK_URL/"
 	# GET URL is cut at 296 bytes: put key=TOKEN across it
 	lo=$((296 - ${#base} - ${#TOK} - 12)) hi=$((296 - ${#base} - 2))
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 69 integ-fetch -v -q "key=\${TOK}" \
 		    "$base$(pad $n)" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_grep "key=***" err
