@@ -1,6 +1,7 @@
 /*
- * json_int.h: what json.c, jsonval.c, path.c and path_find.c share inside libinteg,
- * and the record shapes the scanner gathers for emit.c and schema.c.
+ * json_int.h: what json.c, jsonval.c, path.c and path_find.c share
+ * inside libinteg, and the record shapes the scanner gathers for emit.c
+ * and schema.c.
  * Not installed; tools and connectors use integ.h only.
  */
 #ifndef JSON_INT_H
