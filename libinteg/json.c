@@ -513,7 +513,12 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 	s->mark = p;							\
 } while (0)
 	/* at whitespace: skip it, then take the same state again */
-#define SKIPWS_TO(l) do { if (integ_json_ws(c)) { SKIPWS(); goto l; } } while (0)
+#define SKIPWS_TO(l) do {						\
+	if (integ_json_ws(c)) {						\
+		SKIPWS();						\
+		goto l;							\
+	}								\
+} while (0)
 
 	if (s->state == S_ERROR)
 		return integ_errf(e, INTEG_EXIT_DATA, "scanner used after an error");
