@@ -38,7 +38,7 @@ all: $(LIB_A) $(TOOLS) $(CONNECTORS)
 
 helpers: $(HELPERS)
 
-$(B)/obj/%.o: %.c $(wildcard libinteg/*.h)
+$(B)/obj/%.o: %.c $(wildcard libinteg/*.h tests/helpers/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -60,6 +60,18 @@ $(B)/bin/%: $(B)/obj/tools/%.o $(LIB_A)
 $(B)/tests/%: $(B)/obj/tests/helpers/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(DEPS_LIBS)
+
+# integ.h's examples, cut out for tt-example.c to compile and run: each is
+# the indented block after a line that ends "(tt-example: NAME):".
+$(B)/gen/example-%.inc: libinteg/integ.h
+	@mkdir -p $(@D)
+	awk -v mark='(tt-example: $*):' 'index($$0, mark) { on = 1; next } \
+	    on && /^ \*\t/ { sub(/^ \*/, ""); print; got = 1; next } \
+	    on && /^ \*$$/ { print ""; next } { on = 0 } END { exit !got }' \
+	    libinteg/integ.h >$@.tmp && mv $@.tmp $@
+
+$(B)/obj/tests/helpers/tt-example.o: $(B)/gen/example-emit.inc $(B)/gen/example-connector.inc
+$(B)/obj/tests/helpers/tt-example.o: ALL_CFLAGS += -I$(B)/gen
 
 # A connector is every .c file in its folder, and its spec.json and
 # schemas/*.json compiled in by connectors/embed.sh.
@@ -92,10 +104,10 @@ asan:
 	INTEG_BIN=$(CURDIR)/build-asan/bin INTEG_HELPERS=$(CURDIR)/build-asan/tests \
 	    sh tests/run.sh $(TESTS)
 
-lint:
+lint: $(B)/gen/example-emit.inc $(B)/gen/example-connector.inc
 	$(if $(MAN),mandoc -Tlint -Wwarning $(MAN))
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --std=c11 --inline-suppr -D__GNUC__ -Ilibinteg \
+	    --std=c11 --inline-suppr -D__GNUC__ -Ilibinteg -I$(B)/gen \
 	    libinteg tools connectors tests/helpers
 	shellcheck -S warning $(SCRIPTS) .ci/deps
 

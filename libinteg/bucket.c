@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "integ.h"
+#include "test_int.h"
 
 struct integ_bucket {
 	pthread_mutex_t	 mu;

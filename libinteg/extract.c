@@ -215,6 +215,8 @@ on_mark(void *arg, const char *line, size_t n)
 {
 	struct integ_extract *x = arg;
 
+	if (!integ_mark_parse(line, n, NULL))
+		return -1;
 	x->committed = x->olen;
 	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||
 	    out_write(x, "\n", 1) == -1)

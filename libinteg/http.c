@@ -20,6 +20,7 @@
 
 #include "integ.h"
 #include "http_int.h"
+#include "test_int.h"
 
 #define MAX_HANDLES	64
 

@@ -12,6 +12,15 @@
  *   the integ_x* allocators die.
  * - Every integ_*_new() has an integ_*_free(); free(NULL)-style calls on
  *   NULL are no-ops.
+ * - Ownership: what a function returns, or fills in through a pointer to
+ *   a pointer, is the caller's when it is not const: free() a string or
+ *   an array, integ_*_free() an object. A const pointer returned is
+ *   borrowed from the object it came from, for as long as that object
+ *   is neither changed nor freed. Pointers handed in are borrowed for the
+ *   call only, copied where they are needed later, unless the function
+ *   says that it keeps them ("kept, not copied") or that the memory it
+ *   returns belongs to someone else ("owned by the context"). A span
+ *   (struct integ_json_span) points into the text it was found in.
  * - Every buffer has a hard cap.
  * - Anything printed (logs, errors, trailers) goes through secret masking.
  */
@@ -112,7 +121,7 @@ void	 integ_secret_add_userinfo(const char *, const char *);
  * secret of 8 or more bytes that the rest does not follow (see below).
  */
 char	*integ_mask(const char *);
-/* RFC 4648 base64 (padded) of n bytes, malloc'd. */
+/* RFC 4648 base64 (padded) of n bytes. */
 char	*integ_base64(const char *, size_t);
 char	*integ_maskn(const char *, size_t);
 /*
@@ -256,7 +265,7 @@ void	 integ_eod_out_free(struct integ_eod_out *);
 void	 integ_signals_init(void);
 /* The signal caught (SIGTERM or SIGINT), or 0. */
 int	 integ_signal_caught(void);
-/* For tests and connectors that cancel themselves. */
+/* For a connector that cancels itself. */
 void	 integ_signal_raise(int);
 
 /* ---- stdout ---- */
@@ -337,7 +346,7 @@ int	 integ_json_str_decode(struct integ_json_span, struct integ_buf *);
 /*
  * The string member name of obj, decoded, in a new string (at most max
  * bytes; 0: the default bound), or NULL when it is absent, not a string
- * or too long. The caller frees.
+ * or too long.
  */
 char	*integ_json_member_str(struct integ_json_span, const char *, size_t);
 /*
@@ -440,9 +449,11 @@ int	 integ_json_stream_end(struct integ_json_stream *, struct integ_err *);
  */
 int	 integ_json_stream_cut(const struct integ_json_stream *);
 /*
- * Take a mark line "integ-window: V" between texts (window.c) and hand it
- * (without its newline) to fn with the sink's arg; without this, such a
- * line is malformed input. A non-zero return stops the stream.
+ * Offer fn (with the sink's arg) each line between texts that starts
+ * with 'i', without its newline, so that it can take a mark line
+ * "integ-window: V" (integ_mark_parse). fn returns -1 for a line that is
+ * not its own, which is then a trailer or malformed input; 0 for a line
+ * taken; any other value stops the stream with it as the exit status.
  */
 void	 integ_json_stream_on_mark(struct integ_json_stream *,
 	    int (*)(void *, const char *, size_t));
@@ -503,9 +514,6 @@ int	 integ_extract_finish(struct integ_extract *, int, const char *,
  * - struct integ_pager: a pagination mode; integ_paginate() runs it over
  *   one or many requests and hands complete pages, in order, to a
  *   callback on the calling thread while worker threads fetch ahead.
- *
- * Waits (backoff, Retry-After, rate limits) are multiplied by the
- * environment variable INTEG_TEST_TIMESCALE when it is set.
  */
 
 struct integ_http;
@@ -666,7 +674,7 @@ const char *integ_request_header_name(const struct integ_request *, size_t);
 const char *integ_request_header_value(const struct integ_request *, size_t);
 
 /*
- * ${VAR} expansion from the environment: every expanded value is a
+ * ${VAR} expansion from the environment (env.c): every expanded value is a
  * secret (registered); an unset VAR is INTEG_EXIT_CONFIG. *secret tells
  * whether anything was expanded.
  */
@@ -744,8 +752,6 @@ double	 integ_retry_after(const char *, double);
 double	 integ_ratelimit_wait(const struct integ_response *, double);
 /* Exponential backoff with full jitter for attempt n (0-based). */
 double	 integ_backoff(int);
-/* INTEG_TEST_TIMESCALE, or 1. */
-double	 integ_timescale(void);
 /* Monotonic seconds. */
 double	 integ_now(void);
 
@@ -926,7 +932,7 @@ int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
 int	 integ_time_parse(const char *, int64_t *);
 void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
 /*
- * The windows, oldest first, in an array freed with free(); none when
+ * The windows, oldest first, in an array; none when
  * from is at or past to. 64 for a bad option.
  */
 int	 integ_windows_plan(const struct integ_window_opts *,
@@ -983,24 +989,39 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  * (Singer, Airbyte, JSON Lines, a jq-shaped custom format) to a FILE it
  * was handed, for any number of streams in one process. A record's bytes
  * go into its message as they came: records are validated, never
- * re-printed.
+ * re-printed. For records rec[0] to rec[n - 1] (JSON text) and a state
+ * (integ_state_load) that gives the bookmarks and takes the new ones
+ * (tt-example: emit):
  *
- *	struct integ_emitter *em;
- *	struct integ_emit_stream *st;
+ *	const char *const keys[] = { "id" };
  *	struct integ_stream_spec spec = { .name = "users", .keys = keys,
  *	    .nkeys = 1, .cursor = "updated_at" };
+ *	struct integ_emitter *em;
+ *	struct integ_emit_stream *st = NULL;
+ *	struct integ_err e;
+ *	char why[sizeof(e.msg)];
+ *	size_t i;
+ *	int rc;
  *
- *	integ_emitter_new("airbyte", stdout, &em, &e);
- *	integ_emitter_set_state(em, state);	(bookmarks in, and out)
- *	integ_emit_stream_begin(em, &spec, &st, &e);
- *	integ_emit_record(st, line, len, &e);	(each record)
- *	integ_emit_checkpoint(st, &e);		(STATE, when records are sorted)
- *	integ_emit_stream_end(st, 0, &e);	(STATE, COMPLETE)
+ *	if ((rc = integ_emitter_new("airbyte", stdout, &em, &e)) != 0)
+ *		return rc;
+ *	integ_emitter_set_state(em, state);
+ *	rc = integ_emit_stream_begin(em, &spec, &st, &e);
+ *	for (i = 0; rc == 0 && i < n; i++)
+ *		rc = integ_emit_record(st, rec[i], strlen(rec[i]), &e);
+ *	if (rc == 0) {
+ *		rc = integ_emit_stream_end(st, &e);
+ *	} else if (st != NULL) {
+ *		snprintf(why, sizeof(why), "%s", e.msg);
+ *		integ_emit_stream_fail(st, rc, why, &e);
+ *	}
  *	integ_emitter_free(em);
+ *	return rc;
  *
- * On failure: integ_emit_fail(st, code, msg, &e) frames what is held,
- * writes TRACE ERROR and INCOMPLETE (Airbyte; nothing in Singer) and no
- * STATE; the stream is then ended.
+ * integ_emit_stream_end frames what is held and writes STATE and
+ * COMPLETE; integ_emit_checkpoint writes a STATE between records (where
+ * they are sorted). integ_emit_stream_fail writes TRACE ERROR and
+ * INCOMPLETE (Airbyte; nothing in Singer) and no STATE.
  */
 
 /* Airbyte's failure_type; integ_failure_of(code) maps an exit status. */
@@ -1156,7 +1177,7 @@ struct integ_state;
 struct integ_emitter;
 struct integ_emit_stream;
 
-/* A stream as the emitter needs it. Pointers are copied at begin. */
+/* A stream as the emitter needs it. */
 struct integ_stream_spec {
 	const char		*name;
 	const char		*ns;		/* Airbyte namespace or NULL */
@@ -1186,8 +1207,8 @@ int	 integ_emitter_new(const char *, FILE *, struct integ_emitter **,
 void	 integ_emitter_free(struct integ_emitter *);
 const struct integ_format *integ_emitter_format(const struct integ_emitter *);
 /*
- * Bookmarks are read from this state and recorded in it (it is borrowed,
- * not owned; NULL: no previous state).
+ * Bookmarks are read from this state and recorded in it (kept, not
+ * copied; NULL: no previous state).
  */
 void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
 /* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
@@ -1350,7 +1371,7 @@ int	 integ_state_save(const struct integ_state *, enum integ_protocol,
 int	 integ_state_save_run(struct integ_state *, const char *, int, FILE *,
 	    struct integ_err *);
 
-/* Read a whole file, at most max bytes, into b (initialised here). */
+/* file.c: read a whole file, at most max bytes, into b (initialised here). */
 int	 integ_file_read(const char *, size_t, struct integ_buf *,
 	    struct integ_err *);
 
@@ -1380,7 +1401,8 @@ int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
  * Connectors. A source is a table of streams; integ_main() gives it the
  * Airbyte command line (spec, check, discover, read) and the Singer one
  * (--config, --discover, --catalog/--properties, --state). A stream's run
- * function says only what is particular to its API:
+ * function says only what is particular to its API
+ * (tt-example: connector):
  *
  *	static int
  *	orders(struct integ_ctx *ctx)

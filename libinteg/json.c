@@ -389,12 +389,6 @@ path_value(struct integ_json_stream *s, int c, const unsigned char *p)
 	s->mark = p;
 }
 
-static int
-is_ws(int c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 /* Bytes in a word that need a look: '"', '\\', < 0x20, >= 0x80. */
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
@@ -515,8 +509,15 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 		if (++p == end)						\
 			break;						\
 		c = *p;							\
-	} while (is_ws(c));						\
+	} while (integ_json_ws(c));					\
 	s->mark = p;							\
+} while (0)
+	/* at whitespace: skip it, then take the same state again */
+#define SKIPWS_TO(l) do {						\
+	if (integ_json_ws(c)) {						\
+		SKIPWS();						\
+		goto l;							\
+	}								\
 } while (0)
 
 	if (s->state == S_ERROR)
@@ -550,7 +551,7 @@ scan_impl(struct integ_json_stream *s, const unsigned char *p, size_t n,
 L_top:
 	for (;;) {
 		AT(S_TOP);
-		if (!is_ws(c))
+		if (!integ_json_ws(c))
 			break;
 		s->glued = 0;
 		if (c == '\n') {
@@ -601,15 +602,14 @@ L_trailer: {
 		p = end;
 		goto L_trailer;
 	}
-	if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
-	    s->trailer.len, NULL)) {
-		/* a window's end, between texts: pass it on, go on */
+	if (s->on_mark != NULL && (rc = s->on_mark(s->sink.arg,
+	    s->trailer.data, s->trailer.len)) != -1) {
+		/* a window's end, between texts: passed on, go on */
 		p = nl + 1;
 		s->line++;
 		s->linestart = OFF(p);
 		s->glued = 0;
-		if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
-		    s->trailer.len)) != 0) {
+		if (rc != 0) {
 			integ_errf(e, rc, "a window mark: stopped");
 			s->state = S_ERROR;
 			goto out;
@@ -636,7 +636,7 @@ L_trailer: {
 
 L_done:
 	AT(S_DONE);
-	if (!is_ws(c))
+	if (!integ_json_ws(c))
 		FAIL("unexpected data after the text:", c);
 	if (c == '\n') {
 		s->line++;
@@ -649,15 +649,12 @@ L_arr_first:
 	AT(S_ARR_FIRST);
 	if (c == ']')
 		goto close;
-	if (is_ws(c)) {
-		SKIPWS();
-		goto L_arr_first;
-	}
+	SKIPWS_TO(L_arr_first);
 	goto value;
 
 L_value:
 	AT(S_VALUE);
-	if (__builtin_expect(is_ws(c), 0)) {
+	if (__builtin_expect(integ_json_ws(c), 0)) {
 		SKIPWS();
 		goto L_value;
 	}
@@ -667,20 +664,14 @@ L_obj_first:
 	AT(S_OBJ_FIRST);
 	if (c == '}')
 		goto close;
-	if (is_ws(c)) {
-		SKIPWS();
-		goto L_obj_first;
-	}
+	SKIPWS_TO(L_obj_first);
 	goto key;
 
 L_key:
 	AT(S_KEY);
 key:
 	if (__builtin_expect(c != '"', 0)) {
-		if (is_ws(c)) {
-			SKIPWS();
-			goto L_key;
-		}
+		SKIPWS_TO(L_key);
 		FAIL("expected a member name, got", c);
 	}
 	s->in_key = 1;
@@ -700,10 +691,7 @@ L_colon:
 		p++;
 		goto L_value;
 	}
-	if (is_ws(c)) {
-		SKIPWS();
-		goto L_colon;
-	}
+	SKIPWS_TO(L_colon);
 	FAIL("expected ':', got", c);
 
 L_after:
@@ -716,10 +704,7 @@ L_after:
 	}
 	if (c == (s->stack[s->depth] == C_OBJ ? '}' : ']'))
 		goto close;
-	if (is_ws(c)) {
-		SKIPWS();
-		goto L_after;
-	}
+	SKIPWS_TO(L_after);
 	FAIL(s->stack[s->depth] == C_OBJ ? "expected ',' or '}', got" :
 	    "expected ',' or ']', got", c);
 
@@ -976,6 +961,8 @@ L_num:
 			continue;
 		case N_ZERO:
 		case N_INT:
+		case N_FRAC:
+		case N_EXP:
 			if (c >= '0' && c <= '9') {
 				if (s->sub == N_ZERO)
 					FAIL("leading zero in a number:", c);
@@ -984,12 +971,12 @@ L_num:
 					p++;
 				continue;
 			}
-			if (c == '.') {
+			if (c == '.' && (s->sub == N_ZERO || s->sub == N_INT)) {
 				s->sub = N_DOT;
 				p++;
 				continue;
 			}
-			if (c == 'e' || c == 'E') {
+			if ((c == 'e' || c == 'E') && s->sub != N_EXP) {
 				s->sub = N_E;
 				p++;
 				continue;
@@ -1001,19 +988,6 @@ L_num:
 			s->sub = N_FRAC;
 			p++;
 			continue;
-		case N_FRAC:
-			if (c >= '0' && c <= '9') {
-				p++;
-				while (p < end && *p >= '0' && *p <= '9')
-					p++;
-				continue;
-			}
-			if (c == 'e' || c == 'E') {
-				s->sub = N_E;
-				p++;
-				continue;
-			}
-			break;
 		case N_E:
 			if (c == '+' || c == '-') {
 				s->sub = N_ESIGN;
@@ -1027,14 +1001,6 @@ L_num:
 			s->sub = N_EXP;
 			p++;
 			continue;
-		case N_EXP:
-			if (c >= '0' && c <= '9') {
-				p++;
-				while (p < end && *p >= '0' && *p <= '9')
-					p++;
-				continue;
-			}
-			break;
 		}
 		/* the number ended before c */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -1064,6 +1030,7 @@ out:
 #undef CHECK
 #undef AT
 #undef SKIPWS
+#undef SKIPWS_TO
 }
 
 static int __attribute__((noinline))
@@ -1162,11 +1129,10 @@ scan_end(struct integ_json_stream *s, struct integ_err *e)
 	case S_CUT:
 		return cut_line(s, (const unsigned char *)"", 0, 1, e);
 	case S_TRAILER:
-		if (s->on_mark != NULL && integ_mark_parse(s->trailer.data,
-		    s->trailer.len, NULL)) {
+		if (s->on_mark != NULL && (rc = s->on_mark(s->sink.arg,
+		    s->trailer.data, s->trailer.len)) != -1) {
 			s->state = S_TOP;
-			if ((rc = s->on_mark(s->sink.arg, s->trailer.data,
-			    s->trailer.len)) != 0) {
+			if (rc != 0) {
 				s->state = S_ERROR;
 				return integ_errf(e, rc, "a window mark: "
 				    "stopped");

@@ -1,6 +1,7 @@
 /*
- * json_int.h: what json.c, jsonval.c and path.c share inside libinteg,
- * and the record shapes the scanner gathers for shape.c and schema.c.
+ * json_int.h: what json.c, jsonval.c, path.c and path_find.c share
+ * inside libinteg, and the record shapes the scanner gathers for shape.c
+ * and schema.c.
  * Not installed; tools and connectors use integ.h only.
  */
 #ifndef JSON_INT_H
@@ -45,6 +46,13 @@ int	 integ_json_validate_records(const char *, size_t,
 /* integ_path_find, starting at step `from`. */
 int	 integ_path_find_from(const struct integ_path *, int,
 	    struct integ_json_span, struct integ_json_span *);
+
+/* JSON's whitespace (RFC 8259): inline, the scanner asks for every byte. */
+static inline int
+integ_json_ws(int c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
 
 /*
  * In a string's body at *pp: find the first quote, backslash, control

@@ -10,16 +10,10 @@
 #include "integ.h"
 #include "json_int.h"
 
-static int
-is_ws(int c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 static const char *
 skip_ws(const char *p, const char *end)
 {
-	while (p < end && is_ws((unsigned char)*p))
+	while (p < end && integ_json_ws((unsigned char)*p))
 		p++;
 	return p;
 }
@@ -62,7 +56,7 @@ integ_json_skip(const char *p, const char *end)
 		break;
 	default:
 		while (p < end && *p != ',' && *p != ']' && *p != '}' &&
-		    *p != ':' && !is_ws((unsigned char)*p))
+		    *p != ':' && !integ_json_ws((unsigned char)*p))
 			p++;
 		return p;
 	}
@@ -381,13 +375,13 @@ integ_json_compact(struct integ_json_span v, struct integ_buf *b)
 		return -1;
 	while (p < end) {
 		r = p;
-		while (p < end && !is_ws((unsigned char)*p) && *p != '"')
+		while (p < end && !integ_json_ws((unsigned char)*p) && *p != '"')
 			p++;
 		if (p < end && *p == '"')
 			p = skip_str(p + 1, end);
 		if (p > r && integ_buf_add(b, r, (size_t)(p - r)) == -1)
 			return -1;
-		while (p < end && is_ws((unsigned char)*p))
+		while (p < end && integ_json_ws((unsigned char)*p))
 			p++;
 	}
 	return 0;

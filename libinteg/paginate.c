@@ -504,12 +504,6 @@ walk_next(struct walk *w, struct integ_json_span lv,
 
 /* ---- speculation for --next ---- */
 
-static int
-is_ws(int c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 /*
  * The quoted name q (m >= 3 bytes) in p[0..n): memmem, but 16 places at a
  * time where the first and last letters of the name both stand, since
@@ -627,9 +621,9 @@ speculate(const struct integ_pager *pg, const struct integ_response *rs,
 	if (p == NULL)
 		return 0;
 	end = p + rs->body.len;
-	while (p < end && is_ws((unsigned char)*p))
+	while (p < end && integ_json_ws((unsigned char)*p))
 		p++;
-	while (end > p && is_ws((unsigned char)end[-1]))
+	while (end > p && integ_json_ws((unsigned char)end[-1]))
 		end--;
 	v.p = p;
 	v.len = (size_t)(end - p);
@@ -735,7 +729,7 @@ some_array(const char *p, size_t n)
 	const char *end = p + n, *q;
 
 	while ((q = memchr(p, '[', (size_t)(end - p))) != NULL) {
-		for (q++; q < end && is_ws((unsigned char)*q); q++)
+		for (q++; q < end && integ_json_ws((unsigned char)*q); q++)
 			;
 		if (q < end && *q != ']')
 			return 1;
@@ -826,9 +820,9 @@ find_around(const struct integ_path *path, struct integ_json_span doc,
 		return 0;
 	lo = recs[0].p;
 	hi = recs[nrecs - 1].p + recs[nrecs - 1].len;
-	while (lo > doc.p && is_ws((unsigned char)lo[-1]))
+	while (lo > doc.p && integ_json_ws((unsigned char)lo[-1]))
 		lo--;
-	while (hi < end && is_ws((unsigned char)*hi))
+	while (hi < end && integ_json_ws((unsigned char)*hi))
 		hi++;
 	if (lo <= doc.p || lo[-1] != '[' || hi >= end || *hi != ']')
 		return 0;
@@ -1076,21 +1070,19 @@ inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
 	return 0;
 }
 
-/* Hand a page (or a failure) to the callback: inline mode only. */
+/* Hand slot s, page n of job j, or its failure to fn; s is freed. */
 static int
-deliver(struct run *r, size_t j, long long n, struct slot *s)
+hand_over(const struct integ_pager *pg, struct job *jb, size_t j,
+    long long n, struct slot *s, integ_page_fn *fn, void *arg,
+    struct integ_err *e)
 {
 	struct integ_page page;
 	int rc;
 
-	if (r->rc != 0) {
-		slot_free(s);
-		return r->rc;
-	}
 	if (s->rc != 0) {
-		*r->e = s->err;
+		*e = s->err;
 		rc = s->rc;
-	} else if ((rc = same_page(r->pg, &r->jobs[j].last, s, r->e)) != 0) {
+	} else if ((rc = same_page(pg, &jb->last, s, e)) != 0) {
 		;
 	} else {
 		page.job = j;
@@ -1101,11 +1093,22 @@ deliver(struct run *r, size_t j, long long n, struct slot *s)
 		page.nrecs = s->nrecs;
 		page.total = s->total;
 		page.cut = s->cut;
-		rc = r->fn(r->arg, &page, r->e);
+		rc = fn(arg, &page, e);
 	}
 	slot_free(s);
-	r->rc = rc;
 	return rc;
+}
+
+/* Hand a page (or a failure) to the callback: inline mode only. */
+static int
+deliver(struct run *r, size_t j, long long n, struct slot *s)
+{
+	if (r->rc != 0) {
+		slot_free(s);
+		return r->rc;
+	}
+	r->rc = hand_over(r->pg, &r->jobs[j], j, n, s, r->fn, r->arg, r->e);
+	return r->rc;
 }
 
 /* Put slot s at index k of job j (appending when k == nslots). */
@@ -1461,24 +1464,8 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			jb->delivered++;
 			pthread_cond_broadcast(&r.cv);
 			pthread_mutex_unlock(&r.mu);
-			if (s->rc != 0) {
-				*e = s->err;
-				rc = s->rc;
-			} else if ((rc = same_page(pg, &jb->last, s,
-			    e)) != 0) {
-				;
-			} else {
-				page.job = r.head;
-				page.n = (long long)k;
-				page.rs = &s->rs;
-				page.records = s->records;
-				page.recs = s->recs;
-				page.nrecs = s->nrecs;
-				page.total = s->total;
-				page.cut = s->cut;
-				rc = fn(arg, &page, e);
-			}
-			slot_free(s);
+			rc = hand_over(pg, jb, r.head, (long long)k, s, fn,
+			    arg, e);
 			pthread_mutex_lock(&r.mu);
 			if (rc != 0)
 				break;

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "integ.h"
+#include "test_int.h"
 
 #define BACKOFF_BASE	1.0	/* seconds */
 #define BACKOFF_CAP	60.0

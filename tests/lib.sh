@@ -119,6 +119,16 @@ expect_no_part() {
 	    END { exit bad }' "$@" >&2
 }
 
+# full_refresh SOURCE [STREAM]: catalog.json of the streams that SOURCE
+# discovers with config.json (only STREAM when given), each read in full
+# and overwritten.
+full_refresh() {
+	"$1" discover --config config.json >discovered.json
+	jq -c --arg s "${2:-}" '{streams:[.catalog.streams[] |
+	    select($s == "" or .name == $s) | {stream:., sync_mode:"full_refresh",
+	    destination_sync_mode:"overwrite"}]}' discovered.json >catalog.json
+}
+
 # Conformance checkers from ../shared, when present and runnable.
 # Debian's python3 carries python3-jsonschema; a pyenv one may not.
 SHARED=${INTEG_SHARED:-$TOP/../shared}
@@ -199,6 +209,14 @@ mock_stop() {
 # raw output: mock_log .path, mock_log '.headers["Accept"]'.
 mock_log() { jq -r "${1:-.}" "$MOCK_LOG"; }
 # mock_connections: how many TCP connections the logged requests came on.
+# mock_wait FILTER: until the mock has logged a request that the jq
+# FILTER selects (10 s at the most).
+mock_wait() {
+	_i=0
+	while [ -z "$(mock_log "$1")" ] && [ $_i -lt 500 ]; do
+		sleep 0.02; _i=$((_i + 1))
+	done
+}
 mock_connections() { jq -r .client_port "$MOCK_LOG" | sort -u | wc -l | tr -d ' '; }
 _mock_reap() {
 	[ -f "$TMP/.mockpids" ] || return 0

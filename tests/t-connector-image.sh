@@ -131,18 +131,26 @@ run() {
 	pod run --rm --network=host $ULIMITS -v "$PWD:/work:ro" -w /work "$_img" "$@"
 }
 
+# image ARGS...: run the image that spec_check was given.
+image() { run "$_image" "$@"; }
+
+# spec_check IMAGE STREAM: IMAGE answers spec and a check of config.json,
+# and catalog.json is the full-refresh catalog of its STREAM.
+spec_check() {
+	_image=$1
+	image spec >spec.out
+	expect_eq SPEC "$(jq -r .type spec.out)"
+	image check --config config.json >check.out
+	expect_eq SUCCEEDED "$(jq -r 'select(.type=="CONNECTION_STATUS") | .connectionStatus.status' check.out)"
+	full_refresh image "$2"
+}
+
 t 'source-pokeapi in its image: spec, check and a read against the mock, not as root' '
 	img=localhost/integ/source-pokeapi:test
 	pod image exists "$img"
 	mock_start --dataset pokeapi
 	printf "{\"url\":\"%s/api/v2\",\"page_size\":20}\n" "$MOCK_URL" >config.json
-	run "$img" spec >spec.out
-	expect_eq SPEC "$(jq -r .type spec.out)"
-	run "$img" check --config config.json >check.out
-	expect_eq SUCCEEDED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" check.out)"
-	run "$img" discover --config config.json |
-	    jq -c "{streams:[.catalog.streams[] | select(.name==\"berry\") |
-	        {stream:., sync_mode:\"full_refresh\", destination_sync_mode:\"overwrite\"}]}" >catalog.json
+	spec_check "$img" berry
 	run "$img" read --config config.json --catalog catalog.json >read.out
 	source-pokeapi read --config config.json --catalog catalog.json >host.out
 	n=$(jq -r "select(.type==\"RECORD\") | .record.data.name" host.out | wc -l)
@@ -160,13 +168,7 @@ t 'source-shopify in its image: spec, check and a read against the mock' '
 	mock_start --dataset "shopify timescale=$INTEG_TEST_TIMESCALE"
 	printf "{\"shop\":\"mock\",\"access_token\":\"shpat_mock_0123456789abcdef0123456789abcdef\",\"url\":\"%s\",\"start_date\":\"2024-11-01T00:00:00Z\"}\n" \
 	    "$MOCK_URL" >config.json
-	run "$img" spec >spec.out
-	expect_eq SPEC "$(jq -r .type spec.out)"
-	run "$img" check --config config.json >check.out
-	expect_eq SUCCEEDED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" check.out)"
-	run "$img" discover --config config.json |
-	    jq -c "{streams:[.catalog.streams[] | select(.name==\"customers\") |
-	        {stream:., sync_mode:\"full_refresh\", destination_sync_mode:\"overwrite\"}]}" >catalog.json
+	spec_check "$img" customers
 	run "$img" read --config config.json --catalog catalog.json >read.out
 	n=$(jq -r "select(.type==\"RECORD\") | .record.data.id" read.out | wc -l)
 	[ "$n" -gt 0 ]

@@ -10,14 +10,21 @@ need jq || skip_all 'no jq'
 
 requests() { mock_log .n | wc -l | tr -d " "; }
 
+# gave_up RETRIES CUT: integ-fetch --retries RETRIES of /cut/CUT (the log
+# emptied first) is 75 after RETRIES + 1 requests, its trailer the only
+# line written.
+gave_up() {
+	: >mock.log
+	expect_exit 75 integ-fetch --retries "$1" "$MOCK_URL/cut/$2" >out 2>err
+	expect_eq $(($1 + 1)) "$(requests)" "requests for /cut/$2"
+	expect_eq 1 "$(wc -l <out | tr -d " ")"
+	expect_grep "integ-error: 75 GET" out
+}
+
 t 'a response cut inside its headers is retried, then 75, nothing written' '
 	mock_start fetch-edge
 	for p in status header; do
-		: >mock.log
-		expect_exit 75 integ-fetch --retries 2 "$MOCK_URL/cut/$p" >out 2>err
-		expect_eq 3 "$(requests)" "requests for /cut/$p"
-		expect_eq 1 "$(wc -l <out | tr -d " ")"
-		expect_grep "integ-error: 75 GET" out
+		gave_up 2 $p
 		expect_grep "gave up after 2 retries" err
 	done
 	expect_grep "closed before the end of the response headers" err
@@ -34,11 +41,7 @@ t 'a cut inside the headers, then a whole response: the whole one is written' '
 t 'a body shorter than its Content-Length, a chunked body cut: retried, then 75' '
 	mock_start fetch-edge
 	for p in length chunked; do
-		: >mock.log
-		expect_exit 75 integ-fetch --retries 1 "$MOCK_URL/cut/$p" >out 2>err
-		expect_eq 2 "$(requests)" "requests for /cut/$p"
-		expect_eq 1 "$(wc -l <out | tr -d " ")"
-		expect_grep "integ-error: 75 GET" out
+		gave_up 1 $p
 	done
 '
 
@@ -82,11 +85,8 @@ t 'a connector (Singer) over a response cut in its headers: no STATE, exit 75' '
 
 t 'a connector (Airbyte read) over it: INCOMPLETE, no COMPLETE, no STATE, exit 75' '
 	pokeapi_cut
-	source-pokeapi discover --config config.json |
-	    jq -c "{streams:[.catalog.streams[] | select(.name==\"berry\") | {stream:., sync_mode:\"full_refresh\",
-	        destination_sync_mode:\"overwrite\"}]}" >catalog.json
-	set +e; source-pokeapi read --config config.json --catalog catalog.json >out; rc=$?; set -e
-	expect_eq 75 "$rc"
+	full_refresh source-pokeapi berry
+	expect_exit 75 source-pokeapi read --config config.json --catalog catalog.json >out
 	expect_eq 0 "$(grep -c "\"type\":\"STATE\"" out || :)" "STATE messages"
 	expect_eq 0 "$(grep -c "\"COMPLETE\"" out || :)" "COMPLETE messages"
 	expect_grep "\"INCOMPLETE\"" out

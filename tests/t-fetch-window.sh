@@ -57,6 +57,19 @@ t 'integ-extract passes the marks on, in place, in both modes' '
 	# a mark not at the start of a line is malformed
 	printf "{\"a\":1} integ-window: 7\n" >bad
 	expect_exit 65 integ-extract a bad >out 2>err
+	# a line with the prefix but no string or number after it is no
+	# mark: malformed, inside the input and at its end
+	printf "{\"a\":1}\ninteg-window: [7]\n{\"a\":2}\n" >bad
+	expect_exit 65 integ-extract a bad >out 2>err
+	expect_grep "bad: line 2, column 1: unexpected" err
+	printf "{\"a\":1}\ninteg-window: [7]" >bad
+	expect_exit 65 integ-extract --jq ".a" bad >out 2>err
+	expect_grep "bad: line 2, column 1: unexpected" err
+	# a trailer is still a trailer where marks are taken
+	printf "{\"a\":1}\ninteg-error: 75 upstream broke\n" >tr
+	expect_exit 75 integ-extract a tr >out 2>err
+	printf "1\ninteg-error: 75 upstream broke\n" >want
+	expect_same want out
 '
 
 t 'a pipeline: a STATE at each window end, records never dropped, Singer valid' '

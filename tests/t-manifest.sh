@@ -44,6 +44,34 @@ records() { # FILE [STREAM]: the Airbyte records' data, compact
 	jq -c "select(.type==\"RECORD\"${2:+ and .record.stream==\"$2\"}) | .record.data" "$1"
 }
 
+# incremental: catalog.json, every stream of the discovered cat.json read
+# incrementally on t
+incremental() {
+	jq -c '{streams:[.catalog.streams[] | {stream:., sync_mode:"incremental", cursor_field:["t"], destination_sync_mode:"append"}]}' cat.json >catalog.json
+}
+
+# news [LINE]: api.yaml of one stream at /n, newest first, incremental on
+# t in epoch seconds from config.start_date, with LINE added to it;
+# discovered and made incremental (catalog.json)
+news() {
+	api <<YAML
+streams:
+  - name: news
+    path: /n
+    records: items
+    paging: {type: next, path: next}
+${1:+    $1
+}    incremental:
+      cursor_field: t
+      param: since
+      format: epoch
+      start: "{{ config.start_date }}"
+      order: descending
+YAML
+	integ-source --manifest api.yaml discover --config config.json >cat.json
+	incremental
+}
+
 t 'a manifest mistake is 78 with the file, the line, the key and what was expected' '
 	api <<YAML
 streams:
@@ -358,7 +386,7 @@ streams:
 YAML
 	integ-source --manifest api.yaml discover --config config.json >cat.json
 	expect_eq "[\"t\"]" "$(jq -c ".catalog.streams[0].default_cursor_field" cat.json)"
-	jq -c "{streams:[.catalog.streams[] | {stream:., sync_mode:\"incremental\", cursor_field:[\"t\"], destination_sync_mode:\"append\"}]}" cat.json >catalog.json
+	incremental
 	integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
 	expect_eq "RECORD STATE RECORD STATE STATE" "$(echo $(jq -r "select(.type==\"RECORD\" or .type==\"STATE\") | .type" out))"
 	jq -c "select(.type==\"STATE\") | .state" out | tail -n 1 | jq -s -c . >state.json
@@ -391,21 +419,7 @@ body gone
 SCN
 	mock_start s.scn
 	config ",\"start_date\":\"2024-01-02T00:00:00Z\""
-	api <<YAML
-streams:
-  - name: news
-    path: /n
-    records: items
-    paging: {type: next, path: next}
-    incremental:
-      cursor_field: t
-      param: since
-      format: epoch
-      start: "{{ config.start_date }}"
-      order: descending
-YAML
-	integ-source --manifest api.yaml discover --config config.json |
-	    jq -c "{streams:[.catalog.streams[] | {stream:., sync_mode:\"incremental\", cursor_field:[\"t\"], destination_sync_mode:\"append\"}]}" >catalog.json
+	news
 	integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
 	expect_eq "RECORD RECORD RECORD STATE" "$(echo $(jq -r "select(.type==\"RECORD\" or .type==\"STATE\") | .type" out))"
 	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out)"
@@ -435,22 +449,7 @@ SCN
 	mock_start s.scn
 	config ",\"start_date\":\"2024-01-02T00:00:00Z\""
 	for m in 2 3; do
-		api <<YAML
-streams:
-  - name: news
-    path: /n
-    records: items
-    paging: {type: next, path: next}
-    max_pages: $m
-    incremental:
-      cursor_field: t
-      param: since
-      format: epoch
-      start: "{{ config.start_date }}"
-      order: descending
-YAML
-		integ-source --manifest api.yaml discover --config config.json |
-		    jq -c "{streams:[.catalog.streams[] | {stream:., sync_mode:\"incremental\", cursor_field:[\"t\"], destination_sync_mode:\"append\"}]}" >catalog.json
+		news "max_pages: $m"
 		integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out$m 2>err$m
 	done
 	expect_eq 2 "$(records out2 | wc -l | tr -d " ")"

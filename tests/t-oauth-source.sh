@@ -122,9 +122,7 @@ t 'Singer: SIGKILL after a rotation: the config file already holds the new token
 	config
 	tt-oauth --config config.json >out 2>err &
 	pid=$!
-	i=0
-	while [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -eq 0 ] &&
-	    [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	mock_wait "select(.path == \"/api/items\")"
 	kill -KILL $pid
 	set +e; wait $pid; set -e
 	expect_eq "$(oauth_stat refresh_token)" "$(jq -r .refresh_token config.json)"

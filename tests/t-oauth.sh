@@ -232,9 +232,7 @@ t 'SIGKILL after a rotation: the token file already holds the new token, whole' 
 	fetch --oauth-refresh-token "\${RT}" --oauth-token-file rt \
 	    "$MOCK_URL/api/items" >out 2>err &
 	pid=$!
-	i=0
-	while [ "$(mock_log "select(.path == \"/api/items\") | .n" | wc -l)" -eq 0 ] &&
-	    [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	mock_wait "select(.path == \"/api/items\")"
 	kill -KILL $pid
 	set +e; wait $pid; set -e
 	expect_eq "$(oauth_stat refresh_token)" "$(cat rt)"

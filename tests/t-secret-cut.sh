@@ -33,6 +33,17 @@ echoes() {
 	done
 }
 
+# basic_401 USERINFO B64 BODY: integ-fetch -v of a URL with USERINFO (as
+# the URL writes it) on a mock that answers 401 with BODY; 77, out and
+# err kept, and the Authorization sent is Basic B64.
+basic_401() {
+	printf "reply\npath /*\nalways\nstatus 401\nbody %s\n" "$3" >s.scn
+	mock_start "$PWD/s.scn"
+	url=$(echo "$MOCK_URL" | sed "s|//|//$1@|")
+	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
+	expect_eq "Basic $2" "$(mock_log .headers.Authorization)" "sent"
+}
+
 # config URL: a shopify config for the mock under URL.
 config() {
 	printf '{"shop":"mock","access_token":"%s","url":"%s","start_date":"2024-11-01T00:00:00Z"}\n' \
@@ -100,11 +111,9 @@ t 'integ-fetch: a 401 echoing the secret across the body cut: not on stderr nor 
 	lo=$((CUT - ${#TOK} - 26)) hi=$((CUT - 22))
 	echoes s.scn 401 $lo $hi "$TOK"
 	mock_start "$PWD/s.scn"
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 77 integ-fetch -H "X-Api-Key: \${TOK}" \
 		    "$MOCK_URL/o/$n" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_eq $((hi - lo + 1)) "$(grep -c "^integ-error: 77 GET " out)"
@@ -115,11 +124,9 @@ t 'integ-fetch: a 500 echoing the secret, retried then failing, shows none of it
 	lo=$((CUT - ${#TOK} - 26)) hi=$((CUT - 22))
 	echoes s.scn 500 $lo $hi "$TOK"
 	mock_start "$PWD/s.scn"
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 75 integ-fetch --retries 1 --retry-max-time 600 -v -H "X-Api-Key: \${TOK}" \
 		    "$MOCK_URL/o/$n" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_grep "gave up after 1 retry" out
@@ -148,11 +155,9 @@ t 'integ-fetch: a secret query parameter across the cut of a long URL (-v, error
 	base="$MOCK_URL/"
 	# GET URL is cut at 296 bytes: put key=TOKEN across it
 	lo=$((296 - ${#base} - ${#TOK} - 12)) hi=$((296 - ${#base} - 2))
-	n=$lo
-	while [ $n -le $hi ]; do
+	for n in $(seq $lo $hi); do
 		expect_exit 69 integ-fetch -v -q "key=\${TOK}" \
 		    "$base$(pad $n)" >>out 2>>err
-		n=$((n + 1))
 	done
 	expect_no_part "$TOK" out err
 	expect_grep "key=***" err
@@ -160,12 +165,8 @@ t 'integ-fetch: a secret query parameter across the cut of a long URL (-v, error
 
 t 'a URL password is not shown, nor user:password, nor its Basic base64' '
 	b64=$(printf %s "user:pw-s3cret-pass" | base64)
-	printf "reply\npath /*\nalways\nstatus 401\nbody Authorization: Basic %s; userinfo user:pw-s3cret-pass\n" \
-	    "$b64" >s.scn
-	mock_start "$PWD/s.scn"
-	url=$(echo "$MOCK_URL" | sed "s|//|//user:pw-s3cret-pass@|")
-	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
-	expect_eq "Basic $b64" "$(mock_log .headers.Authorization)" "sent"
+	basic_401 user:pw-s3cret-pass "$b64" \
+	    "Authorization: Basic $b64; userinfo user:pw-s3cret-pass"
 	for f in out err; do
 		expect_no_part "pw-s3cret-pass" $f
 		expect_no_part "$b64" $f
@@ -173,12 +174,7 @@ t 'a URL password is not shown, nor user:password, nor its Basic base64' '
 	expect_grep "Authorization: Basic ***; userinfo ***" err
 	# percent-encoded in the URL: the decoded one is sent and echoed
 	b64=$(printf %s "us er:p@ss w0rd/x" | base64)
-	printf "reply\npath /*\nalways\nstatus 401\nbody Authorization: Basic %s\n" \
-	    "$b64" >s2.scn
-	mock_start "$PWD/s2.scn"
-	url=$(echo "$MOCK_URL" | sed "s|//|//us%20er:p%40ss%20w0rd%2Fx@|")
-	expect_exit 77 integ-fetch -v "$url/echo" >out 2>err
-	expect_eq "Basic $b64" "$(mock_log .headers.Authorization)" "sent"
+	basic_401 us%20er:p%40ss%20w0rd%2Fx "$b64" "Authorization: Basic $b64"
 	for f in out err; do
 		expect_no_part "$b64" $f
 		expect_no_grep "w0rd" $f

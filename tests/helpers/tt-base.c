@@ -28,22 +28,7 @@
 #include <unistd.h>
 
 #include "integ.h"
-
-static char *
-slurp(size_t *lenp)
-{
-	struct integ_buf b;
-	char chunk[4096];
-	size_t n;
-
-	integ_buf_init(&b, 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		integ_buf_add(&b, chunk, n);
-	*lenp = b.len;
-	if (b.data == NULL)
-		return integ_xstrdup("");
-	return integ_buf_take(&b);
-}
+#include "tt.h"
 
 int
 main(int argc, char *argv[])
@@ -63,7 +48,7 @@ main(int argc, char *argv[])
 
 		for (i = 3; i < argc; i++)
 			integ_secret_add(argv[i]);
-		in = slurp(&len);
+		in = tt_slurp(&len);
 		if (argv[1][0] == 'e')
 			len = integ_escape(dst, max, in, len);
 		else
@@ -75,7 +60,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "errf") == 0) {
 		for (i = 2; i < argc; i++)
 			integ_secret_add(argv[i]);
-		in = slurp(&len);
+		in = tt_slurp(&len);
 		integ_errf(&e, 1, "%s", in);
 		printf("%zu:%s\n", strlen(e.msg), e.msg);
 		free(in);
@@ -97,7 +82,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "mask") == 0) {
 		for (i = 2; i < argc; i++)
 			integ_secret_add(argv[i]);
-		in = slurp(&len);
+		in = tt_slurp(&len);
 		out = integ_maskn(in, len);
 		fputs(out, stdout);
 		printf("[in=%d]\n", integ_secret_in(in, len));
@@ -166,7 +151,7 @@ main(int argc, char *argv[])
 		}
 		printf("eof\n");
 	} else if (strcmp(argv[1], "closeout") == 0) {
-		in = slurp(&len);
+		in = tt_slurp(&len);
 		fwrite(in, 1, len, stdout);
 		free(in);
 		if ((code = integ_close_stdout(&e)) != 0)

@@ -25,22 +25,7 @@
 #include <unistd.h>
 
 #include "integ.h"
-
-static char *
-slurp(size_t *lenp)
-{
-	struct integ_buf b;
-	char chunk[4096];
-	size_t n;
-
-	integ_buf_init(&b, 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		integ_buf_add(&b, chunk, n);
-	*lenp = b.len;
-	if (b.data == NULL)
-		return integ_xstrdup("");
-	return integ_buf_take(&b);
-}
+#include "tt.h"
 
 static void
 put(struct integ_json_span v)
@@ -87,7 +72,7 @@ stream(const char *path, size_t chunk, size_t max)
 		printf("error: %s\n", e.msg);
 		return e.code;
 	}
-	in = slurp(&len);
+	in = tt_slurp(&len);
 	s = integ_json_stream_new(pa, max, &sink);
 	for (off = 0; off < len && rc == 0; off += n) {
 		n = len - off < chunk ? len - off : chunk;
@@ -130,7 +115,7 @@ main(int argc, char *argv[])
 		printf("%d\n", integ_json_equal(a, b));
 		return 0;
 	}
-	in = slurp(&len);
+	in = tt_slurp(&len);
 	integ_buf_init(&buf, 0);
 	if (strcmp(argv[1], "encode") == 0) {
 		integ_json_str_encode(&buf, in, len);

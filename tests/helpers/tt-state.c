@@ -13,15 +13,16 @@
 
 #include "integ.h"
 #include "state_int.h"
+#include "tt.h"
 
 int
 main(int argc, char *argv[])
 {
 	struct integ_state *s;
-	struct integ_buf in, out;
+	struct integ_buf out;
 	struct integ_err e;
-	char chunk[4096];
-	size_t n;
+	char *in;
+	size_t len;
 	int code = 0;
 
 	integ_log_init("tt-state", INTEG_LOG_WARN);
@@ -37,13 +38,10 @@ main(int argc, char *argv[])
 	}
 	if (argc != 3)
 		return 64;
-	integ_buf_init(&in, 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		integ_buf_add(&in, chunk, n);
-	integ_buf_reserve(&in, 0);
+	in = tt_slurp(&len);
 	if (strcmp(argv[1], "write") == 0) {
 		s = integ_state_new();
-		if ((code = integ_state_parse(s, in.data, in.len, &e)) != 0) {
+		if ((code = integ_state_parse(s, in, len, &e)) != 0) {
 			fprintf(stderr, "tt-state: %s\n", e.msg);
 		} else {
 			integ_buf_init(&out, 0);
@@ -54,11 +52,11 @@ main(int argc, char *argv[])
 		}
 		integ_state_free(s);
 	} else if (strcmp(argv[1], "atomic") == 0) {
-		if ((code = integ_atomic_write(argv[2], in.data, in.len, &e))
+		if ((code = integ_atomic_write(argv[2], in, len, &e))
 		    != 0)
 			fprintf(stderr, "tt-state: %s\n", e.msg);
 	} else
 		code = 64;
-	integ_buf_free(&in);
+	free(in);
 	return code;
 }
