@@ -982,7 +982,7 @@ void	 integ_fetch_opts_init(struct integ_fetch_opts *);
 int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
 	    struct integ_err *);
 
-/* ==== emit (emit.c, format_*.c, schema.c) ==== */
+/* ==== emit (emit*.c, format_*.c, schema.c) ==== */
 
 /*
  * Framing records as protocol messages. An emitter writes one protocol
