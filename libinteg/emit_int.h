@@ -1,8 +1,8 @@
 /*
  * emit_int.h: what the emitter's files share inside libinteg: emit.c
- * (the emitter and its output), emit_stream.c (a stream: schema,
- * bookmark, held records, checkpoints) and emit_run.c (integ-emit's
- * read loop). Not installed.
+ * (the emitter), emit_stream.c (a stream: schema, bookmark, held
+ * records, checkpoints), emit_out.c (the output both write through) and
+ * emit_run.c (integ-emit's read loop). Not installed.
  */
 #ifndef EMIT_INT_H
 #define EMIT_INT_H
