@@ -520,6 +520,143 @@ YAML
 	expect_grep "after 1 retry" out
 '
 
+t 'a stream s own http: retries 0 fails at the first 500, the default survives two' '
+	cat >s.scn <<SCN
+reply
+path /strict
+status 500
+body strict down
+reply
+path /loose
+status 500
+body loose down
+times 2
+reply
+path /loose
+body [{"id":1}]
+reply
+path /third
+status 500
+body third down
+reply
+path /third
+body [{"id":3}]
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+http: {retries: 3}
+defaults:
+  http: {retries: 1}
+streams:
+  - name: strict
+    path: /strict
+    http: {retries: 0}
+  - name: loose
+    path: /loose
+    http: {}
+  - name: third
+    path: /third
+YAML
+	expect_exit 75 integ-source --manifest api.yaml read --config config.json >out
+	expect_eq 1 "$(mock_log .path | grep -c "^/strict$")" "strict: one request, no retry"
+	expect_grep "strict down (gave up after 0 retries)" out
+	expect_eq 3 "$(mock_log .path | grep -c "^/loose$")" "loose: two 500s, then 200"
+	expect_eq "{\"id\":1}" "$(records out loose)"
+	# a stream without http: takes the defaults (1 retry), not the source
+	expect_eq "{\"id\":3}" "$(records out third)"
+	expect_eq 2 "$(mock_log .path | grep -c "^/third$")"
+'
+
+t 'a stream s own http: rate spaces its requests within the source s budget' '
+	cat >s.scn <<SCN
+reply
+path /a
+arg p=3
+body [{"id":3}]
+reply
+path /a
+arg p=2
+header Link: <%URL/a?p=3>; rel="next"
+body [{"id":2}]
+reply
+path /a
+header Link: <%URL/a?p=2>; rel="next"
+body [{"id":1}]
+reply
+path /b
+arg p=3
+body [{"id":3}]
+reply
+path /b
+arg p=2
+header Link: <%URL/b?p=3>; rel="next"
+body [{"id":2}]
+reply
+path /b
+header Link: <%URL/b?p=2>; rel="next"
+body [{"id":1}]
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+http: {rate: 20/s}
+streams:
+  - name: fast
+    path: /a
+    paging: {type: link}
+  - name: slow
+    path: /b
+    paging: {type: link}
+    http: {rate: 240/m}
+YAML
+	INTEG_TEST_TIMESCALE=1 integ-source --manifest api.yaml read --config config.json >out
+	expect_eq "1 2 3" "$(echo $(records out slow | jq .id))"
+	# generous bounds: the source s 20/s is 0.05 s apart, the stream s 4/s 0.25 s
+	jq -s "[.[] | select(.path == \"/b\") | .time] | [.[1] - .[0], .[2] - .[1]] | min" mock.log >gap
+	expect_eq 1 "$(echo "$(cat gap) >= 0.2" | bc -l)" "slow: 4/s apart ($(cat gap) s)"
+	jq -s "[.[] | select(.path == \"/a\") | .time] | [.[1] - .[0], .[2] - .[1]] | min" mock.log >gap
+	expect_eq 1 "$(echo "$(cat gap) >= 0.04" | bc -l)" "fast: the source s 20/s still holds ($(cat gap) s)"
+'
+
+t 'a stream s http: mistakes are 78 with the line; its rate no more than the source s' '
+	api <<YAML
+http: {rate: 2/s}
+streams:
+  - name: items
+    path: /items
+    http: {rate: 3/s}
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:18: streams[0].http.rate: expected at most the source" err
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    http:
+      retries: many
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:18: streams[0].http.retries: expected" err
+	api <<YAML
+defaults:
+  http: {rate: fast}
+streams:
+  - name: items
+    path: /items
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:15: defaults.http.rate: expected N/s or N/m" err
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    http: {call_limit: {header: X}}
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:17: streams[0].http.call_limit: unknown key" err
+'
+
 t 'a call-limit header paces requests: the bucket of leak_per_second never overflows' '
 	cat >s.scn <<SCN
 reply
