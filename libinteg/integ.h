@@ -1424,6 +1424,11 @@ struct integ_stream {
 	const char	*cursor;	/* replication key; NULL: full refresh */
 	int		 sorted;	/* ascending by cursor: STATE every page */
 	integ_run_fn	*run;
+	/*
+	 * schema NULL: discover infers it from the stream's first page (a
+	 * request at discover time); read infers it from what it reads
+	 */
+	int		 infer;
 };
 
 struct integ_source {

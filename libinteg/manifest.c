@@ -616,6 +616,9 @@ schema(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	    &n)) != 0 || n == NULL)
 		return code;
 	sub(w, sizeof(w), where, "schema");
+	/* inferred from a first page at discover (a file: ./infer) */
+	if (n->kind == MN_STR && strcmp(n->text, "infer") == 0)
+		return 0;
 	if (n->kind == MN_MAP) {
 		integ_buf_init(&b, 0);
 		mnode_json(n, &b);
@@ -785,6 +788,8 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	if ((code = schema(ld, ms, s, where)) != 0)
 		return code;
 	st->schema = ms->schema;
+	/* a schema key that left no schema: "infer" */
+	st->infer = ms->schema == NULL && mnode_get(s, "schema") != NULL;
 	if ((code = paging(ld, ms, s, defaults, where)) != 0 ||
 	    (code = incremental(ld, st, ms, s, defaults, where)) != 0 ||
 	    (code = steps(ld, ms, s, defaults, where)) != 0 ||

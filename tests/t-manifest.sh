@@ -657,6 +657,112 @@ YAML
 	expect_grep "api.yaml:17: streams[0].http.call_limit: unknown key" err
 '
 
+# two streams of two pages; the second page of drift does not fit its first
+infer_scn() {
+	cat >s.scn <<SCN
+reply
+path /items
+arg p=2
+always
+body [{"id":3,"name":"c","at":"2024-01-03T00:00:00Z"}]
+reply
+path /items
+always
+header Link: <%URL/items?p=2>; rel="next"
+body [{"id":1,"name":"a","at":"2024-01-01T00:00:00Z"},{"id":2,"name":"b","at":"2024-01-02T00:00:00Z"}]
+reply
+path /drift
+arg p=2
+always
+body [{"id":2,"v":7,"extra":{"k":true}}]
+reply
+path /drift
+always
+header Link: <%URL/drift?p=2>; rel="next"
+body [{"id":1,"v":"x"}]
+SCN
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    primary_key: id
+    paging: {type: link}
+    schema: infer
+  - name: drift
+    path: /drift
+    paging: {type: link}
+    schema: infer
+YAML
+}
+
+t 'schema infer: discover samples the first page for the fields and types served' '
+	infer_scn
+	mock_start s.scn
+	config
+	integ-source --manifest api.yaml discover --config config.json >out
+	expect_eq 2 "$(wc -l <mock.log | tr -d " ")" "one page a stream"
+	expect_eq 0 "$(mock_log .query | grep -c "p=2" || :)" "no second page"
+	jq -c "select(.type==\"CATALOG\") | .catalog.streams[] | select(.name==\"items\") | .json_schema" out >got
+	expect_eq "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"at\":{\"type\":\"string\",\"format\":\"date-time\"}}}" "$(cat got)"
+	expect_eq "[[\"id\"]]" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[0].source_defined_primary_key" out)"
+	expect_eq "{\"id\":{\"type\":\"integer\"},\"v\":{\"type\":\"string\"}}" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[1].json_schema.properties" out)"
+	expect_grep "items: schema inferred from its first page, 2 records" out
+	expect_eq 0 "$(grep -c "max_pages" out || :)" "no warning about the pages left"
+	integ-source --manifest api.yaml --config config.json --discover >cat.json
+	expect_eq "$(cat got)" "$(jq -c ".streams[0].schema" cat.json)"
+	have_conformance && jq -c "select(.type==\"CATALOG\") | .catalog" out >c.json &&
+	    validate_airbyte --document --definition AirbyteCatalog c.json
+	:
+'
+
+t 'schema infer: read keeps every record; Singer widens past the sample, Airbyte fits its catalog' '
+	infer_scn
+	mock_start s.scn
+	config
+	integ-source --manifest api.yaml --config config.json --discover >cat.json
+	integ-source --manifest api.yaml --config config.json --catalog cat.json >out
+	/usr/bin/python3 "$TESTS/helpers/singer-rules.py" --closed out
+	have_conformance && check_singer --strict out
+	expect_eq 5 "$(jq -c "select(.type==\"RECORD\")" out | wc -l | tr -d " ")"
+	# the sample saw v a string; the read declares what the records hold
+	expect_eq "[\"integer\",\"string\"]" "$(jq -c "select(.type==\"SCHEMA\" and .stream==\"drift\") | .schema.properties.v.type" out | tail -n 1)"
+	expect_eq "{\"id\":2,\"v\":7,\"extra\":{\"k\":true}}" "$(jq -c "select(.type==\"RECORD\" and .stream==\"drift\") | .record" out | tail -n 1)"
+	integ-source --manifest api.yaml discover --config config.json >d
+	jq -c "select(.type==\"CATALOG\") | {streams: [.catalog.streams[] | select(.name==\"items\") | {stream: ., sync_mode: \"full_refresh\", destination_sync_mode: \"overwrite\"}]}" d >configured.json
+	integ-source --manifest api.yaml read --config config.json --catalog configured.json >ab
+	expect_eq "1 2 3" "$(echo $(records ab items | jq .id))"
+	expect_eq 0 "$(records ab drift | wc -l | tr -d " ")"
+	have_conformance && validate_airbyte --strict --catalog configured.json ab
+	:
+'
+
+t 'schema infer: a sample the API refuses fails discover, naming the stream' '
+	cat >s.scn <<SCN
+exhausted repeat-last
+reply
+status 503
+body down
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+http: {retries: 1}
+streams:
+  - name: items
+    path: /items
+    schema: infer
+YAML
+	expect_exit 75 integ-source --manifest api.yaml discover --config config.json >out
+	expect_grep "items: sampling its schema" out
+	expect_eq 0 "$(grep -c "\"CATALOG\"" out || :)" "no catalog"
+	expect_exit 75 integ-source --manifest api.yaml --config config.json --discover >out 2>err
+	expect_grep "items: sampling its schema" err
+	expect_eq 0 "$(wc -c <out | tr -d " ")"
+	# spec needs no request
+	integ-source --manifest api.yaml spec >/dev/null
+	expect_eq 4 "$(wc -l <mock.log | tr -d " ")"
+'
+
 t 'a call-limit header paces requests: the bucket of leak_per_second never overflows' '
 	cat >s.scn <<SCN
 reply
