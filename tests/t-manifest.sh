@@ -736,6 +736,38 @@ t 'schema infer: read keeps every record; Singer widens past the sample, Airbyte
 	:
 '
 
+t 'schema infer: a child samples its first parent s first child page, no more' '
+	cat >s.scn <<SCN
+reply
+path /p
+always
+header Link: <%URL/p?n=2>; rel="next"
+body [{"id":1},{"id":2}]
+reply
+path /p/*
+always
+body {"pid":"x","big":12345678901234567890,"tags":["a"]}
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+streams:
+  - name: parents
+    path: /p
+    paging: {type: link}
+  - name: kids
+    parent: parents
+    path: "/p/{{ parent.id }}"
+    schema: infer
+    add_fields: {parent_id: "{{ parent.id }}"}
+YAML
+	integ-source --manifest api.yaml discover --config config.json >out
+	expect_eq "/p /p/1" "$(echo $(mock_log .path))"
+	expect_eq "{\"pid\":{\"type\":\"string\"},\"big\":{\"type\":\"integer\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"parent_id\":{\"type\":\"integer\"}}" \
+	    "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[1].json_schema.properties" out)"
+	expect_eq "{\"type\":\"object\"}" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[0].json_schema" out)"
+'
+
 t 'schema infer: a sample the API refuses fails discover, naming the stream' '
 	cat >s.scn <<SCN
 exhausted repeat-last
