@@ -779,6 +779,7 @@ SCN
 	config
 	api <<YAML
 http: {retries: 1}
+auth: {type: api_key, param: key, value: "{{ config.token }}"}
 streams:
   - name: items
     path: /items
@@ -786,13 +787,54 @@ streams:
 YAML
 	expect_exit 75 integ-source --manifest api.yaml discover --config config.json >out
 	expect_grep "items: sampling its schema" out
+	expect_no_grep "tok-secret" out
 	expect_eq 0 "$(grep -c "\"CATALOG\"" out || :)" "no catalog"
 	expect_exit 75 integ-source --manifest api.yaml --config config.json --discover >out 2>err
 	expect_grep "items: sampling its schema" err
 	expect_eq 0 "$(wc -c <out | tr -d " ")"
+	expect_no_grep "tok-secret" err
+	expect_grep "key=tok-secret" mock.log
 	# spec needs no request
 	integ-source --manifest api.yaml spec >/dev/null
 	expect_eq 4 "$(wc -l <mock.log | tr -d " ")"
+	# a sample that is not JSON: no catalog on a lie
+	mock_stop
+	printf "reply\nalways\nbody [{\"id\":1},\n" >lie.scn
+	mock_start lie.scn
+	config
+	set +e; integ-source --manifest api.yaml discover --config config.json >out; rc=$?; set -e
+	[ "$rc" -ne 0 ] || { echo "discover passed a broken page"; exit 1; }
+	expect_eq 0 "$(grep -c "\"CATALOG\"" out || :)" "no catalog"
+'
+
+t 'hostile: SIGTERM during a stream s rate wait ends the run at once, 143' '
+	cat >s.scn <<SCN
+reply
+path /s
+always
+header Link: <%URL/s?p=2>; rel="next"
+body [{"id":1}]
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+streams:
+  - name: slow
+    path: /s
+    paging: {type: link}
+    http: {rate: 1/m}
+YAML
+	INTEG_TEST_TIMESCALE=1 integ-source --manifest api.yaml read --config config.json >out 2>err &
+	pid=$!
+	n=0
+	while [ "$(wc -l <mock.log 2>/dev/null | tr -d " ")" != 1 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	sleep 0.3
+	t0=$(date +%s)
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	expect_eq 143 "$rc"
+	expect_eq 1 "$(echo "$(date +%s) - $t0 <= 5" | bc)" "ended at once"
+	expect_eq 1 "$(wc -l <mock.log | tr -d " ")" "no second request"
 '
 
 t 'a call-limit header paces requests: the bucket of leak_per_second never overflows' '
