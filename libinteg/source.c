@@ -461,8 +461,6 @@ out:
 	return fail(ctx, code, e.msg);
 }
 
-static int new_http(struct integ_ctx *, struct integ_err *);
-
 static int
 discover(struct integ_ctx *ctx)
 {
