@@ -309,7 +309,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
 		return code;
 	/* pages never fetched: an unsorted stream's bookmark stays */
-	if (page->cut && !pg->cut) {
+	if (page->cut && !pg->cut && !ctx->sampling) {
 		pg->cut = 1;
 		integ_log(INTEG_LOG_WARN, "%s: cut at max_pages (the API has "
 		    "more pages)%s", ctx->stream->name, ctx->incremental &&
@@ -349,7 +349,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 	/* the pager compares the records of pages in a row: loops */
 	if (o.records == NULL)
 		o.records = path;
-	if (ctx->checking) {
+	if (ctx->checking || ctx->sampling) {
 		o.max_pages = 1;
 		n = n > 1 ? 1 : n;
 	}

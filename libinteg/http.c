@@ -46,6 +46,26 @@ struct integ_http {
 	char			*cacert;
 };
 
+struct integ_rate {
+	double	 rate;		/* requests per second */
+	double	 next_slot;	/* under the client's lock */
+};
+
+struct integ_rate *
+integ_rate_new(double per_second)
+{
+	struct integ_rate *r = integ_xcalloc(1, sizeof(*r));
+
+	r->rate = per_second;
+	return r;
+}
+
+void
+integ_rate_free(struct integ_rate *r)
+{
+	free(r);
+}
+
 void
 integ_http_opts_init(struct integ_http_opts *o)
 {
@@ -643,12 +663,13 @@ done:
 /* ---- the policy: one request done whole ---- */
 
 /*
- * Wait for the request budget: --rate spacing, and a rate-limit reset a
- * server announced. waited counts what this request has waited so far.
+ * Wait for the request budget: --rate spacing, the request's own rate
+ * too, and a rate-limit reset a server announced. waited counts what
+ * this request has waited so far.
  */
 static int
-budget(struct integ_http *h, const char *esc, double *waited,
-    struct integ_err *e)
+budget(struct integ_http *h, struct integ_rate *own, const char *esc,
+    double *waited, struct integ_err *e)
 {
 	double now, slot, reset = 0;
 	int rc;
@@ -656,6 +677,8 @@ budget(struct integ_http *h, const char *esc, double *waited,
 	pthread_mutex_lock(&h->mu);
 	now = integ_now();
 	slot = h->next_slot > now ? h->next_slot : now;
+	if (own != NULL && own->next_slot > slot)
+		slot = own->next_slot;
 	if (h->not_before > slot) {
 		reset = (h->not_before - slot) / (h->scale > 0 ? h->scale : 1);
 		if (*waited + reset > h->o.retry_max_time) {
@@ -669,6 +692,8 @@ budget(struct integ_http *h, const char *esc, double *waited,
 	}
 	if (h->o.rate > 0)
 		h->next_slot = slot + h->scale / h->o.rate;
+	if (own != NULL)
+		own->next_slot = slot + h->scale / own->rate;
 	h->st.requests++;
 	pthread_mutex_unlock(&h->mu);
 	if (reset > 0) {
@@ -751,12 +776,13 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 	const char *loc, *ra;
 	double waited = 0, wait, t0;
 	int rc, attempt = 0, nredir = 0, nchain = 0, i, authed, renew = 0;
+	int retries = rq->retries >= 0 ? rq->retries : h->o.retries;
 
 	cur = integ_request_prepare(rq, NULL,
 	    trusted_for(h, rq, integ_request_full_url(rq), flags));
 	for (;;) {
 		method_url(esc, sizeof(esc), cur, cur->full);
-		if ((rc = budget(h, esc, &waited, e)) != 0)
+		if ((rc = budget(h, rq->rate, esc, &waited, e)) != 0)
 			break;
 		/* the authorizer's credentials: where secrets may go */
 		authed = h->auth != NULL && !(flags & INTEG_HTTP_NOAUTH) &&
@@ -875,14 +901,14 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		}
 		/* a failure worth retrying */
-		if (attempt >= h->o.retries) {
+		if (attempt >= retries) {
 			if (rs->status != 0 && rc == 0)
 				status_error(&xe, INTEG_EXIT_TEMPFAIL, esc, rs, NULL);
 			else
 				integ_errf(&xe, INTEG_EXIT_TEMPFAIL, "%s", why);
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%.900s (gave up "
-			    "after %d %s)", xe.msg, h->o.retries,
-			    h->o.retries == 1 ? "retry" : "retries");
+			    "after %d %s)", xe.msg, retries,
+			    retries == 1 ? "retry" : "retries");
 			break;
 		}
 		if (wait < 0)
@@ -898,7 +924,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 		h->st.retries++;
 		pthread_mutex_unlock(&h->mu);
 		integ_log(INTEG_LOG_INFO, "retry %d/%d in %.2fs: %s", attempt,
-		    h->o.retries, wait, why);
+		    retries, wait, why);
 		waited += wait;
 		if ((rc = integ_http_sleep(h, wait * h->scale)) != 0) {
 			integ_errf(e, rc, "%s: interrupted", esc);

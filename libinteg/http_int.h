@@ -24,6 +24,9 @@ struct integ_request {
 	size_t		 bodylen;
 	int		 body_secret;
 	int		 graphql;	/* a 200 with "errors" fails */
+	/* a manifest stream's http: (integ_request_rate, _retries) */
+	struct integ_rate *rate;	/* NULL: the client's budget only */
+	int		 retries;	/* -1: the client's */
 };
 
 /*

@@ -617,6 +617,15 @@ void	 integ_bucket_free(struct integ_bucket *);
 int	 integ_bucket_doer(void *, struct integ_http *,
 	    const struct integ_request *, struct integ_response *,
 	    struct integ_err *);
+/*
+ * A request budget of its own (a manifest stream's http.rate): requests
+ * that carry it (integ_request_rate) are spaced at per_second on top of
+ * the client's budget, which still holds for all of them. Used with one
+ * client (its lock guards it); freed after the requests that carry it.
+ */
+struct integ_rate;
+struct integ_rate *integ_rate_new(double);
+void	 integ_rate_free(struct integ_rate *);
 /* Counters for progress lines. */
 struct integ_http_stats {
 	unsigned long	 requests;
@@ -646,6 +655,13 @@ struct integ_request *integ_request_dup(const struct integ_request *);
 void	 integ_request_free(struct integ_request *);
 int	 integ_request_set_url(struct integ_request *, const char *,
 	    struct integ_err *);
+/*
+ * A budget of the request's own besides the client's (NULL: none), and
+ * its retries in place of the client's (-1: the client's). Copies (the
+ * next pages) keep both.
+ */
+void	 integ_request_rate(struct integ_request *, struct integ_rate *);
+void	 integ_request_retries(struct integ_request *, int);
 /* The URL without the parameters added by integ_request_query. */
 const char *integ_request_url(const struct integ_request *);
 /*
@@ -1430,6 +1446,11 @@ struct integ_stream {
 	const char	*cursor;	/* replication key; NULL: full refresh */
 	int		 sorted;	/* ascending by cursor: STATE every page */
 	integ_run_fn	*run;
+	/*
+	 * schema NULL: discover infers it from the stream's first page (a
+	 * request at discover time); read infers it from what it reads
+	 */
+	int		 infer;
 };
 
 struct integ_source {

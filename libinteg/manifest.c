@@ -492,6 +492,43 @@ auth(struct loader *ld, const struct mnode *root)
 	return 0;
 }
 
+/*
+ * http.rate ("N/s" or "N/m": requests a second) and http.retries of a
+ * map; what is absent is left as it is.
+ */
+static int
+rate_retries(struct loader *ld, const struct mnode *n, const char *where,
+    double *rate, int *retries)
+{
+	const struct mnode *v;
+	const char *errstr;
+	char w[256], *end;
+	double d;
+	int code;
+
+	if ((code = member(ld, n, where, "rate", K(MN_STR), 0, &v)) != 0)
+		return code;
+	if (v != NULL) {
+		d = strtod(v->text, &end);
+		if (end == v->text || d <= 0 ||
+		    strspn(v->text, "0123456789.") != (size_t)(end - v->text) ||
+		    (strcmp(end, "/s") != 0 &&
+		    strcmp(end, "/m") != 0))
+			return bad(ld, v, sub(w, sizeof(w), where, "rate"),
+			    "expected N/s or N/m, not \"%.50s\"", v->text);
+		*rate = end[1] == 'm' ? d / 60 : d;
+	}
+	if ((code = member(ld, n, where, "retries", K(MN_NUM), 0, &v)) != 0)
+		return code;
+	if (v != NULL) {
+		*retries = (int)strtonum(v->text, 0, 100, &errstr);
+		if (errstr != NULL)
+			return bad(ld, v, sub(w, sizeof(w), where, "retries"),
+			    "expected 0 to 100");
+	}
+	return 0;
+}
+
 static int
 http(struct loader *ld, const struct mnode *root)
 {
@@ -502,8 +539,7 @@ http(struct loader *ld, const struct mnode *root)
 	struct integ_manifest *m = ld->m;
 	const struct mnode *n, *v;
 	const char *hdr;
-	double d, share = 0, per_second = 0;
-	char *end;
+	double share = 0, per_second = 0;
 	int code;
 
 	integ_http_opts_init(&m->http);
@@ -514,27 +550,9 @@ http(struct loader *ld, const struct mnode *root)
 		return code;
 	m->has_http = 1;
 	m->src.http = &m->http;
-	if ((code = member(ld, n, "http", "rate", K(MN_STR), 0, &v)) != 0)
+	if ((code = rate_retries(ld, n, "http", &m->http.rate,
+	    &m->http.retries)) != 0)
 		return code;
-	if (v != NULL) {
-		d = strtod(v->text, &end);
-		if (end == v->text || d <= 0 ||
-		    strspn(v->text, "0123456789.") != (size_t)(end - v->text) ||
-		    (strcmp(end, "/s") != 0 &&
-		    strcmp(end, "/m") != 0))
-			return bad(ld, v, "http.rate", "expected N/s or N/m, "
-			    "not \"%.50s\"", v->text);
-		m->http.rate = end[1] == 'm' ? d / 60 : d;
-	}
-	if ((code = member(ld, n, "http", "retries", K(MN_NUM), 0, &v)) != 0)
-		return code;
-	if (v != NULL) {
-		const char *errstr;
-
-		m->http.retries = (int)strtonum(v->text, 0, 100, &errstr);
-		if (errstr != NULL)
-			return bad(ld, v, "http.retries", "expected 0 to 100");
-	}
 	if ((code = member(ld, n, "http", "timeout", K(MN_NUM), 0, &v)) != 0)
 		return code;
 	if (v != NULL && (m->http.stall_timeout = strtod(v->text, NULL)) <= 0)
@@ -730,6 +748,9 @@ schema(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	    &n)) != 0 || n == NULL)
 		return code;
 	sub(w, sizeof(w), where, "schema");
+	/* inferred from a first page at discover (a file: ./infer) */
+	if (n->kind == MN_STR && strcmp(n->text, "infer") == 0)
+		return 0;
 	if (n->kind == MN_MAP) {
 		integ_buf_init(&b, 0);
 		mnode_json(n, &b);
@@ -752,6 +773,38 @@ schema(struct loader *ld, struct mstream *ms, const struct mnode *s,
 		return bad(ld, n, w, "%s", e.msg);
 	if (integ_json_type(v) != INTEG_JSON_OBJECT)
 		return bad(ld, n, w, "expected a JSON Schema object");
+	return 0;
+}
+
+/*
+ * A stream's own http: rate and retries. Its rate is a budget on top of
+ * the source's, so it may not promise more than the source allows.
+ */
+static int
+stream_http(struct loader *ld, struct mstream *ms, const struct mnode *s,
+    const struct mnode *defaults, const char *where)
+{
+	static const char *const keys[] = { "rate", "retries", NULL };
+	const struct mnode *map, *n;
+	const char *w0;
+	char w[256], wr[300];
+	double rate = 0;
+	int code;
+
+	ms->retries = -1;
+	map = sfrom(s, defaults, "http", where, &w0);
+	if ((code = member(ld, map, w0, "http", K(MN_MAP), 0, &n)) != 0 ||
+	    n == NULL)
+		return code;
+	sub(w, sizeof(w), w0, "http");
+	if ((code = want_map(ld, n, w, keys)) != 0 ||
+	    (code = rate_retries(ld, n, w, &rate, &ms->retries)) != 0)
+		return code;
+	if (rate > 0 && ld->m->http.rate > 0 && rate > ld->m->http.rate)
+		return bad(ld, mnode_get(n, "rate"), sub(wr, sizeof(wr), w,
+		    "rate"), "expected at most the source's http.rate");
+	if (rate > 0)
+		ms->rate = integ_rate_new(rate);
 	return 0;
 }
 
@@ -927,7 +980,7 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	static const char *const keys[] = { "name", "path", "method",
 	    "params", "headers", "records", "primary_key", "schema", "paging",
 	    "max_pages", "concurrency", "incremental", "parent", "add_fields",
-	    "remove_fields", "body", "graphql", "windows", NULL };
+	    "remove_fields", "body", "graphql", "windows", "http", NULL };
 	struct integ_manifest *m = ld->m;
 	struct integ_stream *st = &m->streams[idx];
 	struct mstream *ms = &m->ms[idx];
@@ -998,11 +1051,14 @@ stream(struct loader *ld, size_t idx, const struct mnode *s,
 	if ((code = schema(ld, ms, s, where)) != 0)
 		return code;
 	st->schema = ms->schema;
+	/* a schema key that left no schema: "infer" */
+	st->infer = ms->schema == NULL && mnode_get(s, "schema") != NULL;
 	if ((code = paging(ld, ms, s, defaults, where)) != 0 ||
 	    (code = request_body(ld, ms, s, defaults, where)) != 0 ||
 	    (code = incremental(ld, st, ms, s, defaults, where)) != 0 ||
 	    (code = windows(ld, ms, s, where)) != 0 ||
-	    (code = steps(ld, ms, s, defaults, where)) != 0)
+	    (code = steps(ld, ms, s, defaults, where)) != 0 ||
+	    (code = stream_http(ld, ms, s, defaults, where)) != 0)
 		return code;
 	/* in windows, the STATEs are at the windows' ends, not every page */
 	if (ms->win.start_param != NULL)
@@ -1016,7 +1072,7 @@ streams(struct loader *ld, const struct mnode *root)
 	static const char *const dkeys[] = { "path", "method", "params",
 	    "headers", "records", "primary_key", "paging", "max_pages",
 	    "concurrency", "incremental", "add_fields", "remove_fields",
-	    "graphql", NULL };
+	    "graphql", "http", NULL };
 	struct integ_manifest *m = ld->m;
 	const struct mnode *n, *defaults;
 	size_t i;
@@ -1176,6 +1232,7 @@ integ_manifest_free(struct integ_manifest *m)
 		kvs_free(ms->add, ms->nadd);
 		free(ms->remove);
 		free(ms->schema);
+		integ_rate_free(ms->rate);
 	}
 	free(m->ms);
 	free(m->streams);

@@ -102,6 +102,9 @@ struct mstream {
 	size_t		 nadd;
 	const char	**remove;
 	size_t		 nremove;
+	/* http: a budget on top of the source's, retries (-1: the source's) */
+	struct integ_rate *rate;
+	int		 retries;
 };
 
 struct integ_manifest {

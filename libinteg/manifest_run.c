@@ -289,6 +289,8 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 		*code = integ_ctx_err(ctx)->code;
 		return NULL;
 	}
+	integ_request_rate(rq, ms->rate);
+	integ_request_retries(rq, ms->retries);
 	if ((*code = add_kvs(ctx, rq, m->headers, m->nheaders, NULL, 1)) != 0 ||
 	    (*code = add_kvs(ctx, rq, ms->headers, ms->nheaders, parent,
 	    1)) != 0 ||

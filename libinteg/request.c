@@ -155,6 +155,7 @@ integ_request_new(const char *url, struct integ_request **out,
 	}
 	rq = integ_xcalloc(1, sizeof(*rq));
 	rq->url = u;
+	rq->retries = -1;
 	rebuild(rq, 1);
 	*out = rq;
 	return 0;
@@ -182,7 +183,23 @@ integ_request_dup(const struct integ_request *rq)
 	d->qry = kv_dup(rq->qry, rq->nqry);
 	d->nqry = rq->nqry;
 	integ_request_body_copy(d, rq, 1);
+	d->rate = rq->rate;
+	d->retries = rq->retries;
 	return d;
+}
+
+void
+integ_request_rate(struct integ_request *rq, struct integ_rate *r)
+{
+	if (rq != NULL)
+		rq->rate = r;
+}
+
+void
+integ_request_retries(struct integ_request *rq, int n)
+{
+	if (rq != NULL)
+		rq->retries = n;
 }
 
 void

@@ -464,18 +464,30 @@ out:
 static int
 discover(struct integ_ctx *ctx)
 {
+	struct integ_source src = *ctx->src;
+	struct integ_stream *sampled = NULL;
 	struct integ_buf b;
+	struct integ_err e;
+	int code;
 
+	/* schemas inferred: a first page of each such stream, asked now */
+	if (integ_sample_wanted(ctx->src)) {
+		if ((code = new_http(ctx, &e)) != 0 ||
+		    (code = integ_sample(ctx, &sampled, &e)) != 0)
+			return fail(ctx, code, e.msg);
+		src.streams = sampled;
+	}
 	integ_buf_init(&b, 0);
 	if (ctx->proto == INTEG_PROTO_AIRBYTE) {
 		integ_buf_adds(&b, "{\"type\":\"CATALOG\",\"catalog\":");
-		integ_catalog_airbyte(ctx->src, &b);
+		integ_catalog_airbyte(&src, &b);
 		integ_buf_addc(&b, '}');
 	} else {
-		integ_catalog_singer(ctx->src, &b);
+		integ_catalog_singer(&src, &b);
 	}
 	put(&b);
 	integ_buf_free(&b);
+	integ_sample_free(ctx->src, sampled);
 	return 0;
 }
 

@@ -18,6 +18,7 @@ struct integ_ctx {
 	int			 incremental;	/* the bookmark applies */
 	int			 checking;
 	int			 testing;	/* --test: one record a stream */
+	int			 sampling;	/* discover: a first page (sample.c) */
 	struct integ_err	 err;
 	/* how the stream is going: its end line and the progress line */
 	int			 progress;	/* Singer, stderr a terminal */
@@ -87,6 +88,17 @@ int	 integ_emit_requests_with(struct integ_ctx *,
 int	 integ_emit_windows_with(struct integ_ctx *, struct integ_request *,
 	    const struct integ_window_opts *, const struct integ_pager_opts *,
 	    const char *, integ_record_fn *, void *);
+
+/*
+ * sample.c: discover for streams whose schema is inferred. wanted: has
+ * the source such a stream? integ_sample: a copy of the source's table
+ * of streams with their schemas inferred from a first page (the client
+ * made, no stream begun); freed with integ_sample_free.
+ */
+int	 integ_sample_wanted(const struct integ_source *);
+int	 integ_sample(struct integ_ctx *, struct integ_stream **,
+	    struct integ_err *);
+void	 integ_sample_free(const struct integ_source *, struct integ_stream *);
 
 /* A stream chosen by a catalog, in catalog order. */
 struct integ_selected {

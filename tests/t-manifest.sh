@@ -499,13 +499,12 @@ YAML
 	expect_eq 2 "$(jq -r "select(.path | test(\"comments\")) | .client_port" mock.log | sort -u | wc -l | tr -d " ")" "connections"
 '
 
+down_scn() { # s.scn: 503 "down" to every request
+	printf "exhausted repeat-last\nreply\nstatus 503\nbody down\n" >s.scn
+}
+
 t 'http: retries and timeout from the manifest' '
-	cat >s.scn <<SCN
-exhausted repeat-last
-reply
-status 503
-body down
-SCN
+	down_scn
 	mock_start s.scn
 	config
 	api <<YAML
@@ -517,6 +516,315 @@ YAML
 	expect_exit 75 integ-source --manifest api.yaml read --config config.json >out
 	expect_eq 2 "$(wc -l <mock.log | tr -d " ")" "requests"
 	expect_grep "after 1 retry" out
+'
+
+t 'a stream s own http: retries 0 fails at the first 500, the default survives two' '
+	cat >s.scn <<SCN
+reply
+path /strict
+status 500
+body strict down
+reply
+path /loose
+status 500
+body loose down
+times 2
+reply
+path /loose
+body [{"id":1}]
+reply
+path /third
+status 500
+body third down
+reply
+path /third
+body [{"id":3}]
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+http: {retries: 3}
+defaults:
+  http: {retries: 1}
+streams:
+  - name: strict
+    path: /strict
+    http: {retries: 0}
+  - name: loose
+    path: /loose
+    http: {}
+  - name: third
+    path: /third
+YAML
+	expect_exit 75 integ-source --manifest api.yaml read --config config.json >out
+	expect_eq 1 "$(mock_log .path | grep -c "^/strict$")" "strict: one request, no retry"
+	expect_grep "strict down (gave up after 0 retries)" out
+	expect_eq 3 "$(mock_log .path | grep -c "^/loose$")" "loose: two 500s, then 200"
+	expect_eq "{\"id\":1}" "$(records out loose)"
+	# a stream without http: takes the defaults (1 retry), not the source
+	expect_eq "{\"id\":3}" "$(records out third)"
+	expect_eq 2 "$(mock_log .path | grep -c "^/third$")"
+'
+
+# three linked pages at /NAME: [{"id":1}], [{"id":2}], [{"id":3}]
+three_pages() {
+	for p in "$@"; do
+		cat <<SCN
+reply
+path /$p
+arg p=3
+body [{"id":3}]
+reply
+path /$p
+arg p=2
+header Link: <%URL/$p?p=3>; rel="next"
+body [{"id":2}]
+reply
+path /$p
+header Link: <%URL/$p?p=2>; rel="next"
+body [{"id":1}]
+SCN
+	done
+}
+
+# the shortest time between two requests for a path in the mock log
+min_gap() {
+	jq -s "[.[] | select(.path == \"$1\") | .time] | [.[1] - .[0], .[2] - .[1]] | min" mock.log
+}
+
+t 'a stream s own http: rate spaces its requests within the source s budget' '
+	three_pages a b >s.scn
+	mock_start s.scn
+	config
+	api <<YAML
+http: {rate: 20/s}
+streams:
+  - name: fast
+    path: /a
+    paging: {type: link}
+  - name: slow
+    path: /b
+    paging: {type: link}
+    http: {rate: 240/m}
+YAML
+	INTEG_TEST_TIMESCALE=1 integ-source --manifest api.yaml read --config config.json >out
+	expect_eq "1 2 3" "$(echo $(records out slow | jq .id))"
+	# generous bounds: the source s 20/s is 0.05 s apart, the stream s 4/s 0.25 s
+	gap=$(min_gap /b)
+	expect_eq 1 "$(echo "$gap >= 0.2" | bc -l)" "slow: 4/s apart ($gap s)"
+	gap=$(min_gap /a)
+	expect_eq 1 "$(echo "$gap >= 0.04" | bc -l)" "fast: the source s 20/s still holds ($gap s)"
+'
+
+t 'a stream s http: mistakes are 78 with the line; its rate no more than the source s' '
+	api <<YAML
+http: {rate: 2/s}
+streams:
+  - name: items
+    path: /items
+    http: {rate: 3/s}
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:18: streams[0].http.rate: expected at most the source" err
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    http:
+      retries: many
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:18: streams[0].http.retries: expected" err
+	api <<YAML
+defaults:
+  http: {rate: fast}
+streams:
+  - name: items
+    path: /items
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:15: defaults.http.rate: expected N/s or N/m" err
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    http: {call_limit: {header: X}}
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:17: streams[0].http.call_limit: unknown key" err
+'
+
+# two streams of two pages; the second page of drift does not fit its first
+infer_scn() {
+	cat >s.scn <<SCN
+reply
+path /items
+arg p=2
+always
+body [{"id":3,"name":"c","at":"2024-01-03T00:00:00Z"}]
+reply
+path /items
+always
+header Link: <%URL/items?p=2>; rel="next"
+body [{"id":1,"name":"a","at":"2024-01-01T00:00:00Z"},{"id":2,"name":"b","at":"2024-01-02T00:00:00Z"}]
+reply
+path /drift
+arg p=2
+always
+body [{"id":2,"v":7,"extra":{"k":true}}]
+reply
+path /drift
+always
+header Link: <%URL/drift?p=2>; rel="next"
+body [{"id":1,"v":"x"}]
+SCN
+	api <<YAML
+streams:
+  - name: items
+    path: /items
+    primary_key: id
+    paging: {type: link}
+    schema: infer
+  - name: drift
+    path: /drift
+    paging: {type: link}
+    schema: infer
+YAML
+}
+
+t 'schema infer: discover samples the first page for the fields and types served' '
+	infer_scn
+	mock_start s.scn
+	config
+	integ-source --manifest api.yaml discover --config config.json >out
+	expect_eq 2 "$(wc -l <mock.log | tr -d " ")" "one page a stream"
+	expect_eq 0 "$(mock_log .query | grep -c "p=2" || :)" "no second page"
+	jq -c "select(.type==\"CATALOG\") | .catalog.streams[] | select(.name==\"items\") | .json_schema" out >got
+	expect_eq "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"at\":{\"type\":\"string\",\"format\":\"date-time\"}}}" "$(cat got)"
+	expect_eq "[[\"id\"]]" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[0].source_defined_primary_key" out)"
+	expect_eq "{\"id\":{\"type\":\"integer\"},\"v\":{\"type\":\"string\"}}" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[1].json_schema.properties" out)"
+	expect_grep "items: schema inferred from its first page, 2 records" out
+	expect_eq 0 "$(grep -c "max_pages" out || :)" "no warning about the pages left"
+	integ-source --manifest api.yaml --config config.json --discover >cat.json
+	expect_eq "$(cat got)" "$(jq -c ".streams[0].schema" cat.json)"
+	have_conformance && jq -c "select(.type==\"CATALOG\") | .catalog" out >c.json &&
+	    validate_airbyte --document --definition AirbyteCatalog c.json
+	:
+'
+
+t 'schema infer: read keeps every record; Singer widens past the sample, Airbyte fits its catalog' '
+	infer_scn
+	mock_start s.scn
+	config
+	integ-source --manifest api.yaml --config config.json --discover >cat.json
+	integ-source --manifest api.yaml --config config.json --catalog cat.json >out
+	/usr/bin/python3 "$TESTS/helpers/singer-rules.py" --closed out
+	have_conformance && check_singer --strict out
+	expect_eq 5 "$(jq -c "select(.type==\"RECORD\")" out | wc -l | tr -d " ")"
+	# the sample saw v a string; the read declares what the records hold
+	expect_eq "[\"integer\",\"string\"]" "$(jq -c "select(.type==\"SCHEMA\" and .stream==\"drift\") | .schema.properties.v.type" out | tail -n 1)"
+	expect_eq "{\"id\":2,\"v\":7,\"extra\":{\"k\":true}}" "$(jq -c "select(.type==\"RECORD\" and .stream==\"drift\") | .record" out | tail -n 1)"
+	integ-source --manifest api.yaml discover --config config.json >d
+	jq -c "select(.type==\"CATALOG\") | {streams: [.catalog.streams[] | select(.name==\"items\") | {stream: ., sync_mode: \"full_refresh\", destination_sync_mode: \"overwrite\"}]}" d >configured.json
+	integ-source --manifest api.yaml read --config config.json --catalog configured.json >ab
+	expect_eq "1 2 3" "$(echo $(records ab items | jq .id))"
+	expect_eq 0 "$(records ab drift | wc -l | tr -d " ")"
+	have_conformance && validate_airbyte --strict --catalog configured.json ab
+	# not cut down to the catalog s columns: what the sample missed arrives
+	jq -c "select(.type==\"CATALOG\") | {streams: [.catalog.streams[] | {stream: ., sync_mode: \"full_refresh\", destination_sync_mode: \"overwrite\"}]}" d >all.json
+	integ-source --manifest api.yaml read --config config.json --catalog all.json >ab
+	expect_eq "{\"id\":2,\"v\":7,\"extra\":{\"k\":true}}" "$(records ab drift | tail -n 1)"
+	:
+'
+
+t 'schema infer: a child samples its first parent s first child page, no more' '
+	cat >s.scn <<SCN
+reply
+path /p
+always
+header Link: <%URL/p?n=2>; rel="next"
+body [{"id":1},{"id":2}]
+reply
+path /p/*
+always
+body {"pid":"x","big":12345678901234567890,"tags":["a"]}
+SCN
+	mock_start s.scn
+	config
+	api <<YAML
+streams:
+  - name: parents
+    path: /p
+    paging: {type: link}
+  - name: kids
+    parent: parents
+    path: "/p/{{ parent.id }}"
+    schema: infer
+    add_fields: {parent_id: "{{ parent.id }}"}
+YAML
+	integ-source --manifest api.yaml discover --config config.json >out
+	expect_eq "/p /p/1" "$(echo $(mock_log .path))"
+	expect_eq "{\"pid\":{\"type\":\"string\"},\"big\":{\"type\":\"integer\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"parent_id\":{\"type\":\"integer\"}}" \
+	    "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[1].json_schema.properties" out)"
+	expect_eq "{\"type\":\"object\"}" "$(jq -c "select(.type==\"CATALOG\") | .catalog.streams[0].json_schema" out)"
+'
+
+t 'schema infer: a sample the API refuses fails discover, naming the stream' '
+	down_scn
+	mock_start s.scn
+	config
+	api <<YAML
+http: {retries: 1}
+auth: {type: api_key, param: key, value: "{{ config.token }}"}
+streams:
+  - name: items
+    path: /items
+    schema: infer
+YAML
+	expect_exit 75 integ-source --manifest api.yaml discover --config config.json >out
+	expect_grep "items: sampling its schema" out
+	expect_no_grep "tok-secret" out
+	expect_eq 0 "$(grep -c "\"CATALOG\"" out || :)" "no catalog"
+	expect_exit 75 integ-source --manifest api.yaml --config config.json --discover >out 2>err
+	expect_grep "items: sampling its schema" err
+	expect_eq 0 "$(wc -c <out | tr -d " ")"
+	expect_no_grep "tok-secret" err
+	expect_grep "key=tok-secret" mock.log
+	# spec needs no request
+	integ-source --manifest api.yaml spec >/dev/null
+	expect_eq 4 "$(wc -l <mock.log | tr -d " ")"
+	# a sample that is not JSON: no catalog on a lie
+	mock_stop
+	printf "reply\nalways\nbody [{\"id\":1},\n" >lie.scn
+	mock_start lie.scn
+	config
+	set +e; integ-source --manifest api.yaml discover --config config.json >out; rc=$?; set -e
+	[ "$rc" -ne 0 ] || { echo "discover passed a broken page"; exit 1; }
+	expect_eq 0 "$(grep -c "\"CATALOG\"" out || :)" "no catalog"
+'
+
+t 'hostile: SIGTERM during a stream s rate wait ends the run at once, 143' '
+	three_pages s >s.scn
+	mock_start s.scn
+	config
+	api <<YAML
+streams:
+  - name: slow
+    path: /s
+    paging: {type: link}
+    http: {rate: 1/m}
+YAML
+	INTEG_TEST_TIMESCALE=1 integ-source --manifest api.yaml read --config config.json >out 2>err &
+	pid=$!
+	n=0
+	while [ "$(wc -l <mock.log 2>/dev/null | tr -d " ")" != 1 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	sleep 0.3
+	t0=$(date +%s)
+	kill -TERM $pid
+	set +e; wait $pid; rc=$?; set -e
+	expect_eq 143 "$rc"
+	expect_eq 1 "$(echo "$(date +%s) - $t0 <= 5" | bc)" "ended at once"
+	expect_eq 1 "$(wc -l <mock.log | tr -d " ")" "no second request"
 '
 
 t 'a call-limit header paces requests: the bucket of leak_per_second never overflows' '
