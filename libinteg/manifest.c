@@ -178,6 +178,7 @@ tmpl_add(struct tmpl *t, enum tpart_kind k, const char *s, size_t n)
 	t->parts[t->n].kind = k;
 	t->parts[t->n].s = integ_xstrndup(s, n);
 	t->parts[t->n].path = NULL;
+	t->parts[t->n].segs = 0;
 	t->n++;
 }
 
@@ -185,7 +186,7 @@ int
 tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 {
 	static const char *const ns[] = { "config.", "env.", "parent." };
-	const char *p = s, *open, *close, *a, *b;
+	const char *p = s, *open, *close, *a, *b, *c, *f;
 	size_t i, n;
 
 	memset(t, 0, sizeof(*t));
@@ -201,6 +202,17 @@ tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 			;
 		for (b = close; b > a && b[-1] == ' '; b--)
 			;
+		/* one filter: | path */
+		if ((f = memchr(a, '|', (size_t)(b - a))) != NULL) {
+			for (c = f + 1; c < b && *c == ' '; c++)
+				;
+			if (b - c != 4 || strncmp(c, "path", 4) != 0)
+				return integ_errf(e, INTEG_EXIT_CONFIG, "expected "
+				    "the filter | path, not |%.*s",
+				    (int)(b - f - 1), f + 1);
+			for (b = f; b > a && b[-1] == ' '; b--)
+				;
+		}
 		for (i = 0; i < 3; i++) {
 			n = strlen(ns[i]);
 			if ((size_t)(b - a) > n && strncmp(a, ns[i], n) == 0)
@@ -213,6 +225,7 @@ tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 			    (int)(close - open - 2), open + 2);
 		tmpl_add(t, TP_CONFIG + (enum tpart_kind)i, a + n,
 		    (size_t)(b - a) - n);
+		t->parts[t->n - 1].segs = f != NULL;
 		if (i == 2 && integ_path_compile(t->parts[t->n - 1].s,
 		    &t->parts[t->n - 1].path, e) != 0)
 			return integ_err_wrap(e, INTEG_EXIT_CONFIG, "parent");
@@ -252,6 +265,10 @@ tmpl(struct loader *ld, const struct mnode *n, const char *where,
 		if (t->parts[i].kind == TP_PARENT && !parent)
 			return bad(ld, n, where, "{{ parent.%.100s }} in a "
 			    "stream without a parent", t->parts[i].s);
+		if (t->parts[i].segs && (strlen(where) < 5 ||
+		    strcmp(where + strlen(where) - 5, ".path") != 0))
+			return bad(ld, n, where, "| path in a stream's path "
+			    "only");
 	}
 	return 0;
 }

@@ -21,6 +21,37 @@ manifest_of(struct integ_ctx *ctx)
 }
 
 /*
+ * A value in a path, percent-encoded: one segment, or with | path its
+ * segments one by one, the '/' between them kept. A "." or ".." segment
+ * (or an empty one of | path) would make another path of it: a record's
+ * "..", a config's "a/../b".
+ */
+static int
+segments(struct integ_ctx *ctx, struct integ_buf *b, const char *s,
+    const struct tpart *p)
+{
+	const char *e;
+	size_t n;
+
+	for (;;) {
+		e = p->segs ? strchr(s, '/') : NULL;
+		n = e != NULL ? (size_t)(e - s) : strlen(s);
+		if ((n == 0 && p->segs) || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return integ_ctx_fail(ctx, p->kind == TP_PARENT ?
+			    INTEG_EXIT_DATA : INTEG_EXIT_CONFIG, "%s.%s%s: "
+			    "an empty, . or .. segment", p->kind == TP_CONFIG ?
+			    "config" : p->kind == TP_ENV ? "env" : "parent",
+			    p->s, p->segs ? " | path" : "");
+		integ_url_encode(b, s, n);
+		if (e == NULL)
+			return 0;
+		integ_buf_addc(b, '/');
+		s = e + 1;
+	}
+}
+
+/*
  * A template filled in. *out NULL: a config value it names is unset (the
  * header or parameter is left out), or a parent field is missing. enc:
  * values are percent-encoded (they go into a URL's path).
@@ -33,6 +64,7 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 	struct integ_buf b, vb;
 	const char *s;
 	size_t i;
+	int inpath = enc, code;
 
 	*out = NULL;
 	integ_buf_init(&b, 0);
@@ -79,11 +111,16 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 			return t->alt != NULL ? render(ctx, t->alt, parent, enc,
 			    out) : 0;
 		}
-		if (enc)
-			integ_url_encode(&b, s, strlen(s));
+		code = 0;
+		if ((p->segs && inpath) || enc)
+			code = segments(ctx, &b, s, p);
 		else
 			integ_buf_adds(&b, s);
 		integ_buf_free(&vb);
+		if (code != 0) {
+			integ_buf_free(&b);
+			return code;
+		}
 	}
 	*out = integ_ctx_keep(ctx, integ_buf_take(&b));
 	return 0;
