@@ -4,6 +4,7 @@
  * built, its pages emitted through the same calls a C connector makes
  * (ctx.c), each record through the stream's steps on the way.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,37 @@ since_format(struct integ_ctx *ctx, const char *s, int fmt)
 	return integ_ctx_keep(ctx, integ_xstrdup(buf));
 }
 
+/* The seconds of an RFC 3339 instant or of an epoch number. */
+static int
+seconds(const char *s, int64_t *out)
+{
+	const char *errstr;
+	long ns;
+
+	if (integ_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
+		return 0;
+	*out = strtonum(s, 0, LLONG_MAX, &errstr);
+	return errstr != NULL ? -1 : 0;
+}
+
+/*
+ * The later of the bookmark and the start. An epoch cursor's bookmark is
+ * a number and the start an instant: compared as seconds.
+ */
+static const char *
+later(const char *mark, const char *start)
+{
+	int64_t a, b;
+
+	if (mark == NULL || start == NULL)
+		return mark != NULL ? mark : start;
+	if (seconds(mark, &a) != 0 || seconds(start, &b) != 0)
+		return mark;
+	if (a != b)
+		return b > a ? start : mark;
+	return integ_rfc3339_later(mark, start);
+}
+
 static int
 add_kvs(struct integ_ctx *ctx, struct integ_request *rq, const struct mkv *kv,
     size_t n, const struct integ_json_span *parent, int header)
@@ -263,7 +295,7 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 		/* the bookmark, or the start when that is later: moved on */
 		if ((*code = render(ctx, &ms->inc_start, NULL, 0, &start)) != 0)
 			return NULL;
-		since = integ_rfc3339_later(integ_bookmark(ctx, NULL),
+		since = later(integ_bookmark(ctx, NULL),
 		    ms->inc_start.n > 0 ? start : NULL);
 		if (since != NULL)
 			integ_request_query(rq, ms->inc_param,

@@ -564,6 +564,32 @@ YAML
 	expect_grep "streams[0].path: expected the filter | path, not | upper" err
 '
 
+t 'an epoch bookmark and an instant start: the later one, compared as seconds' '
+	cat >s.scn <<SCN
+reply
+path /c
+always
+body {"data":[{"id":"b","created":1730462484}]}
+SCN
+	mock_start s.scn
+	config ",\"start_date\":\"2024-11-01T20:00:00Z\""
+	api <<YAML
+streams:
+  - name: c
+    path: /c
+    records: data
+    incremental: {cursor_field: created, param: "created[gte]", format: epoch,
+                  start: "{{ config.start_date }}", order: descending}
+YAML
+	for b in 1730462484 1730491200 1730500000 "\"1730500000\""; do
+		printf "{\"bookmarks\":{\"c\":{\"replication_key\":\"created\",\"replication_key_value\":%s}}}\n" "$b" >state.json
+		integ-source --manifest api.yaml --config config.json --state state.json >/dev/null
+	done
+	# 1730491200 is the start, 2024-11-01T20:00:00Z
+	expect_eq "1730491200 1730491200 1730500000 1730500000" \
+	    "$(echo $(mock_log ".args[\"created[gte]\"][0]"))"
+'
+
 t 'http: retries and timeout from the manifest' '
 	cat >s.scn <<SCN
 exhausted repeat-last
