@@ -1,9 +1,11 @@
 # shellcheck shell=sh
 # tests/manifest.sh: sourced by a connector's acceptance suite after
-# lib.sh, so that one suite checks the C connector and its manifest alike.
+# lib.sh, so that one suite checks the C connector and its manifest alike,
+# and so that the suites of the manifest-only connectors (GitHub, Stripe)
+# check what the C connectors' suites check, with the same helpers.
+
 # as_manifest NAME: when INTEG_ACCEPT_MANIFEST names a manifest (as
 # tests/t-NAME-manifest.sh does), source-NAME is integ-source with it.
-
 as_manifest() {
 	[ -n "${INTEG_ACCEPT_MANIFEST:-}" ] || return 0
 	mkdir -p "$TMP/bin"
@@ -13,3 +15,61 @@ as_manifest() {
 	PATH=$TMP/bin:$PATH
 	export PATH
 }
+
+# Python keeps ids beyond 2^53 exact (jq 1.6 does not).
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+# conform_airbyte FILE [catalog]: strictly valid Airbyte output.
+conform_airbyte() {
+	have_conformance || return 0
+	validate_airbyte --strict ${2:+--catalog "$2"} "$1" >conform.out 2>&1 ||
+	    { cat conform.out >&2; return 1; }
+}
+
+# status_of FILE: the CONNECTION_STATUS status.
+status_of() {
+	jq -r 'select(.type=="CONNECTION_STATUS") | .connectionStatus.status' "$1"
+}
+
+# final_state FILE: each stream's last STATE, as read --state takes them.
+final_state() {
+	jq -c 'select(.type=="STATE") | .state' "$1" |
+	    jq -s -c 'group_by(.stream.stream_descriptor.name) | map(last)'
+}
+
+# field FILE STREAM FIELD: a field of each Airbyte RECORD of a stream, in
+# order, exact.
+field() {
+	"$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m["type"] == "RECORD" and m["record"]["stream"] == sys.argv[2]:
+        print(m["record"]["data"][sys.argv[3]])
+' "$@"
+}
+
+# pages FILE STREAM [CURSOR]: one line per STATE of the stream: the
+# records since the previous STATE, its bookmark, the cursor (default
+# updated_at) of the record before it.
+pages() {
+	"$PY" -c '
+import json, sys
+c = sys.argv[3] if len(sys.argv) > 3 else "updated_at"
+n, last = 0, None
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m["type"] == "RECORD" and m["record"]["stream"] == sys.argv[2]:
+        n, last = n + 1, m["record"]["data"][c]
+    elif m["type"] == "STATE" and m["state"]["stream"]["stream_descriptor"]["name"] == sys.argv[2]:
+        print(n, m["state"]["stream"]["stream_state"][c], last)
+        n = 0
+' "$@"
+}
+
+# The mock's datasets: add STREAM JSON, stat JQ-FILTER, fault JSON
+# (tests/mock/README.md).
+add() { curl -sS -f -X POST --data-binary "$2" "$MOCK_URL/_mock/dataset/$1" >/dev/null; }
+stat() { curl -sS "$MOCK_URL/_mock/stats" | jq -r "$1"; }
+fault() { curl -sS -f -X POST --data-binary "$1" "$MOCK_URL/_mock/fault" >/dev/null; }

@@ -22,17 +22,6 @@ configured() {
 	        destination_sync_mode:"overwrite"}]}' >catalog.json
 }
 
-conform_airbyte() { # FILE [catalog]
-	have_conformance || return 0
-	if [ -n "${2:-}" ]; then
-		validate_airbyte --strict --catalog "$2" "$1" >conform.out 2>&1 ||
-		    { cat conform.out >&2; return 1; }
-	else
-		validate_airbyte --strict "$1" >conform.out 2>&1 ||
-		    { cat conform.out >&2; return 1; }
-	fi
-}
-
 t 'spec is one SPEC message with a JSON Schema object spec' '
 	source-pokeapi spec >out
 	expect_eq 1 "$(wc -l <out | tr -d " ")"
