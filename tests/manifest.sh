@@ -4,10 +4,12 @@
 # and so that the suites of the manifest-only connectors (GitHub, Stripe)
 # check what the C connectors' suites check, with the same helpers.
 
-# as_manifest NAME: when INTEG_ACCEPT_MANIFEST names a manifest (as
-# tests/t-NAME-manifest.sh does), source-NAME is integ-source with it.
+# as_manifest NAME [MANIFEST]: when INTEG_ACCEPT_MANIFEST names a manifest
+# (as tests/t-NAME-manifest.sh does), or MANIFEST is given (a connector
+# with no C, its suite's own), source-NAME is integ-source with it.
 as_manifest() {
-	[ -n "${INTEG_ACCEPT_MANIFEST:-}" ] || return 0
+	: "${INTEG_ACCEPT_MANIFEST:=${2:-}}"
+	[ -n "$INTEG_ACCEPT_MANIFEST" ] || return 0
 	mkdir -p "$TMP/bin"
 	printf '#!/bin/sh\nexec integ-source --manifest "%s" "$@"\n' \
 	    "$INTEG_ACCEPT_MANIFEST" >"$TMP/bin/source-$1"
@@ -27,9 +29,44 @@ conform_airbyte() {
 	    { cat conform.out >&2; return 1; }
 }
 
+# valid_schema FILE: a JSON Schema the checkers accept (the spec's).
+valid_schema() {
+	have_conformance || return 0
+	"$(conformance_python)" -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+jsonschema.validators.validator_for(s).check_schema(s)
+' "$1"
+}
+
+# one_spec SOURCE: its spec is one valid SPEC message, out; the
+# connectionSpecification, a valid JSON Schema, in spec.json.
+one_spec() {
+	"$1" spec >out
+	expect_eq 1 "$(wc -l <out | tr -d " ")"
+	expect_eq SPEC "$(jq -r .type out)"
+	jq .spec.connectionSpecification out >spec.json
+	conform_airbyte out
+	valid_schema spec.json
+}
+
 # status_of FILE: the CONNECTION_STATUS status.
 status_of() {
 	jq -r 'select(.type=="CONNECTION_STATUS") | .connectionStatus.status' "$1"
+}
+
+# check_refused SOURCE SECRET MESSAGE DATASET: check with a credential
+# the mock's DATASET refuses is FAILED, saying MESSAGE and 401, asking
+# once, the credential shown nowhere.
+check_refused() {
+	"$1" check --config config.json >out
+	expect_eq FAILED "$(status_of out)"
+	jq -r 'select(.type=="CONNECTION_STATUS") | .connectionStatus.message' out >msg
+	expect_grep "$3" msg
+	expect_grep 401 msg
+	expect_eq 1 "$(stat ".$4.unauthorized")"
+	expect_no_part "$2" out
+	conform_airbyte out
 }
 
 # final_state FILE: each stream's last STATE, as read --state takes them.
