@@ -243,9 +243,20 @@ tmpl_only_parent(const struct tmpl *t)
 	    NULL;
 }
 
+/* Whether a key is a stream's path (or the default one). */
+static int
+stream_path(const char *where)
+{
+	size_t n = strlen(where);
+
+	return strcmp(where, "defaults.path") == 0 ||
+	    (n > 6 && strcmp(where + n - 6, "].path") == 0 &&
+	    strncmp(where, "streams[", 8) == 0);
+}
+
 /*
  * A template from a scalar: config names must be the spec's, parent
- * paths only where there is a parent.
+ * paths only where there is a parent, | path only in a path.
  */
 static int
 tmpl(struct loader *ld, const struct mnode *n, const char *where,
@@ -265,8 +276,7 @@ tmpl(struct loader *ld, const struct mnode *n, const char *where,
 		if (t->parts[i].kind == TP_PARENT && !parent)
 			return bad(ld, n, where, "{{ parent.%.100s }} in a "
 			    "stream without a parent", t->parts[i].s);
-		if (t->parts[i].segs && (strlen(where) < 5 ||
-		    strcmp(where + strlen(where) - 5, ".path") != 0))
+		if (t->parts[i].segs && !stream_path(where))
 			return bad(ld, n, where, "| path in a stream's path "
 			    "only");
 	}

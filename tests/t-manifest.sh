@@ -558,6 +558,12 @@ YAML
 	expect_exit 78 integ-source --manifest api.yaml spec 2>err
 	expect_grep "api.yaml:14: params.u: | path in a stream" err
 	api <<YAML
+defaults: {path: "/d/{{ config.user | path }}"}
+streams: [{name: s, add_fields: {path: "{{ config.user | path }}"}}]
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:15: streams[0].add_fields.path: | path in a stream" err
+	api <<YAML
 streams: [{name: s, path: "/s/{{ config.user | upper }}"}]
 YAML
 	expect_exit 78 integ-source --manifest api.yaml spec 2>err
