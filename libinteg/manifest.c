@@ -153,6 +153,17 @@ word(struct loader *ld, const struct mnode *map, const char *where,
 
 /* ---- templates ---- */
 
+/* Whether a key is a stream's path (or the default one). */
+static int
+stream_path(const char *where)
+{
+	size_t n = strlen(where);
+
+	return strcmp(where, "defaults.path") == 0 ||
+	    (n > 6 && strcmp(where + n - 6, "].path") == 0 &&
+	    strncmp(where, "streams[", 8) == 0);
+}
+
 void
 tmpl_free(struct tmpl *t)
 {
@@ -241,17 +252,6 @@ tmpl_only_parent(const struct tmpl *t)
 {
 	return t->n == 1 && t->parts[0].kind == TP_PARENT ? &t->parts[0] :
 	    NULL;
-}
-
-/* Whether a key is a stream's path (or the default one). */
-static int
-stream_path(const char *where)
-{
-	size_t n = strlen(where);
-
-	return strcmp(where, "defaults.path") == 0 ||
-	    (n > 6 && strcmp(where + n - 6, "].path") == 0 &&
-	    strncmp(where, "streams[", 8) == 0);
 }
 
 /*

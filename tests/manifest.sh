@@ -1,15 +1,11 @@
 # shellcheck shell=sh
 # tests/manifest.sh: sourced by a connector's acceptance suite after
-# lib.sh, so that one suite checks the C connector and its manifest alike,
-# and so that the suites of the manifest-only connectors (GitHub, Stripe)
-# check what the C connectors' suites check, with the same helpers.
+# lib.sh, so that one suite checks the C connector and its manifest alike.
+# as_manifest NAME: when INTEG_ACCEPT_MANIFEST names a manifest (as
+# tests/t-NAME-manifest.sh does), source-NAME is integ-source with it.
 
-# as_manifest NAME [MANIFEST]: when INTEG_ACCEPT_MANIFEST names a manifest
-# (as tests/t-NAME-manifest.sh does), or MANIFEST is given (a connector
-# with no C, its suite's own), source-NAME is integ-source with it.
 as_manifest() {
-	: "${INTEG_ACCEPT_MANIFEST:=${2:-}}"
-	[ -n "$INTEG_ACCEPT_MANIFEST" ] || return 0
+	[ -n "${INTEG_ACCEPT_MANIFEST:-}" ] || return 0
 	mkdir -p "$TMP/bin"
 	printf '#!/bin/sh\nexec integ-source --manifest "%s" "$@"\n' \
 	    "$INTEG_ACCEPT_MANIFEST" >"$TMP/bin/source-$1"
@@ -17,6 +13,10 @@ as_manifest() {
 	PATH=$TMP/bin:$PATH
 	export PATH
 }
+
+# The helpers of the acceptance suites, so that a manifest with no C
+# connector (t-github-manifest.sh, t-stripe-manifest.sh) is checked as the
+# C connectors are.
 
 # Python keeps ids beyond 2^53 exact (jq 1.6 does not).
 PY=python3
