@@ -10,11 +10,10 @@
 : "${INTEG_ACCEPT_MANIFEST:=$TOP/connectors/stripe/manifest.yaml}"
 as_manifest stripe
 
+# the newest customer's created, and the pair's (the 12th and 13th)
 # shellcheck disable=SC2034 # used in the tests' eval'd bodies
-DATA=$TESTS/data/stripe/stripe.json
+NEWEST=1730509375 PAIR=1730462484 DATA=$TESTS/data/stripe/stripe.json
 KEY=$(jq -r .token "$DATA")
-# shellcheck disable=SC2034
-NEWEST=1730509375 PAIR=1730462484
 
 st() { mock_start --dataset "stripe $*"; }
 
