@@ -154,6 +154,17 @@ word(struct loader *ld, const struct mnode *map, const char *where,
 
 /* ---- templates ---- */
 
+/* Whether a key is a stream's path (or the default one). */
+static int
+stream_path(const char *where)
+{
+	size_t n = strlen(where);
+
+	return strcmp(where, "defaults.path") == 0 ||
+	    (n > 6 && strcmp(where + n - 6, "].path") == 0 &&
+	    strncmp(where, "streams[", 8) == 0);
+}
+
 void
 tmpl_free(struct tmpl *t)
 {
@@ -179,6 +190,7 @@ tmpl_add(struct tmpl *t, enum tpart_kind k, const char *s, size_t n)
 	t->parts[t->n].kind = k;
 	t->parts[t->n].s = integ_xstrndup(s, n);
 	t->parts[t->n].path = NULL;
+	t->parts[t->n].segs = 0;
 	t->n++;
 }
 
@@ -186,7 +198,7 @@ int
 tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 {
 	static const char *const ns[] = { "config.", "env.", "parent." };
-	const char *p = s, *open, *close, *a, *b;
+	const char *p = s, *open, *close, *a, *b, *c, *f;
 	size_t i, n;
 
 	memset(t, 0, sizeof(*t));
@@ -202,6 +214,17 @@ tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 			;
 		for (b = close; b > a && b[-1] == ' '; b--)
 			;
+		/* one filter: | path */
+		if ((f = memchr(a, '|', (size_t)(b - a))) != NULL) {
+			for (c = f + 1; c < b && *c == ' '; c++)
+				;
+			if (b - c != 4 || strncmp(c, "path", 4) != 0)
+				return integ_errf(e, INTEG_EXIT_CONFIG, "expected "
+				    "the filter | path, not |%.*s",
+				    (int)(b - f - 1), f + 1);
+			for (b = f; b > a && b[-1] == ' '; b--)
+				;
+		}
 		for (i = 0; i < 3; i++) {
 			n = strlen(ns[i]);
 			if ((size_t)(b - a) > n && strncmp(a, ns[i], n) == 0)
@@ -214,6 +237,7 @@ tmpl_parse(const char *s, int json, struct tmpl *t, struct integ_err *e)
 			    (int)(close - open - 2), open + 2);
 		tmpl_add(t, TP_CONFIG + (enum tpart_kind)i, a + n,
 		    (size_t)(b - a) - n);
+		t->parts[t->n - 1].segs = f != NULL;
 		if (i == 2 && integ_path_compile(t->parts[t->n - 1].s,
 		    &t->parts[t->n - 1].path, e) != 0)
 			return integ_err_wrap(e, INTEG_EXIT_CONFIG, "parent");
@@ -240,7 +264,7 @@ tmpl_only_config(const struct tmpl *t)
 
 /*
  * A template from a scalar: config names must be the spec's, parent
- * paths only where there is a parent.
+ * paths only where there is a parent, | path only in a path.
  */
 static int
 tmpl(struct loader *ld, const struct mnode *n, const char *where,
@@ -260,6 +284,9 @@ tmpl(struct loader *ld, const struct mnode *n, const char *where,
 		if (t->parts[i].kind == TP_PARENT && !parent)
 			return bad(ld, n, where, "{{ parent.%.100s }} in a "
 			    "stream without a parent", t->parts[i].s);
+		if (t->parts[i].segs && !stream_path(where))
+			return bad(ld, n, where, "| path in a stream's path "
+			    "only");
 	}
 	return 0;
 }

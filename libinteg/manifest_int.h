@@ -36,7 +36,7 @@ const char *mnode_kind_name(enum mnode_kind);
 
 /*
  * A template: text with {{ config.NAME }}, {{ env.NAME }} and
- * {{ parent.PATH }} in it.
+ * {{ parent.PATH }} in it, each optionally followed by | path.
  */
 enum tpart_kind { TP_TEXT, TP_CONFIG, TP_ENV, TP_PARENT };
 
@@ -44,6 +44,7 @@ struct tpart {
 	enum tpart_kind	 kind;
 	char		*s;		/* text, or the name / path */
 	struct integ_path *path;	/* TP_PARENT */
+	int		 segs;		/* | path: its '/' kept, in a path */
 };
 
 struct tmpl {

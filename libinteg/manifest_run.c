@@ -4,6 +4,7 @@
  * built, its pages emitted through the same calls a C connector makes
  * (ctx.c), each record through the stream's steps on the way.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,37 @@ manifest_of(struct integ_ctx *ctx)
 }
 
 /*
+ * A value in a path, percent-encoded: one segment, or with | path its
+ * segments one by one, the '/' between them kept. A "." or ".." segment
+ * (or an empty one of | path) would make another path of it: a record's
+ * "..", a config's "a/../b".
+ */
+static int
+segments(struct integ_ctx *ctx, struct integ_buf *b, const char *s,
+    const struct tpart *p)
+{
+	const char *e;
+	size_t n;
+
+	for (;;) {
+		e = p->segs ? strchr(s, '/') : NULL;
+		n = e != NULL ? (size_t)(e - s) : strlen(s);
+		if ((n == 0 && p->segs) || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return integ_ctx_fail(ctx, p->kind == TP_PARENT ?
+			    INTEG_EXIT_DATA : INTEG_EXIT_CONFIG, "%s.%s%s: "
+			    "an empty, . or .. segment", p->kind == TP_CONFIG ?
+			    "config" : p->kind == TP_ENV ? "env" : "parent",
+			    p->s, p->segs ? " | path" : "");
+		integ_url_encode(b, s, n);
+		if (e == NULL)
+			return 0;
+		integ_buf_addc(b, '/');
+		s = e + 1;
+	}
+}
+
+/*
  * A template filled in. *out NULL: a config value it names is unset (the
  * header or parameter is left out), or a parent field is missing. enc:
  * values are percent-encoded (they go into a URL's path).
@@ -33,6 +65,7 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 	struct integ_buf b, vb;
 	const char *s;
 	size_t i;
+	int inpath = enc, code;
 
 	*out = NULL;
 	integ_buf_init(&b, 0);
@@ -79,11 +112,16 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 			return t->alt != NULL ? render(ctx, t->alt, parent, enc,
 			    out) : 0;
 		}
-		if (enc)
-			integ_url_encode(&b, s, strlen(s));
+		code = 0;
+		if ((p->segs && inpath) || enc)
+			code = segments(ctx, &b, s, p);
 		else
 			integ_buf_adds(&b, s);
 		integ_buf_free(&vb);
+		if (code != 0) {
+			integ_buf_free(&b);
+			return code;
+		}
 	}
 	*out = integ_ctx_keep(ctx, integ_buf_take(&b));
 	return 0;
@@ -110,6 +148,37 @@ since_format(struct integ_ctx *ctx, const char *s, int fmt)
 		strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
 	}
 	return integ_ctx_keep(ctx, integ_xstrdup(buf));
+}
+
+/* The seconds of an RFC 3339 instant or of an epoch number. */
+static int
+seconds(const char *s, int64_t *out)
+{
+	const char *errstr;
+	long ns;
+
+	if (integ_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
+		return 0;
+	*out = strtonum(s, 0, LLONG_MAX, &errstr);
+	return errstr != NULL ? -1 : 0;
+}
+
+/*
+ * The later of the bookmark and the start. An epoch cursor's bookmark is
+ * a number and the start an instant: compared as seconds.
+ */
+static const char *
+later(const char *mark, const char *start)
+{
+	int64_t a, b;
+
+	if (mark == NULL || start == NULL)
+		return mark != NULL ? mark : start;
+	if (seconds(mark, &a) != 0 || seconds(start, &b) != 0)
+		return mark;
+	if (a != b)
+		return b > a ? start : mark;
+	return integ_rfc3339_later(mark, start);
 }
 
 static int
@@ -303,7 +372,7 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 		/* the bookmark, or the start when that is later: moved on */
 		if ((*code = render(ctx, &ms->inc_start, NULL, 0, &start)) != 0)
 			return NULL;
-		since = integ_rfc3339_later(integ_bookmark(ctx, NULL),
+		since = later(integ_bookmark(ctx, NULL),
 		    ms->inc_start.n > 0 ? start : NULL);
 		if (since != NULL)
 			integ_request_query(rq, ms->inc_param,

@@ -7,9 +7,12 @@
 # container, as a user other than root.
 . "$(dirname "$0")/lib.sh"
 
-for dir in "$TOP"/connectors/*/; do
-	name=$(basename "$dir")
-	df=$dir/Dockerfile
+# the C connectors: a manifest-only one (github, stripe) has no Dockerfile
+# of its own but integ-source.Dockerfile (t-manifest.sh)
+CONNECTORS=$(for d in "$TOP"/connectors/*/Dockerfile; do basename "$(dirname "$d")"; done)
+
+for name in $CONNECTORS; do
+	df=$TOP/connectors/$name/Dockerfile
 	t "$name: Dockerfile entrypoint, AIRBYTE_ENTRYPOINT and labels agree with source-$name" '
 		[ -f "'"$df"'" ]
 		bin=source-'"$name"'
@@ -110,8 +113,7 @@ if ! probe >"$W/probe.log" 2>&1; then
 	    image_skip "podman cannot run a container here: $(tail -n 1 "$W/probe.log")"
 fi
 
-for dir in "$TOP"/connectors/*/; do
-	name=$(basename "$dir")
+for name in $CONNECTORS; do
 	export IMAGE=localhost/integ/source-$name:test
 	t "$name: the image builds from the top of the tree" '
 		# shellcheck disable=SC2086

@@ -499,6 +499,102 @@ YAML
 	expect_eq 2 "$(jq -r "select(.path | test(\"comments\")) | .client_port" mock.log | sort -u | wc -l | tr -d " ")" "connections"
 '
 
+t 'a | path value keeps its slashes, each segment encoded; . and .. refused' '
+	cat >s.scn <<SCN
+reply
+path /repos/a%20b/c/issues
+always
+body [{"n":"x y"},{"n":".."}]
+reply
+path /repos/a%20b/c/issues/x%20y/comments
+always
+body [{"id":1}]
+SCN
+	mock_start s.scn
+	config ",\"user\":\"a b/c\""
+	api <<YAML
+streams:
+  - name: issues
+    path: "/repos/{{ config.user | path }}/issues"
+  - name: comments
+    parent: issues
+    path: "/repos/{{ config.user|path }}/issues/{{ parent.n }}/comments"
+  - name: bad
+    parent: issues
+    path: "/repos/{{ config.user | path }}/issues/{{ parent.n | path }}/comments"
+YAML
+	cat >catalog.json <<JSON
+{"streams":[{"stream":{"name":"issues","json_schema":{},"supported_sync_modes":["full_refresh"]},"sync_mode":"full_refresh","destination_sync_mode":"overwrite"},
+ {"stream":{"name":"comments","json_schema":{},"supported_sync_modes":["full_refresh"]},"sync_mode":"full_refresh","destination_sync_mode":"overwrite"}]}
+JSON
+	# a record whose field is .. makes no request of another path: the
+	# stream fails before its first, with | path or without
+	expect_exit 65 integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
+	expect_eq "{\"n\":\"x y\"} {\"n\":\"..\"}" "$(echo $(records out))"
+	expect_grep "parent.n: an empty, . or .. segment" out
+	expect_eq "/repos/a%20b/c/issues /repos/a%20b/c/issues" "$(echo $(mock_log .path))"
+	sed "s/\"comments\",\"json_schema\"/\"bad\",\"json_schema\"/" catalog.json >bad.json
+	expect_exit 65 integ-source --manifest api.yaml read --config config.json --catalog bad.json >out
+	expect_grep "parent.n | path: an empty, . or .. segment" out
+	expect_no_grep "comments" mock.log
+	# a config value: 78 before any request
+	config ",\"user\":\"a/../admin\""
+	expect_exit 78 integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
+	expect_grep "config.user | path: an empty, . or .. segment" out
+	expect_eq 4 "$(wc -l <mock.log | tr -d " ")" "requests made"
+	# the slash kept, the space encoded, in the path and the parent s too
+	sed "s/{\"n\":\"..\"}/{\"n\":\"x y\"}/" s.scn >good.scn
+	mock_start good.scn
+	config ",\"user\":\"a b/c\""
+	integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
+	expect_eq "{\"n\":\"x y\"} {\"n\":\"x y\"} {\"id\":1} {\"id\":1}" "$(echo $(records out))"
+	expect_eq "/repos/a%20b/c/issues/x%20y/comments" "$(mock_log .path | sort -u | tail -n 1)"
+	# only in a path, and no other filter
+	api <<YAML
+params: {u: "{{ config.user | path }}"}
+streams: [{name: s, path: /s}]
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:14: params.u: | path in a stream" err
+	api <<YAML
+defaults: {path: "/d/{{ config.user | path }}"}
+streams: [{name: s, add_fields: {path: "{{ config.user | path }}"}}]
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "api.yaml:15: streams[0].add_fields.path: | path in a stream" err
+	api <<YAML
+streams: [{name: s, path: "/s/{{ config.user | upper }}"}]
+YAML
+	expect_exit 78 integ-source --manifest api.yaml spec 2>err
+	expect_grep "streams[0].path: expected the filter | path, not | upper" err
+'
+
+t 'an epoch bookmark and an instant start: the later one, compared as seconds' '
+	cat >s.scn <<SCN
+reply
+path /c
+always
+body {"data":[{"id":"b","created":1730462484}]}
+SCN
+	mock_start s.scn
+	config ",\"start_date\":\"2024-11-01T20:00:00Z\""
+	api <<YAML
+streams:
+  - name: c
+    path: /c
+    records: data
+    incremental: {cursor_field: created, param: "created[gte]", format: epoch,
+                  start: "{{ config.start_date }}", order: descending}
+YAML
+	for b in 1730462484 1730491200 1730500000 "\"1730500000\""; do
+		printf "{\"bookmarks\":{\"c\":{\"replication_key\":\"created\",\"replication_key_value\":%s}}}\n" "$b" >state.json
+		integ-source --manifest api.yaml --config config.json --state state.json >/dev/null
+	done
+	# 1730491200 is the start, 2024-11-01T20:00:00Z
+	expect_eq "1730491200 1730491200 1730500000 1730500000" \
+	    "$(echo $(mock_log ".args[\"created[gte]\"][0]"))"
+'
+
 down_scn() { # s.scn: 503 "down" to every request
 	printf "exhausted repeat-last\nreply\nstatus 503\nbody down\n" >s.scn
 }
