@@ -47,6 +47,7 @@ struct integ_pager {
 	int			 json;
 	char			**names;	/* --next as plain names, or NULL */
 	size_t			 nnames;
+	int			 spec;		/* pages are not validated */
 };
 
 static int
@@ -164,8 +165,9 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 	}
 	pg->json = o->json || pg->path || pg->has_more || pg->records ||
 	    pg->total;
-	if (o->mode == INTEG_PAGE_NEXT && o->records == NULL && !o->json)
+	if (o->mode == INTEG_PAGE_NEXT)
 		plain_names(pg, o->path);
+	pg->spec = pg->names != NULL && o->records == NULL && !o->json;
 	*out = pg;
 	return 0;
 bad:
@@ -176,16 +178,14 @@ bad:
 void
 integ_pager_gather(struct integ_pager *pg, const struct integ_path *path)
 {
-	size_t i;
-
 	pg->gather = path;
 	pg->json = 1;
-	/* every page is scanned whole now: no lookup ahead of it */
-	for (i = 0; i < pg->nnames; i++)
-		free(pg->names[i]);
-	free(pg->names);
-	pg->names = NULL;
-	pg->nnames = 0;
+	/*
+	 * Every page is scanned whole now; a --next of plain names is still
+	 * looked up ahead of the scan, so that the next page is fetched
+	 * while this one is scanned (see settle()).
+	 */
+	pg->spec = 0;
 	pg->gather_counts = pg->records != NULL && path != NULL &&
 	    strcmp(integ_path_text(pg->records), integ_path_text(path)) == 0;
 }
@@ -779,11 +779,11 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->rlen = v.len;
 	}
 	/*
-	 * Where every page is validated (no speculation), a page with its
+	 * Where every page is validated (before it is delivered), a page with its
 	 * records known is the same page as the one before only if those
 	 * records are: hashing the whole body again would tell nothing more.
 	 */
-	if (sg->recs != 0 && pg->names == NULL) {
+	if (sg->recs != 0 && !pg->spec) {
 		sign_full(sg, records, b, n);
 		return;
 	}
@@ -887,6 +887,7 @@ struct slot {
 	int			 sign;		/* sign the page when delivered */
 	struct integ_json_span	 doc;		/* what to sign it by */
 	struct integ_json_span	 val;
+	int			 defer;		/* 1 not scanned yet, 2 scanning */
 };
 
 struct job {
@@ -1070,6 +1071,47 @@ inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
 	return 0;
 }
 
+/*
+ * Scan a page whose next URL was looked up ahead of the scan: the walk
+ * goes on to the next page while this one is validated and its records
+ * gathered, by the delivering thread or by a walk waiting for room. A
+ * page that turns out not to be JSON fails here, before it is delivered,
+ * as it would have where it was fetched.
+ */
+static void
+settle(struct integ_pager *pg, struct slot *s)
+{
+	struct integ_json_span doc;
+
+	if ((s->rc = inspect(pg, s, &doc, &s->err)) == 0)
+		sign_later(s, doc, s->val);
+}
+
+/*
+ * With r->mu held: scan the first page of job jb that waits for it, if
+ * any, the lock let go meanwhile; 1 when one was scanned.
+ */
+static int
+help(struct run *r, struct job *jb)
+{
+	struct slot *s = NULL;
+	size_t k;
+
+	for (k = jb->delivered; k < jb->nslots && s == NULL; k++)
+		if (jb->slots[k] != NULL && jb->slots[k]->ready &&
+		    jb->slots[k]->defer == 1)
+			s = jb->slots[k];
+	if (s == NULL)
+		return 0;
+	s->defer = 2;
+	pthread_mutex_unlock(&r->mu);
+	settle(r->pg, s);
+	pthread_mutex_lock(&r->mu);
+	s->defer = 0;
+	pthread_cond_broadcast(&r->cv);
+	return 1;
+}
+
 /* Hand slot s, page n of job j, or its failure to fn; s is freed. */
 static int
 hand_over(const struct integ_pager *pg, struct job *jb, size_t j,
@@ -1153,7 +1195,8 @@ wait_room(struct run *r, size_t j, size_t k)
 		return 0;
 	pthread_mutex_lock(&r->mu);
 	while (!r->stop && k + 1 >= jb->delivered + WALK_AHEAD)
-		pthread_cond_wait(&r->cv, &r->mu);
+		if (!help(r, jb))
+			pthread_cond_wait(&r->cv, &r->mu);
 	stop = r->stop;
 	pthread_mutex_unlock(&r->mu);
 	return stop ? INTEG_EXIT_FAIL : 0;
@@ -1273,7 +1316,8 @@ run_job(struct run *r, size_t j)
 		/* the last page --max-pages lets us fetch */
 		last = pg->o.max_pages > 0 && n + 1 >= pg->o.max_pages;
 		if ((s->rc = integ_http_get(r->h, rq, &s->rs, &s->err)) == 0 &&
-		    pg->names != NULL && speculate(pg, &s->rs, &sv)) {
+		    pg->names != NULL && (pg->spec || (n > 0 && !r->inline_)) &&
+		    speculate(pg, &s->rs, &sv)) {
 			if (sv.p != NULL && sv.len > 2 && last)
 				s->cut = 1;
 			else if (sv.p != NULL && sv.len > 2) {
@@ -1285,7 +1329,12 @@ run_job(struct run *r, size_t j)
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);
 			}
-			sign_later(s, none, sv);
+			if (pg->spec)
+				sign_later(s, none, sv);
+			else {
+				s->defer = 1;	/* scanned by settle() */
+				s->val = sv;
+			}
 			goto spec;
 		}
 		if (s->rc == 0)
@@ -1457,13 +1506,16 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 	while (r.head < n) {
 		jb = &r.jobs[r.head];
 		if (jb->delivered < jb->nslots && jb->slots[jb->delivered] &&
-		    jb->slots[jb->delivered]->ready) {
+		    jb->slots[jb->delivered]->ready &&
+		    jb->slots[jb->delivered]->defer != 2) {
 			k = jb->delivered;
 			s = jb->slots[k];
 			jb->slots[k] = NULL;
 			jb->delivered++;
 			pthread_cond_broadcast(&r.cv);
 			pthread_mutex_unlock(&r.mu);
+			if (s->defer == 1)
+				settle(pg, s);
 			rc = hand_over(pg, jb, r.head, (long long)k, s, fn,
 			    arg, e);
 			pthread_mutex_lock(&r.mu);
@@ -1484,7 +1536,7 @@ integ_paginate(struct integ_http *h, struct integ_pager *pg,
 			}
 			r.head++;
 			pthread_cond_broadcast(&r.cv);
-		} else {
+		} else if (!help(&r, jb)) {
 			pthread_cond_wait(&r.cv, &r.mu);
 		}
 	}

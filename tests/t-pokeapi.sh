@@ -217,6 +217,36 @@ SCN
 	expect_no_grep lie- sout
 '
 
+t 'a page that is not JSON but names a next page: 76, nothing of it or after it' '
+	cat >s.scn <<SCN
+dataset pokeapi
+reply
+path /api/v2/berry
+arg offset=5
+header Content-Type: application/json
+body {"count":20,"next":"%URL/api/v2/berry?offset=10&limit=5","results":[{"name":"lie-1"},{"name":"lie-2"}] x}
+always
+reply
+path /api/v2/berry
+arg offset=10
+header Content-Type: application/json
+body {"count":20,"next":null,"results":[{"name":"after-1"}]}
+always
+SCN
+	mock_start s.scn
+	config ",\"page_size\":5"
+	configured
+	set +e; source-pokeapi read --config config.json --catalog catalog.json >out; rc=$?; set -e
+	expect_eq 76 "$rc" "exit status"
+	expect_eq 5 "$(jq -r "select(.record.stream==\"berry\") | .record.data.name" out | wc -l | tr -d " ")"
+	expect_no_grep lie- out
+	expect_no_grep after- out
+	expect_eq 0 "$(grep -c "\"type\":\"STATE\".*berry" out || :)" "berry STATE messages"
+	jq -r "select(.trace.error) | .trace.error.message" out >msg
+	expect_grep "offset=5&limit=5: the body is not JSON: line 1, column 122" msg
+	conform_airbyte out catalog.json
+'
+
 t 'a page that names next twice: the last one is followed, whatever the records hold' '
 	cat >s.scn <<SCN
 dataset pokeapi
