@@ -450,6 +450,16 @@ oncollect(void *arg, const struct integ_page *page, struct integ_err *e)
 	if ((sig = integ_signal_caught()) != 0)
 		return integ_errf(e, INTEG_EXIT_SIGNAL + sig, "cancelled by "
 		    "signal %d", sig);
+	/* parents never fetched: their children are not read either */
+	if (page->cut && !pg->cut && pg->ctx->st != NULL &&
+	    !pg->ctx->sampling && !pg->ctx->testing) {
+		pg->cut = 1;
+		integ_log(INTEG_LOG_WARN, "%s: the parents cut at max_pages "
+		    "(the API has more pages)%s", pg->ctx->stream->name,
+		    pg->ctx->incremental && !pg->ctx->stream->sorted ?
+		    ": the bookmark will not move" : "");
+		integ_emit_stream_unverified(pg->ctx->st);
+	}
 	return records_of(pg, page, collect_one, e);
 }
 

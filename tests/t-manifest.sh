@@ -459,6 +459,53 @@ SCN
 	expect_no_grep "max_pages" out3
 '
 
+t 'a child whose parents were cut at max_pages: its bookmark stays, and it says so' '
+	cat >s.scn <<SCN
+reply
+path /p
+arg page=2
+always
+body {"items":[{"n":2}]}
+reply
+path /p
+always
+body {"items":[{"n":1}],"next":"%URL/p?page=2"}
+reply
+path /p/1/c
+always
+body [{"id":1,"t":"2024-01-03T00:00:00Z"}]
+reply
+path /p/2/c
+always
+body [{"id":2,"t":"2024-01-06T00:00:00Z"}]
+SCN
+	mock_start s.scn
+	config
+	for m in 1 2; do
+		api <<YAML
+streams:
+  - name: parents
+    path: /p
+    records: items
+    paging: {type: next, path: next}
+    max_pages: $m
+  - name: children
+    parent: parents
+    path: "/p/{{ parent.n }}/c"
+    incremental: {cursor_field: t, order: unsorted}
+YAML
+		integ-source --manifest api.yaml discover --config config.json >cat.json
+		jq -c "{streams:[.catalog.streams[] | select(.name==\"children\") | {stream:., sync_mode:\"incremental\", cursor_field:[\"t\"], destination_sync_mode:\"append\"}]}" cat.json >catalog.json
+		integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out$m
+	done
+	expect_eq "{\"id\":1,\"t\":\"2024-01-03T00:00:00Z\"}" "$(records out1 children)"
+	expect_eq "" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t // empty" out1)"
+	expect_grep "children: the parents cut at max_pages (the API has more pages): the bookmark will not move" out1
+	expect_eq 2 "$(records out2 children | wc -l | tr -d " ")"
+	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out2)"
+	expect_no_grep "max_pages" out2
+'
+
 t 'parent-child: fanned out in parent order, parent fields carried exactly, fields removed' '
 	cat >s.scn <<SCN
 reply
