@@ -11,10 +11,11 @@
  * anywhere: its output goes through a guard that never lets tab, newline
  * be the last bytes on the descriptor, at any moment, until the mark.
  */
-#define _GNU_SOURCE		/* fopencookie */
+#define _GNU_SOURCE		/* fopencookie, F_SETPIPE_SZ */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,21 @@ integ_eod_whole(int fd)
 	struct stat sb;
 
 	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/*
+ * A pipe between two stages holds 64 KiB: a stage that writes a page of
+ * 300 KiB waits for the reader five times, and the stages take turns on
+ * the processors instead of running side by side. A mebibyte (the
+ * default limit of /proc/sys/fs/pipe-max-size) lets them run apart.
+ */
+void
+integ_pipe_widen(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
 int
@@ -148,6 +164,7 @@ integ_eod_out_new(int fd)
 	cookie_io_functions_t io = { NULL, guard_write, NULL, guard_close };
 	struct integ_eod_out *o;
 
+	integ_pipe_widen(fd);
 	o = integ_xcalloc(1, sizeof(*o));
 	o->fd = fd;
 	if ((o->fp = fopencookie(o, "w", io)) == NULL) {

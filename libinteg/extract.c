@@ -304,6 +304,7 @@ integ_extract_new(const char *path, const char *program, int strict,
 	*xp = NULL;
 	x = integ_xcalloc(1, sizeof(*x));
 	x->out = out;
+	integ_pipe_widen(fileno(out));
 	x->strict = strict;
 	integ_buf_init(&x->jqerr, 4096);
 	sink.arg = x;

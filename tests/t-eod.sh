@@ -45,6 +45,18 @@ t 'integ-fetch into a pipe ends with the end-of-data mark, into a file not' '
 	expect_eq "{\"results\":[{\"id\":1,\"u\":1},{\"id\":2,\"u\":2}]}" "$(cat file)"
 '
 
+# pipesz: after the first byte, the size of the pipe on stdin (F_GETPIPE_SZ)
+pipesz() {
+	python3 -c "import fcntl, sys; sys.stdin.buffer.read(1); print(fcntl.fcntl(0, 1032)); sys.stdin.buffer.read()"
+}
+
+t 'the pipes between the stages hold 1 MiB, so the stages run side by side' '
+	mock_start eod
+	expect_eq 1048576 "$(integ-fetch "$MOCK_URL/plain" | pipesz)"
+	expect_eq 1048576 "$(integ-fetch "$MOCK_URL/plain" >f; integ-extract results f | pipesz)"
+	expect_eq 1048576 "$(integ-extract results f | integ-emit --jsonl | pipesz)"
+'
+
 t 'integ-fetch | jq and integ-extract | jq work as before' '
 	mock_start eod
 	integ-fetch "$MOCK_URL/plain" | jq -c .results >got
