@@ -1021,7 +1021,12 @@ enum integ_msg_kind {
 	INTEG_MSG_ERROR,
 	INTEG_MSG_LOG,
 	INTEG_MSG_VERSION,	/* Singer ACTIVATE_VERSION */
-	INTEG_MSG_ESTIMATE	/* rows the source expects (count) */
+	INTEG_MSG_ESTIMATE,	/* rows the source expects (count) */
+	/* a connector's answers outside the streams (source.c) */
+	INTEG_MSG_SPEC,		/* Airbyte: the spec (doc), docs */
+	INTEG_MSG_CONNECTION,	/* Airbyte CONNECTION_STATUS: status, message */
+	INTEG_MSG_CATALOG,	/* discover: the catalog (doc) */
+	INTEG_MSG_CONTROL	/* Airbyte: the updated config (doc), unmasked */
 };
 
 /*
@@ -1055,6 +1060,9 @@ struct integ_msg {
 	enum integ_level	 level;
 	const char		*message;
 	const char		*internal;	/* may be NULL */
+	/* SPEC, CATALOG, CONTROL */
+	struct integ_json_span	 doc;
+	const char		*docs;		/* SPEC: documentationUrl or NULL */
 };
 
 /*
@@ -1087,6 +1095,13 @@ extern const struct integ_format integ_format_jq;
 /* The registered formats, NULL-terminated; one by name, or NULL. */
 const struct integ_format *const *integ_formats(void);
 const struct integ_format *integ_format_find(const char *);
+/*
+ * One message written by a format outside an emitter (a connector's
+ * answers beside the streams) straight to fp, flushed; the bytes are
+ * wiped after (CONTROL carries secrets). 0, or an exit status.
+ */
+int	 integ_format_print(const struct integ_format *,
+	    const struct integ_msg *, FILE *, struct integ_err *);
 
 /* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
 int64_t	 integ_now_ms(void);

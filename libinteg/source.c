@@ -199,54 +199,39 @@ airbyte_sink(enum integ_level lv, const char *line, void *arg)
 	integ_emit_log(arg, lv, line, NULL);
 }
 
-static void
-put(struct integ_buf *b)
+/* A message beside the streams, in the protocol's format. */
+static int
+say(const struct integ_ctx *ctx, const struct integ_msg *m)
 {
-	integ_buf_addc(b, '\n');
-	fwrite(b->data, 1, b->len, stdout);
-	fflush(stdout);
-	integ_buf_reset(b);
+	const struct integ_format *fmt = ctx->proto == INTEG_PROTO_AIRBYTE ?
+	    &integ_format_airbyte : &integ_format_singer;
+
+	return integ_format_print(fmt, m, stdout, NULL);
 }
 
 static int
-spec(const struct integ_source *src, struct integ_json_span connspec)
+spec(const struct integ_ctx *ctx)
 {
-	struct integ_buf b;
+	struct integ_msg m;
 
-	integ_buf_init(&b, 0);
-	integ_buf_adds(&b, "{\"type\":\"SPEC\",\"spec\":{");
-	if (src->docs != NULL) {
-		integ_buf_adds(&b, "\"documentationUrl\":");
-		integ_json_str_encode(&b, src->docs, strlen(src->docs));
-		integ_buf_addc(&b, ',');
-	}
-	integ_buf_adds(&b, "\"connectionSpecification\":");
-	integ_json_compact(connspec, &b);
-	integ_buf_adds(&b, "}}");
-	put(&b);
-	integ_buf_free(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_SPEC;
+	m.docs = ctx->src->docs;
+	m.doc = ctx->spec;
+	say(ctx, &m);
 	return 0;
 }
 
 static void
-connection_status(int ok, const char *why)
+connection_status(const struct integ_ctx *ctx, int ok, const char *why)
 {
-	struct integ_buf b;
+	struct integ_msg m;
 
-	integ_buf_init(&b, 0);
-	integ_buf_adds(&b, "{\"type\":\"CONNECTION_STATUS\","
-	    "\"connectionStatus\":{\"status\":");
-	integ_buf_adds(&b, ok ? "\"SUCCEEDED\"" : "\"FAILED\"");
-	if (!ok) {
-		char *m = integ_mask(why);
-
-		integ_buf_adds(&b, ",\"message\":");
-		integ_json_str_encode(&b, m, strlen(m));
-		free(m);
-	}
-	integ_buf_adds(&b, "}}");
-	put(&b);
-	integ_buf_free(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_CONNECTION;
+	m.status = ok ? "SUCCEEDED" : "FAILED";
+	m.message = ok ? NULL : why;
+	say(ctx, &m);
 }
 
 /* A failure before any stream: said in the protocol's way. */
@@ -343,7 +328,7 @@ check(struct integ_ctx *ctx)
 	 */
 	if (code == INTEG_EXIT_TEMPFAIL)
 		fail(ctx, code, ctx->err.msg);
-	connection_status(code == 0, ctx->err.msg);
+	connection_status(ctx, code == 0, ctx->err.msg);
 	return 0;
 }
 
@@ -465,16 +450,18 @@ static int
 discover(struct integ_ctx *ctx)
 {
 	struct integ_buf b;
+	struct integ_msg m;
 
 	integ_buf_init(&b, 0);
-	if (ctx->proto == INTEG_PROTO_AIRBYTE) {
-		integ_buf_adds(&b, "{\"type\":\"CATALOG\",\"catalog\":");
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_catalog_airbyte(ctx->src, &b);
-		integ_buf_addc(&b, '}');
-	} else {
+	else
 		integ_catalog_singer(ctx->src, &b);
-	}
-	put(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_CATALOG;
+	m.doc.p = b.data;
+	m.doc.len = b.len;
+	say(ctx, &m);
 	integ_buf_free(&b);
 	return 0;
 }
@@ -553,10 +540,10 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	integ_buf_init(&config, CONFIG_MAX);
 	if (a.cmd == CMD_SPEC) {
-		code = spec(src, ctx.spec);
+		code = spec(&ctx);
 	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
 		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {
-			connection_status(0, e.msg);
+			connection_status(&ctx, 0, e.msg);
 			code = 0;
 		} else {
 			fail(&ctx, code, e.msg);
@@ -565,7 +552,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		code = discover(&ctx);
 	} else if ((code = new_http(&ctx, &e)) != 0) {
 		if (a.cmd == CMD_CHECK && code == INTEG_EXIT_CONFIG) {
-			connection_status(0, e.msg);
+			connection_status(&ctx, 0, e.msg);
 			code = 0;
 		} else {
 			fail(&ctx, code, e.msg);
