@@ -142,7 +142,10 @@ enum integ_level {
 /*
  * A sink receives one masked line without its newline. The default sink
  * writes "PROG: line\n" to stderr; connectors in Airbyte mode install one
- * that writes LOG messages.
+ * that writes LOG messages (integ_emit_log_sink). A sink is called only
+ * on the thread that set it: lines logged on other threads wait until
+ * that thread logs, or calls integ_log_drain (at most 1 MiB of them; past
+ * that they are counted, and the count said as a WARN line).
  */
 typedef void	integ_log_sink_fn(enum integ_level, const char *, void *);
 
@@ -151,6 +154,7 @@ const char *integ_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
+void	 integ_log_drain(void);
 /* FATAL, ERROR, WARN, INFO, DEBUG, TRACE (any case): 0, else -1. */
 int	 integ_log_level_parse(const char *, enum integ_level *);
 const char *integ_log_level_name(enum integ_level);

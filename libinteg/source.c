@@ -13,7 +13,6 @@
  * failure's.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,61 +141,6 @@ parse(int argc, char *argv[], struct args *a)
 	if (a->cmd != CMD_SPEC && a->config == NULL)
 		return -1;
 	return 0;
-}
-
-/*
- * Airbyte: every log line a LOG message on stdout. Worker threads (the
- * HTTP layer's parallel transfers) log too, but only the main thread may
- * write to the emitter: their lines wait here until it drains them.
- */
-#define PENDING_MAX	((size_t)1 << 20)
-
-static pthread_t	 main_thread;
-static pthread_mutex_t	 pending_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct integ_buf	 pending = { NULL, 0, 0, PENDING_MAX };
-static unsigned long	 pending_lost;
-
-void
-integ_source_drain_logs(struct integ_emitter *em)
-{
-	struct integ_buf b;
-	unsigned long lost;
-	size_t i, n;
-
-	pthread_mutex_lock(&pending_mu);
-	b = pending;
-	integ_buf_init(&pending, PENDING_MAX);
-	lost = pending_lost;
-	pending_lost = 0;
-	pthread_mutex_unlock(&pending_mu);
-	/* each line: its level as one byte, the text, a NUL */
-	for (i = 0; i < b.len; i += n + 2) {
-		n = strlen(b.data + i + 1);
-		integ_emit_log(em, (enum integ_level)b.data[i], b.data + i + 1,
-		    NULL);
-	}
-	if (lost > 0) {
-		char msg[64];
-
-		snprintf(msg, sizeof(msg), "%lu log lines lost", lost);
-		integ_emit_log(em, INTEG_LOG_WARN, msg, NULL);
-	}
-	integ_buf_free(&b);
-}
-
-static void
-airbyte_sink(enum integ_level lv, const char *line, void *arg)
-{
-	if (!pthread_equal(pthread_self(), main_thread)) {
-		pthread_mutex_lock(&pending_mu);
-		if (integ_buf_addc(&pending, (int)lv) == -1 ||
-		    integ_buf_add(&pending, line, strlen(line) + 1) == -1)
-			pending_lost++;
-		pthread_mutex_unlock(&pending_mu);
-		return;
-	}
-	integ_source_drain_logs(arg);
-	integ_emit_log(arg, lv, line, NULL);
 }
 
 /* A message beside the streams, in the protocol's format. */
@@ -375,8 +319,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	integ_ctx_stream_begin(ctx);
 	code = ctx->testing == 2 ? SOURCE_STOP : s->run(ctx);
 	integ_ctx_oauth_flush(ctx);
-	if (ctx->proto == INTEG_PROTO_AIRBYTE)
-		integ_source_drain_logs(ctx->em);
+	integ_log_drain();
 	if ((sig = integ_signal_caught()) != 0)
 		code = INTEG_EXIT_SIGNAL + sig;
 	if (code == 0 && ctx->testing)
@@ -531,8 +474,8 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 			integ_buf_free(&spectext);
 			return integ_log_err(&e);
 		}
-		main_thread = pthread_self();
-		integ_log_set_sink(airbyte_sink, ctx.em);
+		/* every log line a LOG message on stdout */
+		integ_log_set_sink(integ_emit_log_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
 	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
 		integ_buf_free(&spectext);
@@ -566,8 +509,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_ctx_oauth_flush(&ctx);
 	integ_http_free(ctx.http);
 	integ_ctx_oauth_free(&ctx);
-	if (ctx.proto == INTEG_PROTO_AIRBYTE && ctx.em != NULL)
-		integ_source_drain_logs(ctx.em);
+	integ_log_drain();
 	integ_state_free(ctx.state);
 	integ_log_set_sink(NULL, NULL);
 	integ_emitter_free(ctx.em);
