@@ -118,7 +118,7 @@ integ_ctx_oauth2(struct integ_ctx *ctx, const struct integ_oauth2_opts *o,
 	int rc;
 
 	if (ctx->oauth != NULL)
-		return integ_ctx_fail(ctx, INTEG_EXIT_FAIL, "OAuth 2: "
+		return integ_errf(&ctx->err, INTEG_EXIT_FAIL, "OAuth 2: "
 		    "already set up");
 	g = integ_xcalloc(1, sizeof(*g));
 	pthread_mutex_init(&g->mu, NULL);
