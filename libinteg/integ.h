@@ -600,6 +600,16 @@ int	 integ_http_trust(struct integ_http *, const char *,
 int	 integ_http_trusted(const struct integ_http *, const char *);
 /* Ask every transfer and wait to end (INTEG_EXIT_FAIL) soon. */
 void	 integ_http_cancel(struct integ_http *);
+
+/* ---- http: a doer's waits (http.c) ---- */
+/*
+ * Sleep secs (real seconds: scale an API's by integ_timescale first) in
+ * short steps; a signal ends it (128+n), so does integ_http_cancel
+ * (INTEG_EXIT_FAIL). 0 when the time has passed.
+ */
+int	 integ_http_sleep(struct integ_http *, double);
+/* ---- end of http: a doer's waits ---- */
+
 /*
  * A call-limit bucket (bucket.c): for APIs that report a leaky bucket's
  * level on every answer as "USED/SIZE" in a header. Its doer (arg: the
