@@ -263,6 +263,15 @@ int	 integ_signal_caught(void);
 /* For tests and connectors that cancel themselves. */
 void	 integ_signal_raise(int);
 
+/* ---- about: a program's --version (about.c) ---- */
+/*
+ * "NAME VERSION" (integ's), or "NAME OWN (integ VERSION)" for a program
+ * with a version of its own (a connector), on stdout, closed after; 0,
+ * or the exit status of a stdout that cannot be written, said on stderr.
+ */
+int	 integ_version(const char *, const char *);
+/* ---- end of about ---- */
+
 /* ---- stdout ---- */
 
 /* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */

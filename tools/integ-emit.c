@@ -142,8 +142,7 @@ main(int argc, char *argv[])
 			spec.name = optarg;
 			break;
 		case O_VERSION:
-			printf("integ-emit " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-emit", NULL);
 		case 'h':
 			usage(0);
 			break;

@@ -45,8 +45,7 @@ main(int argc, char *argv[])
 			strict = 1;
 			break;
 		case 'V':
-			printf("integ-extract %s\n", INTEG_VERSION);
-			return 0;
+			return integ_version("integ-extract", NULL);
 		default:
 			usage(stderr);
 			return INTEG_EXIT_USAGE;

@@ -439,8 +439,7 @@ main(int argc, char *argv[])
 			o.urls_from = optarg;
 			break;
 		case O_VERSION:
-			printf("integ-fetch %s\n", INTEG_VERSION);
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-fetch", NULL);
 		default:
 			usage();
 			return INTEG_EXIT_USAGE;

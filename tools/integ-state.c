@@ -60,8 +60,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'V':
-			printf("integ-state " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-state", NULL);
 		case 'h':
 			usage(0);
 			break;
@@ -90,8 +89,7 @@ main(int argc, char *argv[])
 				usage(INTEG_EXIT_USAGE);
 			break;
 		case 'V':
-			printf("integ-state " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-state", NULL);
 		default:
 			usage(INTEG_EXIT_USAGE);
 		}
