@@ -263,6 +263,35 @@ int	 integ_signal_caught(void);
 /* For tests and connectors that cancel themselves. */
 void	 integ_signal_raise(int);
 
+/* ---- option values (opt.c) ---- */
+/*
+ * The values a command line gives, read alike by every tool. Each
+ * returns 0, or 64 with "OPT ARG: why" in e (integ_opt_bad says so).
+ */
+int	 integ_opt_bad(const char *, const char *, const char *,
+	    struct integ_err *);
+/* A whole number in [min, max]. */
+int	 integ_opt_count(const char *, const char *, long long, long long,
+	    long long *, struct integ_err *);
+/* Seconds, fractions too, not negative. */
+int	 integ_opt_secs(const char *, const char *, double *,
+	    struct integ_err *);
+/* N/s, N/m or N/h, as requests a second. */
+int	 integ_opt_rate(const char *, const char *, double *,
+	    struct integ_err *);
+/* Bytes, with k, m or g (binary multiples). */
+int	 integ_opt_size(const char *, const char *, size_t *,
+	    struct integ_err *);
+/*
+ * NAME=VALUE split at the first '=' (arg is cut there); need: VALUE
+ * must be there and not empty, else it may be left out (NULL).
+ */
+int	 integ_opt_pair(const char *, char *, char **, char **, int,
+	    struct integ_err *);
+/* A repeated option's value appended to a list (the strings borrowed). */
+void	 integ_opt_push(char ***, size_t *, char *);
+/* ---- end of option values ---- */
+
 /* ---- about: a program's --version (about.c) ---- */
 /*
  * "NAME VERSION" (integ's), or "NAME OWN (integ VERSION)" for a program
@@ -995,6 +1024,28 @@ struct integ_fetch_opts {
 };
 
 void	 integ_fetch_opts_init(struct integ_fetch_opts *);
+/* ---- fetch: options that go together (fetch_opts.c) ---- */
+/*
+ * 0 when the options make one run: one pagination mode whose companions
+ * are given (--limit and --total with --offset or --page, which need
+ * --records; --has-more with a cursor), OAuth 2 with its token URL and
+ * client, windows with their step and start on one URL, --stream
+ * without a JSON path; else 64, "OPT ARG: why" in e.
+ */
+int	 integ_fetch_opts_check(const struct integ_fetch_opts *,
+	    struct integ_err *);
+/*
+ * A pagination option: mode m, given as opt with arg (--next PATH,
+ * --link, --cursor or --body-cursor PARAM=PATH, --offset or --page
+ * PARAM[=START]; arg is cut). 64 when another mode was chosen, or a
+ * cursor twice.
+ */
+int	 integ_fetch_opts_pager(struct integ_fetch_opts *, enum integ_page_mode,
+	    const char *, char *, struct integ_err *);
+/* --window START,END[,FORMAT] into the window options (arg is cut). */
+int	 integ_fetch_opts_window(struct integ_fetch_opts *, char *,
+	    struct integ_err *);
+/* ---- end of fetch: options ---- */
 /* Run integ-fetch, writing to out; the trailer on failure. */
 int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
 	    struct integ_err *);

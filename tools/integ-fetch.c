@@ -3,10 +3,8 @@
  * and write each complete body to stdout. Options only: the work is
  * integ_fetch_run() in libinteg.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,105 +35,14 @@ usage_to(FILE *fp)
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
-static void
-usage(void)
+/* A usage error: why (getopt said it already when e is empty), usage. */
+static int
+bad(const struct integ_err *e)
 {
+	if (e->msg[0] != '\0')
+		integ_log_err(e);
 	usage_to(stderr);
-}
-
-static int
-bad(const char *opt, const char *arg, const char *why)
-{
-	integ_log(INTEG_LOG_ERROR, "%s %s: %s", opt, arg, why);
-	usage();
 	return INTEG_EXIT_USAGE;
-}
-
-static int
-secs(const char *opt, const char *arg, double *out)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(arg, &end);
-	if (end == arg || *end != '\0' || errno != 0 || !isfinite(d) || d < 0)
-		return bad(opt, arg, "expected a number of seconds");
-	*out = d;
-	return 0;
-}
-
-static int
-count(const char *opt, const char *arg, long long min, long long max,
-    long long *out)
-{
-	const char *errstr;
-
-	*out = strtonum(arg, min, max, &errstr);
-	if (errstr != NULL)
-		return bad(opt, arg, errstr);
-	return 0;
-}
-
-/* PARAM=VALUE (value required) or PARAM[=VALUE] (optional). */
-static int
-split(const char *opt, char *arg, char **param, char **value, int need)
-{
-	char *eq = strchr(arg, '=');
-
-	*param = arg;
-	*value = NULL;
-	if (eq != NULL) {
-		*eq = '\0';
-		*value = eq + 1;
-	}
-	if (**param == '\0' || (need && (*value == NULL || **value == '\0')))
-		return bad(opt, arg, need ? "expected PARAM=VALUE" :
-		    "expected PARAM[=START]");
-	return 0;
-}
-
-static int
-rate(const char *arg, double *out)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(arg, &end);
-	if (end == arg || errno != 0 || !isfinite(d) || d <= 0)
-		return bad("--rate", arg, "expected N/s or N/m");
-	if (strcmp(end, "/s") == 0)
-		*out = d;
-	else if (strcmp(end, "/m") == 0)
-		*out = d / 60;
-	else if (strcmp(end, "/h") == 0)
-		*out = d / 3600;
-	else
-		return bad("--rate", arg, "expected N/s or N/m");
-	return 0;
-}
-
-static int
-bytes(const char *arg, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (end == arg || errno != 0)
-		return bad("--max-body", arg, "expected a size");
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0' || v == 0 || v > (SIZE_MAX >> 2) >> shift)
-		return bad("--max-body", arg, "expected a size");
-	*out = (size_t)(v << shift);
-	return 0;
 }
 
 enum {
@@ -200,38 +107,180 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-/* START,END[,FORMAT] */
+/* -X: a method in capitals. */
 static int
-window(char *arg, struct integ_window_opts *w)
+method(const char *arg, struct integ_err *e)
 {
-	char *end, *fmt;
-
-	if ((end = strchr(arg, ',')) == NULL || end == arg || end[1] == '\0')
-		return bad("--window", arg, "expected START_PARAM,END_PARAM"
-		    "[,FORMAT]");
-	*end++ = '\0';
-	if ((fmt = strchr(end, ',')) != NULL) {
-		*fmt++ = '\0';
-		if (*end == '\0' || integ_time_format_parse(fmt, &w->format)
-		    == -1)
-			return bad("--window", fmt, "expected a FORMAT: "
-			    "rfc3339, date, epoch or epoch-ms");
-	}
-	w->start_param = arg;
-	w->end_param = end;
+	if (arg[0] == '\0' ||
+	    arg[strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] != '\0')
+		return integ_opt_bad("-X", arg, "expected a method in capitals "
+		    "(POST, PUT)", e);
 	return 0;
 }
 
-static int
-mode(struct integ_fetch_opts *o, enum integ_page_mode m, const char *opt)
+/* --oauth-scope, repeated: the scopes, space-separated. */
+static char *
+scopes(char *before, const char *arg)
 {
-	if (o->pager.mode != INTEG_PAGE_NONE && o->pager.mode != m) {
-		integ_log(INTEG_LOG_ERROR, "%s: only one pagination mode", opt);
-		usage();
+	char *t;
+
+	integ_xasprintf(&t, "%s%s%s", before ? before : "", before ? " " : "",
+	    arg);
+	free(before);
+	return t;
+}
+
+
+/* One option into o: 0, or 64 with e saying why. */
+static int
+option(struct integ_fetch_opts *o, int ch, char *arg, struct integ_err *e)
+{
+	struct integ_http_opts *h = &o->http;
+	struct integ_pager_opts *p = &o->pager;
+	char *param, *value;
+	long long n;
+	int rc = 0;
+
+	switch (ch) {
+	case 'd':
+		o->data = arg;
+		break;
+	case 'H':
+		integ_opt_push(&o->headers, &o->nheaders, arg);
+		break;
+	case 'q':
+		integ_opt_push(&o->queries, &o->nqueries, arg);
+		break;
+	case 's':
+		o->silent = 1;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'X':
+		o->method = arg;
+		return method(arg, e);
+	case O_BODY_CURSOR:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_BODY,
+		    "--body-cursor", arg, e);
+	case O_GRAPHQL:
+		o->graphql = 1;
+		break;
+	case O_WINDOW:
+		return integ_fetch_opts_window(o, arg, e);
+	case O_STEP:
+		o->window.step = arg;
+		break;
+	case O_FROM:
+		o->window.from = arg;
+		break;
+	case O_TO:
+		o->window.to = arg;
+		break;
+	case O_LOOKBACK:
+		o->window.lookback = arg;
+		break;
+	case O_CACERT:
+		h->cacert = arg;
+		break;
+	case O_CONNECT_TIMEOUT:
+		return integ_opt_secs("--connect-timeout", arg,
+		    &h->connect_timeout, e);
+	case O_CURSOR:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_CURSOR, "--cursor",
+		    arg, e);
+	case O_HAS_MORE:
+		p->has_more = arg;
+		break;
+	case O_INSECURE:
+		h->insecure = 1;
+		break;
+	case O_LIMIT:
+		if ((rc = integ_opt_pair("--limit", arg, &param, &value, 1,
+		    e)) == 0 && (rc = integ_opt_count("--limit", value, 1,
+		    1000000000, &p->limit, e)) == 0)
+			p->limit_param = param;
+		break;
+	case O_LINK:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_LINK, "--link", arg,
+		    e);
+	case O_MAX_BODY:
+		return integ_opt_size("--max-body", arg, &h->max_body, e);
+	case O_MAX_PAGES:
+		return integ_opt_count("--max-pages", arg, 1, LLONG_MAX,
+		    &p->max_pages, e);
+	case O_MAX_TIME:
+		return integ_opt_secs("--max-time", arg, &h->max_time, e);
+	case O_META:
+		o->meta = 1;
+		break;
+	case O_NEXT:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_NEXT, "--next", arg,
+		    e);
+	case O_OAUTH_BASIC:
+		o->oauth.basic = 1;
+		break;
+	case O_OAUTH_CLIENT_ID:
+		o->oauth.client_id = arg;
+		break;
+	case O_OAUTH_CLIENT_SECRET:
+		o->oauth.client_secret = arg;
+		break;
+	case O_OAUTH_REFRESH_TOKEN:
+		o->oauth.refresh_token = arg;
+		break;
+	case O_OAUTH_SCOPE:
+		o->oauth.scope = scopes((char *)o->oauth.scope, arg);
+		break;
+	case O_OAUTH_TOKEN_FILE:
+		o->oauth_token_file = arg;
+		break;
+	case O_OAUTH_TOKEN_URL:
+		o->oauth.token_url = arg;
+		break;
+	case O_OFFSET:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_OFFSET, "--offset",
+		    arg, e);
+	case O_PAGE:
+		return integ_fetch_opts_pager(o, INTEG_PAGE_NUMBER, "--page",
+		    arg, e);
+	case O_PARALLEL:
+		if ((rc = integ_opt_count("--parallel", arg, 1, 64, &n, e)) == 0)
+			p->parallel = (int)n;
+		break;
+	case O_RATE:
+		return integ_opt_rate("--rate", arg, &h->rate, e);
+	case O_RECORDS:
+		p->records = arg;
+		break;
+	case O_RETRIES:
+		if ((rc = integ_opt_count("--retries", arg, 0, 1000, &n, e)) == 0)
+			h->retries = (int)n;
+		break;
+	case O_RETRY_MAX_TIME:
+		return integ_opt_secs("--retry-max-time", arg,
+		    &h->retry_max_time, e);
+	case O_SPEED_LIMIT:
+		if ((rc = integ_opt_count("--speed-limit", arg, 0, 1LL << 40,
+		    &n, e)) == 0)
+			h->speed_limit = (double)n;
+		break;
+	case O_STREAM:
+		h->stream = stdout;
+		break;
+	case O_TIMEOUT:
+		return integ_opt_secs("--timeout", arg, &h->stall_timeout, e);
+	case O_TOTAL:
+		p->total = arg;
+		break;
+	case O_URLS_FROM:
+		o->urls_from = arg;
+		break;
+	default:	/* getopt said why */
+		integ_err_clear(e);
 		return INTEG_EXIT_USAGE;
 	}
-	o->pager.mode = m;
-	return 0;
+	return rc;
 }
 
 int
@@ -239,274 +288,33 @@ main(int argc, char *argv[])
 {
 	struct integ_fetch_opts o;
 	struct integ_err e;
-	struct integ_pager_opts *p = &o.pager;
-	long long n;
-	char *param, *value, *scope = NULL, *t;
-	int ch, rc, ncursor = 0, noauth = 0;
+	int ch, rc;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	integ_signals_init();
 	integ_fetch_opts_init(&o);
 	integ_err_clear(&e);
-
-	while ((ch = getopt_long(argc, argv, "d:H:hq:svX:", longopts, NULL)) != -1) {
-		rc = 0;
-		switch (ch) {
-		case 'd':
-			o.data = optarg;
-			break;
-		case 'H':
-			o.headers = integ_xreallocarray(o.headers, o.nheaders + 1,
-			    sizeof(*o.headers));
-			o.headers[o.nheaders++] = optarg;
-			break;
-		case 'h':
+	while ((ch = getopt_long(argc, argv, "d:H:hq:svX:", longopts,
+	    NULL)) != -1) {
+		if (ch == 'h') {
 			usage_to(stdout);
 			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
-		case 'q':
-			o.queries = integ_xreallocarray(o.queries, o.nqueries + 1,
-			    sizeof(*o.queries));
-			o.queries[o.nqueries++] = optarg;
-			break;
-		case 's':
-			o.silent = 1;
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case 'X':
-			if (optarg[0] == '\0' ||
-			    optarg[strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
-			    != '\0')
-				rc = bad("-X", optarg, "expected a method in "
-				    "capitals (POST, PUT)");
-			o.method = optarg;
-			break;
-		case O_BODY_CURSOR:
-			if ((rc = mode(&o, INTEG_PAGE_BODY, "--body-cursor")) ==
-			    0 && (rc = split("--body-cursor", optarg, &param,
-			    &value, 1)) == 0) {
-				p->param = param;
-				p->path = value;
-				ncursor++;
-			}
-			break;
-		case O_GRAPHQL:
-			o.graphql = 1;
-			break;
-		case O_WINDOW:
-			rc = window(optarg, &o.window);
-			break;
-		case O_STEP:
-			o.window.step = optarg;
-			break;
-		case O_FROM:
-			o.window.from = optarg;
-			break;
-		case O_TO:
-			o.window.to = optarg;
-			break;
-		case O_LOOKBACK:
-			o.window.lookback = optarg;
-			break;
-		case O_CACERT:
-			o.http.cacert = optarg;
-			break;
-		case O_CONNECT_TIMEOUT:
-			rc = secs("--connect-timeout", optarg,
-			    &o.http.connect_timeout);
-			break;
-		case O_CURSOR:
-			if ((rc = mode(&o, INTEG_PAGE_CURSOR, "--cursor")) == 0 &&
-			    (rc = split("--cursor", optarg, &param, &value, 1)) == 0) {
-				p->param = param;
-				p->path = value;
-				ncursor++;
-			}
-			break;
-		case O_HAS_MORE:
-			p->has_more = optarg;
-			break;
-		case O_INSECURE:
-			o.http.insecure = 1;
-			break;
-		case O_LIMIT:
-			if ((rc = split("--limit", optarg, &param, &value, 1)) == 0 &&
-			    (rc = count("--limit", value, 1, 1000000000, &n)) == 0) {
-				p->limit_param = param;
-				p->limit = n;
-			}
-			break;
-		case O_LINK:
-			rc = mode(&o, INTEG_PAGE_LINK, "--link");
-			break;
-		case O_MAX_BODY:
-			rc = bytes(optarg, &o.http.max_body);
-			break;
-		case O_MAX_PAGES:
-			rc = count("--max-pages", optarg, 1, LLONG_MAX,
-			    &p->max_pages);
-			break;
-		case O_MAX_TIME:
-			rc = secs("--max-time", optarg, &o.http.max_time);
-			break;
-		case O_META:
-			o.meta = 1;
-			break;
-		case O_NEXT:
-			if ((rc = mode(&o, INTEG_PAGE_NEXT, "--next")) == 0)
-				p->path = optarg;
-			break;
-		case O_OAUTH_BASIC:
-			o.oauth.basic = 1;
-			noauth++;
-			break;
-		case O_OAUTH_CLIENT_ID:
-			o.oauth.client_id = optarg;
-			noauth++;
-			break;
-		case O_OAUTH_CLIENT_SECRET:
-			o.oauth.client_secret = optarg;
-			noauth++;
-			break;
-		case O_OAUTH_REFRESH_TOKEN:
-			o.oauth.refresh_token = optarg;
-			noauth++;
-			break;
-		case O_OAUTH_SCOPE:
-			/* repeated: the scopes, space-separated */
-			integ_xasprintf(&t, "%s%s%s", scope ? scope : "",
-			    scope ? " " : "", optarg);
-			free(scope);
-			o.oauth.scope = scope = t;
-			noauth++;
-			break;
-		case O_OAUTH_TOKEN_FILE:
-			o.oauth_token_file = optarg;
-			noauth++;
-			break;
-		case O_OAUTH_TOKEN_URL:
-			o.oauth.token_url = optarg;
-			break;
-		case O_OFFSET:
-		case O_PAGE:
-			if ((rc = mode(&o, ch == O_OFFSET ? INTEG_PAGE_OFFSET :
-			    INTEG_PAGE_NUMBER, ch == O_OFFSET ? "--offset" :
-			    "--page")) != 0 ||
-			    (rc = split(ch == O_OFFSET ? "--offset" : "--page",
-			    optarg, &param, &value, 0)) != 0)
-				break;
-			p->param = param;
-			if (value != NULL) {
-				rc = count(ch == O_OFFSET ? "--offset" : "--page",
-				    value, 0, LLONG_MAX / 2, &p->start);
-				p->has_start = 1;
-			}
-			break;
-		case O_PARALLEL:
-			if ((rc = count("--parallel", optarg, 1, 64, &n)) == 0)
-				p->parallel = (int)n;
-			break;
-		case O_RATE:
-			rc = rate(optarg, &o.http.rate);
-			break;
-		case O_RECORDS:
-			p->records = optarg;
-			break;
-		case O_RETRIES:
-			if ((rc = count("--retries", optarg, 0, 1000, &n)) == 0)
-				o.http.retries = (int)n;
-			break;
-		case O_RETRY_MAX_TIME:
-			rc = secs("--retry-max-time", optarg,
-			    &o.http.retry_max_time);
-			break;
-		case O_SPEED_LIMIT:
-			if ((rc = count("--speed-limit", optarg, 0, 1LL << 40,
-			    &n)) == 0)
-				o.http.speed_limit = (double)n;
-			break;
-		case O_STREAM:
-			o.http.stream = stdout;
-			break;
-		case O_TIMEOUT:
-			rc = secs("--timeout", optarg, &o.http.stall_timeout);
-			break;
-		case O_TOTAL:
-			p->total = optarg;
-			break;
-		case O_URLS_FROM:
-			o.urls_from = optarg;
-			break;
-		case O_VERSION:
-			return integ_version("integ-fetch", NULL);
-		default:
-			usage();
-			return INTEG_EXIT_USAGE;
 		}
-		if (rc != 0)
-			return rc;
+		if (ch == O_VERSION)
+			return integ_version("integ-fetch", NULL);
+		if (option(&o, ch, optarg, &e) != 0)
+			return bad(&e);
 	}
-	argc -= optind;
-	argv += optind;
-	o.urls = argv;
-	o.nurls = (size_t)argc;
-
-	if (noauth > 0 && o.oauth.token_url == NULL)
-		return bad("--oauth-*", "", "needs --oauth-token-url");
-	if (o.oauth.token_url != NULL && o.oauth.client_id == NULL)
-		return bad("--oauth-token-url", o.oauth.token_url,
-		    "needs --oauth-client-id");
-	if (argc == 0 && o.urls_from == NULL)
-		return bad("URL", "", "a URL or --urls-from is needed");
-	if (p->has_more != NULL && p->mode != INTEG_PAGE_CURSOR &&
-	    p->mode != INTEG_PAGE_BODY)
-		return bad("--has-more", p->has_more, "needs --cursor or "
-		    "--body-cursor");
-	if (ncursor > 1)
-		return bad(p->mode == INTEG_PAGE_BODY ? "--body-cursor" :
-		    "--cursor", p->param, "given more than once");
-	if (p->mode == INTEG_PAGE_BODY && o.data == NULL)
-		return bad("--body-cursor", p->param, "needs --data");
-	if (o.graphql && o.data == NULL)
-		return bad("--graphql", "", "needs --data (the query)");
-	if (o.window.start_param == NULL && (o.window.step != NULL ||
-	    o.window.from != NULL || o.window.to != NULL ||
-	    o.window.lookback != NULL))
-		return bad("--step, --from, --to, --lookback", "", "need "
-		    "--window");
-	if (o.window.start_param != NULL && (o.window.step == NULL ||
-	    o.window.from == NULL))
-		return bad("--window", o.window.start_param, "needs --step "
-		    "and --from");
-	if (o.window.start_param != NULL && (o.urls_from != NULL ||
-	    argc != 1 || o.http.stream != NULL))
-		return bad("--window", o.window.start_param, "takes one URL, "
-		    "not --urls-from or --stream");
-	if (p->limit_param != NULL && p->mode != INTEG_PAGE_OFFSET &&
-	    p->mode != INTEG_PAGE_NUMBER)
-		return bad("--limit", p->limit_param, "needs --offset or --page");
-	if (p->total != NULL && p->mode != INTEG_PAGE_OFFSET &&
-	    p->mode != INTEG_PAGE_NUMBER)
-		return bad("--total", p->total, "needs --offset or --page");
-	if ((p->mode == INTEG_PAGE_OFFSET || p->mode == INTEG_PAGE_NUMBER) &&
-	    p->records == NULL)
-		return bad(p->mode == INTEG_PAGE_OFFSET ? "--offset" : "--page",
-		    p->param, "needs --records PATH");
-	if (o.http.stream != NULL && (p->mode != INTEG_PAGE_NONE &&
-	    p->mode != INTEG_PAGE_LINK))
-		return bad("--stream", "", "works with --link or no "
-		    "pagination, not with a JSON path");
-	if (o.http.stream != NULL && (o.meta || p->records != NULL))
-		return bad("--stream", "", "cannot be used with --meta or "
-		    "--records");
-
+	o.urls = argv + optind;
+	o.nurls = (size_t)(argc - optind);
+	if (integ_fetch_opts_check(&o, &e) != 0)
+		return bad(&e);
 	rc = integ_fetch_run(&o, stdout, &e);
 	if (rc != 0 && e.msg[0] != '\0')	/* empty: an upstream trailer */
 		integ_log_err(&e);
 	free(o.headers);
 	free(o.queries);
-	free(scope);
+	free((char *)o.oauth.scope);
 	if (integ_close_stdout(&e) != 0 && rc == 0)
 		rc = integ_log_err(&e);
 	return rc;
