@@ -27,8 +27,48 @@ usage(int code)
 	exit(code);
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line says. */
+struct args {
+	struct integ_stream_spec spec;
+	const char	*keys[MAXKEYS];
+	char		*format;
+	int		 nfmt;		/* formats chosen: one is right */
+	const char	*catalog, *statefile, *schemafile;
+	long long	 every, infer;
+	int		 sorted;
+};
+
+/* A usage error: why, then the usage. */
+static void
+bad(const char *why)
+{
+	integ_log(INTEG_LOG_ERROR, "%s", why);
+	usage(INTEG_EXIT_USAGE);
+}
+
+/* --singer, --airbyte, --jsonl, --format, --format-jq: one of them. */
+static void
+choose(struct args *a, const char *fmt, const char *arg)
+{
+	free(a->format);
+	integ_xasprintf(&a->format, fmt, arg);
+	a->nfmt++;
+}
+
+/* A count option, or a usage error. */
+static long long
+count(const char *opt, const char *arg, long long max)
+{
+	struct integ_err e;
+	long long n;
+
+	if (integ_opt_count(opt, arg, 1, max, &n, &e) != 0)
+		bad(e.msg);
+	return n;
+}
+
+static void
+parse(int argc, char *argv[], struct args *a)
 {
 	enum { O_AIRBYTE = 256, O_CATALOG, O_FORMAT, O_FORMATJQ, O_INFER,
 	    O_JSONL, O_KEY, O_NS, O_RKEY, O_SCHEMA, O_SINGER, O_SORTED,
@@ -53,96 +93,58 @@ main(int argc, char *argv[])
 		{ "version",		no_argument,		NULL, O_VERSION },
 		{ NULL,			0,			NULL, 0 }
 	};
-	struct integ_stream_spec spec;
-	struct integ_emitter *em = NULL;
-	struct integ_emit_stream *st;
-	struct integ_state *state = NULL;
-	struct integ_buf schema, cat;
-	struct integ_err e;
-	const char *keys[MAXKEYS], *errstr;
-	char *format = NULL, *catalog = NULL, *statefile = NULL;
-	char *schemafile = NULL;
-	long long every = 0, infer = 0;
-	size_t nkeys = 0;
-	int ch, nfmt = 0, sorted = 0, code, ccode;
+	int ch;
 
-	integ_log_init(argv[0], INTEG_LOG_WARN);
-	memset(&spec, 0, sizeof(spec));
-	spec.name = "records";
+	memset(a, 0, sizeof(*a));
+	a->spec.name = "records";
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_AIRBYTE:
-			free(format);
-			format = integ_xstrdup("airbyte");
-			nfmt++;
-			break;
-		case O_CATALOG:
-			catalog = optarg;
+		case O_JSONL:
+		case O_SINGER:
+			choose(a, "%s", ch == O_AIRBYTE ? "airbyte" :
+			    ch == O_JSONL ? "jsonl" : "singer");
 			break;
 		case O_FORMAT:
-			free(format);
-			format = integ_xstrdup(optarg);
-			nfmt++;
+			choose(a, "%s", optarg);
 			break;
 		case O_FORMATJQ:
-			free(format);
-			integ_xasprintf(&format, "jq=%s", optarg);
-			nfmt++;
+			choose(a, "jq=%s", optarg);
+			break;
+		case O_CATALOG:
+			a->catalog = optarg;
 			break;
 		case O_INFER:
-			infer = strtonum(optarg, 1, 100000000, &errstr);
-			if (errstr != NULL) {
-				integ_log(INTEG_LOG_ERROR, "--infer %s: %s",
-				    optarg, errstr);
-				usage(INTEG_EXIT_USAGE);
-			}
-			break;
-		case O_JSONL:
-			free(format);
-			format = integ_xstrdup("jsonl");
-			nfmt++;
+			a->infer = count("--infer", optarg, 100000000);
 			break;
 		case O_KEY:
-			if (nkeys == MAXKEYS) {
-				integ_log(INTEG_LOG_ERROR, "more than %d --key",
-				    MAXKEYS);
-				usage(INTEG_EXIT_USAGE);
-			}
-			keys[nkeys++] = optarg;
+			if (a->spec.nkeys == MAXKEYS)
+				bad("more than 64 --key");
+			a->keys[a->spec.nkeys++] = optarg;
 			break;
 		case O_NS:
-			spec.ns = optarg;
+			a->spec.ns = optarg;
 			break;
 		case O_RKEY:
-			spec.cursor = optarg;
+			a->spec.cursor = optarg;
 			break;
 		case O_SCHEMA:
-			schemafile = optarg;
-			break;
-		case O_SINGER:
-			free(format);
-			format = integ_xstrdup("singer");
-			nfmt++;
+			a->schemafile = optarg;
 			break;
 		case O_SORTED:
-			sorted = 1;
+			a->sorted = 1;
 			break;
 		case O_STATE:
-			statefile = optarg;
+			a->statefile = optarg;
 			break;
 		case O_EVERY:
-			every = strtonum(optarg, 1, LLONG_MAX, &errstr);
-			if (errstr != NULL) {
-				integ_log(INTEG_LOG_ERROR, "--state-every %s: %s",
-				    optarg, errstr);
-				usage(INTEG_EXIT_USAGE);
-			}
+			a->every = count("--state-every", optarg, LLONG_MAX);
 			break;
 		case O_STREAM:
-			spec.name = optarg;
+			a->spec.name = optarg;
 			break;
 		case O_VERSION:
-			return integ_version("integ-emit", NULL);
+			exit(integ_version("integ-emit", NULL));
 		case 'h':
 			usage(0);
 			break;
@@ -150,66 +152,84 @@ main(int argc, char *argv[])
 			usage(INTEG_EXIT_USAGE);
 		}
 	}
-	if (optind != argc || nfmt != 1) {
-		if (nfmt > 1)
-			integ_log(INTEG_LOG_ERROR, "choose one format");
+	if (optind != argc || a->nfmt != 1) {
+		if (a->nfmt > 1)
+			bad("choose one format");
 		usage(INTEG_EXIT_USAGE);
 	}
-	if (every > 0 && spec.cursor == NULL) {
-		integ_log(INTEG_LOG_ERROR, "--state-every needs "
-		    "--replication-key");
-		usage(INTEG_EXIT_USAGE);
-	}
-	if (every > 0 && !sorted) {
-		integ_log(INTEG_LOG_ERROR, "--state-every needs --sorted: a "
-		    "STATE mid-stream is only safe when the input is ascending "
-		    "by the cursor");
-		usage(INTEG_EXIT_USAGE);
-	}
-	spec.keys = keys;
-	spec.nkeys = nkeys;
-	spec.infer = (size_t)infer;
-	spec.sorted = sorted;
+	if (a->every > 0 && a->spec.cursor == NULL)
+		bad("--state-every needs --replication-key");
+	if (a->every > 0 && !a->sorted)
+		bad("--state-every needs --sorted: a STATE mid-stream is only "
+		    "safe when the input is ascending by the cursor");
+	a->spec.keys = a->keys;
+	a->spec.infer = (size_t)a->infer;
+	a->spec.sorted = a->sorted;
+}
+
+/* --catalog-out: the Airbyte catalog, at the end; 0 or an exit status. */
+static int
+catalog_out(struct integ_emitter *em, const char *path)
+{
+	struct integ_buf cat;
+	struct integ_err e;
+	int code = 0;
+
+	integ_buf_init(&cat, 0);
+	if (integ_emitter_catalog(em, &cat) == -1)
+		code = integ_errf(&e, INTEG_EXIT_IO, "%s: the catalog is too "
+		    "large", path);
+	else
+		code = integ_atomic_write(path, cat.data, cat.len, &e);
+	integ_buf_free(&cat);
+	return code != 0 ? integ_log_err(&e) : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a;
+	struct integ_emitter *em = NULL;
+	struct integ_emit_stream *st;
+	struct integ_state *state = NULL;
+	struct integ_buf schema;
+	struct integ_err e;
+	int code, ccode;
+
+	integ_log_init(argv[0], INTEG_LOG_WARN);
+	parse(argc, argv, &a);
 	integ_signals_init();
-	if ((code = integ_emitter_new(format, stdout, &em, &e)) != 0) {
-		free(format);
+	if ((code = integ_emitter_new(a.format, stdout, &em, &e)) != 0) {
+		free(a.format);
 		integ_log_err(&e);
 		return code;
 	}
-	free(format);
-	if (catalog != NULL)
+	free(a.format);
+	if (a.catalog != NULL)
 		integ_emitter_keep_schemas(em);
-	if (statefile != NULL) {
+	if (a.statefile != NULL) {
 		state = integ_state_new();
-		if ((code = integ_state_load(state, statefile, &e)) != 0)
+		if ((code = integ_state_load(state, a.statefile, &e)) != 0)
 			goto fail;
 		integ_emitter_set_state(em, state);
 	}
 	integ_buf_init(&schema, 0);
-	if (schemafile != NULL) {
-		if ((code = integ_file_read(schemafile, (size_t)64 << 20,
+	if (a.schemafile != NULL) {
+		if ((code = integ_file_read(a.schemafile, (size_t)64 << 20,
 		    &schema, &e)) != 0)
 			goto fail;
-		spec.schema = schema.data;
+		a.spec.schema = schema.data;
 	}
-	code = integ_emit_stream_begin(em, &spec, &st, &e);
+	code = integ_emit_stream_begin(em, &a.spec, &st, &e);
 	integ_buf_free(&schema);
 	if (code != 0)
 		goto fail;
-	if ((code = integ_emit_run(st, STDIN_FILENO, "stdin", (uint64_t)every,
+	if ((code = integ_emit_run(st, STDIN_FILENO, "stdin", (uint64_t)a.every,
 	    &e)) != 0)
 		integ_log_err(&e);
-	if (catalog != NULL) {
-		integ_buf_init(&cat, 0);
-		if (integ_emitter_catalog(em, &cat) == -1 ||
-		    (ccode = integ_atomic_write(catalog, cat.data, cat.len,
-		    &e)) != 0) {
-			ccode = integ_log_err(&e);
-			if (code == 0)
-				code = ccode ? ccode : INTEG_EXIT_IO;
-		}
-		integ_buf_free(&cat);
-	}
+	if (a.catalog != NULL && (ccode = catalog_out(em, a.catalog)) != 0 &&
+	    code == 0)
+		code = ccode;
 	integ_emitter_free(em);
 	integ_state_free(state);
 	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)
