@@ -64,16 +64,16 @@ descriptor(struct integ_buf *b, const struct integ_msg *m)
 static size_t
 digits(char d[24], int64_t v)
 {
-	char *p = d + 24;
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t i = 24;
 
 	do {
-		*--p = (char)('0' + u % 10);
+		d[--i] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u > 0);
 	if (v < 0)
-		*--p = '-';
-	return (size_t)(d + 24 - p);
+		d[--i] = '-';
+	return 24 - i;
 }
 
 static int

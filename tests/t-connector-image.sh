@@ -7,7 +7,8 @@
 # inside its container, as a user other than root.
 . "$(dirname "$0")/lib.sh"
 
-DF=$TOP/connectors/Dockerfile
+# the tests below read it in their own shells
+export DF="$TOP/connectors/Dockerfile"
 
 t 'Dockerfile: ENTRYPOINT and AIRBYTE_ENTRYPOINT agree, and name the connector binary' '
 	entry=$(sed -n "s/^ENTRYPOINT \[\"\([^\"]*\)\"\]$/\1/p" "$DF")
