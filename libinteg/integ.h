@@ -290,6 +290,41 @@ int	 integ_opt_pair(const char *, char *, char **, char **, int,
 	    struct integ_err *);
 /* A repeated option's value appended to a list (the strings borrowed). */
 void	 integ_opt_push(char ***, size_t *, char *);
+/*
+ * A tool's options as a table, one row an option: its long name, its
+ * letter (or 0), what it takes and where the value goes in the tool's
+ * struct (off, an offsetof). A row of kind FN hands the value to fn
+ * (opt: "--NAME"); one of kind STOP sets its int and ends the reading
+ * (--help, --version). The table ends with a NULL name.
+ */
+enum integ_opt_kind {
+	INTEG_OPT_FLAG = 1,	/* int = 1 */
+	INTEG_OPT_STOP,		/* int = 1, and no more options are read */
+	INTEG_OPT_STR,		/* const char * = the value */
+	INTEG_OPT_LIST,		/* char ** at off and its size_t at off2 */
+	INTEG_OPT_COUNT,	/* long long in [min, max] */
+	INTEG_OPT_INT,		/* int in [min, max] */
+	INTEG_OPT_SECS,		/* double: seconds */
+	INTEG_OPT_RATE,		/* double: requests a second */
+	INTEG_OPT_SIZE,		/* size_t: bytes */
+	INTEG_OPT_FN		/* fn */
+};
+struct integ_opt {
+	const char		*name;
+	int			 letter;
+	enum integ_opt_kind	 kind;
+	size_t			 off, off2;
+	long long		 min, max;	/* FN: min is the row's own */
+	int			 no_arg;	/* FN: takes no value */
+	int			(*fn)(void *, const struct integ_opt *,
+				    const char *, char *, struct integ_err *);
+};
+/*
+ * Read argv's options into target by the table. 0 and *first the index
+ * of the first operand; or 64, e saying why (empty: getopt said it).
+ */
+int	 integ_opts_read(int, char *[], const struct integ_opt *, void *,
+	    int *, struct integ_err *);
 /* ---- end of option values ---- */
 
 /* ---- about: a program's --version (about.c) ---- */

@@ -3,8 +3,8 @@
  * and write each complete body to stdout. Options only: the work is
  * integ_fetch_run() in libinteg.
  */
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,14 @@ usage_to(FILE *fp)
 	    "\t[--cacert FILE] [--insecure] [--meta] [--version] [URL ...]\n");
 }
 
+/* What the command line says. */
+struct args {
+	struct integ_fetch_opts	 o;
+	int			 help, version;
+};
+
+#define OFF(f)	offsetof(struct args, f)
+
 /* A usage error: why (getopt said it already when e is empty), usage. */
 static int
 bad(const struct integ_err *e)
@@ -45,72 +53,14 @@ bad(const struct integ_err *e)
 	return INTEG_EXIT_USAGE;
 }
 
-enum {
-	O_BODY_CURSOR = 256, O_GRAPHQL, O_WINDOW, O_STEP, O_FROM, O_TO,
-	O_LOOKBACK,
-	O_CACERT, O_CONNECT_TIMEOUT, O_CURSOR, O_HAS_MORE, O_INSECURE,
-	O_LIMIT, O_LINK, O_MAX_BODY, O_MAX_PAGES, O_MAX_TIME, O_META, O_NEXT,
-	O_OAUTH_BASIC, O_OAUTH_CLIENT_ID, O_OAUTH_CLIENT_SECRET,
-	O_OAUTH_REFRESH_TOKEN, O_OAUTH_SCOPE, O_OAUTH_TOKEN_FILE,
-	O_OAUTH_TOKEN_URL,
-	O_OFFSET, O_PAGE, O_PARALLEL, O_RATE, O_RECORDS, O_RETRIES,
-	O_RETRY_MAX_TIME, O_SPEED_LIMIT, O_STREAM, O_TIMEOUT, O_TOTAL, O_URLS_FROM, O_VERSION
-};
-
-static const struct option longopts[] = {
-	{ "body-cursor",	required_argument,	NULL, O_BODY_CURSOR },
-	{ "cacert",		required_argument,	NULL, O_CACERT },
-	{ "connect-timeout",	required_argument,	NULL, O_CONNECT_TIMEOUT },
-	{ "cursor",		required_argument,	NULL, O_CURSOR },
-	{ "data",		required_argument,	NULL, 'd' },
-	{ "from",		required_argument,	NULL, O_FROM },
-	{ "graphql",		no_argument,		NULL, O_GRAPHQL },
-	{ "has-more",		required_argument,	NULL, O_HAS_MORE },
-	{ "header",		required_argument,	NULL, 'H' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "insecure",		no_argument,		NULL, O_INSECURE },
-	{ "limit",		required_argument,	NULL, O_LIMIT },
-	{ "lookback",		required_argument,	NULL, O_LOOKBACK },
-	{ "link",		no_argument,		NULL, O_LINK },
-	{ "max-body",		required_argument,	NULL, O_MAX_BODY },
-	{ "max-pages",		required_argument,	NULL, O_MAX_PAGES },
-	{ "max-time",		required_argument,	NULL, O_MAX_TIME },
-	{ "meta",		no_argument,		NULL, O_META },
-	{ "method",		required_argument,	NULL, 'X' },
-	{ "next",		required_argument,	NULL, O_NEXT },
-	{ "oauth-basic",	no_argument,		NULL, O_OAUTH_BASIC },
-	{ "oauth-client-id",	required_argument,	NULL, O_OAUTH_CLIENT_ID },
-	{ "oauth-client-secret", required_argument,	NULL, O_OAUTH_CLIENT_SECRET },
-	{ "oauth-refresh-token", required_argument,	NULL, O_OAUTH_REFRESH_TOKEN },
-	{ "oauth-scope",	required_argument,	NULL, O_OAUTH_SCOPE },
-	{ "oauth-token-file",	required_argument,	NULL, O_OAUTH_TOKEN_FILE },
-	{ "oauth-token-url",	required_argument,	NULL, O_OAUTH_TOKEN_URL },
-	{ "offset",		required_argument,	NULL, O_OFFSET },
-	{ "page",		required_argument,	NULL, O_PAGE },
-	{ "parallel",		required_argument,	NULL, O_PARALLEL },
-	{ "query",		required_argument,	NULL, 'q' },
-	{ "rate",		required_argument,	NULL, O_RATE },
-	{ "records",		required_argument,	NULL, O_RECORDS },
-	{ "retries",		required_argument,	NULL, O_RETRIES },
-	{ "retry-max-time",	required_argument,	NULL, O_RETRY_MAX_TIME },
-	{ "silent",		no_argument,		NULL, 's' },
-	{ "speed-limit",	required_argument,	NULL, O_SPEED_LIMIT },
-	{ "step",		required_argument,	NULL, O_STEP },
-	{ "stream",		no_argument,		NULL, O_STREAM },
-	{ "timeout",		required_argument,	NULL, O_TIMEOUT },
-	{ "to",			required_argument,	NULL, O_TO },
-	{ "total",		required_argument,	NULL, O_TOTAL },
-	{ "urls-from",		required_argument,	NULL, O_URLS_FROM },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, O_VERSION },
-	{ "window",		required_argument,	NULL, O_WINDOW },
-	{ NULL,			0,			NULL, 0 }
-};
-
 /* -X: a method in capitals. */
 static int
-method(const char *arg, struct integ_err *e)
+method(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
 {
+	struct args *a = t;
+
+	a->o.method = arg;
 	if (arg[0] == '\0' ||
 	    arg[strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] != '\0')
 		return integ_opt_bad("-X", arg, "expected a method in capitals "
@@ -118,203 +68,188 @@ method(const char *arg, struct integ_err *e)
 	return 0;
 }
 
-/* --oauth-scope, repeated: the scopes, space-separated. */
-static char *
-scopes(char *before, const char *arg)
-{
-	char *t;
-
-	integ_xasprintf(&t, "%s%s%s", before ? before : "", before ? " " : "",
-	    arg);
-	free(before);
-	return t;
-}
-
-
-/* One option into o: 0, or 64 with e saying why. */
+/* A pagination option: the mode is the row's. */
 static int
-option(struct integ_fetch_opts *o, int ch, char *arg, struct integ_err *e)
+pager(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
 {
-	struct integ_http_opts *h = &o->http;
-	struct integ_pager_opts *p = &o->pager;
-	char *param, *value;
-	long long n;
-	int rc = 0;
+	struct args *a = t;
 
-	switch (ch) {
-	case 'd':
-		o->data = arg;
-		break;
-	case 'H':
-		integ_opt_push(&o->headers, &o->nheaders, arg);
-		break;
-	case 'q':
-		integ_opt_push(&o->queries, &o->nqueries, arg);
-		break;
-	case 's':
-		o->silent = 1;
-		break;
-	case 'v':
-		o->verbose = 1;
-		break;
-	case 'X':
-		o->method = arg;
-		return method(arg, e);
-	case O_BODY_CURSOR:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_BODY,
-		    "--body-cursor", arg, e);
-	case O_GRAPHQL:
-		o->graphql = 1;
-		break;
-	case O_WINDOW:
-		return integ_fetch_opts_window(o, arg, e);
-	case O_STEP:
-		o->window.step = arg;
-		break;
-	case O_FROM:
-		o->window.from = arg;
-		break;
-	case O_TO:
-		o->window.to = arg;
-		break;
-	case O_LOOKBACK:
-		o->window.lookback = arg;
-		break;
-	case O_CACERT:
-		h->cacert = arg;
-		break;
-	case O_CONNECT_TIMEOUT:
-		return integ_opt_secs("--connect-timeout", arg,
-		    &h->connect_timeout, e);
-	case O_CURSOR:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_CURSOR, "--cursor",
-		    arg, e);
-	case O_HAS_MORE:
-		p->has_more = arg;
-		break;
-	case O_INSECURE:
-		h->insecure = 1;
-		break;
-	case O_LIMIT:
-		if ((rc = integ_opt_pair("--limit", arg, &param, &value, 1,
-		    e)) == 0 && (rc = integ_opt_count("--limit", value, 1,
-		    1000000000, &p->limit, e)) == 0)
-			p->limit_param = param;
-		break;
-	case O_LINK:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_LINK, "--link", arg,
-		    e);
-	case O_MAX_BODY:
-		return integ_opt_size("--max-body", arg, &h->max_body, e);
-	case O_MAX_PAGES:
-		return integ_opt_count("--max-pages", arg, 1, LLONG_MAX,
-		    &p->max_pages, e);
-	case O_MAX_TIME:
-		return integ_opt_secs("--max-time", arg, &h->max_time, e);
-	case O_META:
-		o->meta = 1;
-		break;
-	case O_NEXT:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_NEXT, "--next", arg,
-		    e);
-	case O_OAUTH_BASIC:
-		o->oauth.basic = 1;
-		break;
-	case O_OAUTH_CLIENT_ID:
-		o->oauth.client_id = arg;
-		break;
-	case O_OAUTH_CLIENT_SECRET:
-		o->oauth.client_secret = arg;
-		break;
-	case O_OAUTH_REFRESH_TOKEN:
-		o->oauth.refresh_token = arg;
-		break;
-	case O_OAUTH_SCOPE:
-		o->oauth.scope = scopes((char *)o->oauth.scope, arg);
-		break;
-	case O_OAUTH_TOKEN_FILE:
-		o->oauth_token_file = arg;
-		break;
-	case O_OAUTH_TOKEN_URL:
-		o->oauth.token_url = arg;
-		break;
-	case O_OFFSET:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_OFFSET, "--offset",
-		    arg, e);
-	case O_PAGE:
-		return integ_fetch_opts_pager(o, INTEG_PAGE_NUMBER, "--page",
-		    arg, e);
-	case O_PARALLEL:
-		if ((rc = integ_opt_count("--parallel", arg, 1, 64, &n, e)) == 0)
-			p->parallel = (int)n;
-		break;
-	case O_RATE:
-		return integ_opt_rate("--rate", arg, &h->rate, e);
-	case O_RECORDS:
-		p->records = arg;
-		break;
-	case O_RETRIES:
-		if ((rc = integ_opt_count("--retries", arg, 0, 1000, &n, e)) == 0)
-			h->retries = (int)n;
-		break;
-	case O_RETRY_MAX_TIME:
-		return integ_opt_secs("--retry-max-time", arg,
-		    &h->retry_max_time, e);
-	case O_SPEED_LIMIT:
-		if ((rc = integ_opt_count("--speed-limit", arg, 0, 1LL << 40,
-		    &n, e)) == 0)
-			h->speed_limit = (double)n;
-		break;
-	case O_STREAM:
-		h->stream = stdout;
-		break;
-	case O_TIMEOUT:
-		return integ_opt_secs("--timeout", arg, &h->stall_timeout, e);
-	case O_TOTAL:
-		p->total = arg;
-		break;
-	case O_URLS_FROM:
-		o->urls_from = arg;
-		break;
-	default:	/* getopt said why */
-		integ_err_clear(e);
-		return INTEG_EXIT_USAGE;
-	}
-	return rc;
+	return integ_fetch_opts_pager(&a->o, (enum integ_page_mode)row->min,
+	    opt, arg, e);
 }
+
+static int
+window(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	struct args *a = t;
+
+	return integ_fetch_opts_window(&a->o, arg, e);
+}
+
+/* --limit PARAM=N */
+static int
+limit(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	struct integ_pager_opts *p = &((struct args *)t)->o.pager;
+	char *param, *value;
+	int code;
+
+	if ((code = integ_opt_pair(opt, arg, &param, &value, 1, e)) == 0 &&
+	    (code = integ_opt_count(opt, value, 1, 1000000000, &p->limit,
+	    e)) == 0)
+		p->limit_param = param;
+	return code;
+}
+
+/* --oauth-scope, repeated: the scopes, space-separated. */
+static int
+scope(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	struct integ_oauth2_opts *oa = &((struct args *)t)->o.oauth;
+	char *s;
+
+	integ_xasprintf(&s, "%s%s%s", oa->scope ? oa->scope : "",
+	    oa->scope ? " " : "", arg);
+	free((char *)oa->scope);
+	oa->scope = s;
+	return 0;
+}
+
+/* --speed-limit BYTES, a whole number */
+static int
+speed(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	long long n;
+	int code;
+
+	if ((code = integ_opt_count(opt, arg, 0, 1LL << 40, &n, e)) == 0)
+		((struct args *)t)->o.http.speed_limit = (double)n;
+	return code;
+}
+
+/* --stream: bodies to stdout as they come */
+static int
+stream(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	((struct args *)t)->o.http.stream = stdout;
+	return 0;
+}
+
+static const struct integ_opt opts[] = {
+	{ .name = "body-cursor", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_BODY },
+	{ .name = "cacert", .kind = INTEG_OPT_STR, .off = OFF(o.http.cacert) },
+	{ .name = "connect-timeout", .kind = INTEG_OPT_SECS,
+	    .off = OFF(o.http.connect_timeout) },
+	{ .name = "cursor", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_CURSOR },
+	{ .name = "data", .letter = 'd', .kind = INTEG_OPT_STR,
+	    .off = OFF(o.data) },
+	{ .name = "from", .kind = INTEG_OPT_STR, .off = OFF(o.window.from) },
+	{ .name = "graphql", .kind = INTEG_OPT_FLAG, .off = OFF(o.graphql) },
+	{ .name = "has-more", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.pager.has_more) },
+	{ .name = "header", .letter = 'H', .kind = INTEG_OPT_LIST,
+	    .off = OFF(o.headers), .off2 = OFF(o.nheaders) },
+	{ .name = "help", .letter = 'h', .kind = INTEG_OPT_STOP,
+	    .off = OFF(help) },
+	{ .name = "insecure", .kind = INTEG_OPT_FLAG,
+	    .off = OFF(o.http.insecure) },
+	{ .name = "limit", .kind = INTEG_OPT_FN, .fn = limit },
+	{ .name = "lookback", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.window.lookback) },
+	{ .name = "link", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_LINK, .no_arg = 1 },
+	{ .name = "max-body", .kind = INTEG_OPT_SIZE,
+	    .off = OFF(o.http.max_body) },
+	{ .name = "max-pages", .kind = INTEG_OPT_COUNT,
+	    .off = OFF(o.pager.max_pages), .min = 1, .max = LLONG_MAX },
+	{ .name = "max-time", .kind = INTEG_OPT_SECS,
+	    .off = OFF(o.http.max_time) },
+	{ .name = "meta", .kind = INTEG_OPT_FLAG, .off = OFF(o.meta) },
+	{ .name = "method", .letter = 'X', .kind = INTEG_OPT_FN, .fn = method },
+	{ .name = "next", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_NEXT },
+	{ .name = "oauth-basic", .kind = INTEG_OPT_FLAG,
+	    .off = OFF(o.oauth.basic) },
+	{ .name = "oauth-client-id", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.oauth.client_id) },
+	{ .name = "oauth-client-secret", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.oauth.client_secret) },
+	{ .name = "oauth-refresh-token", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.oauth.refresh_token) },
+	{ .name = "oauth-scope", .kind = INTEG_OPT_FN, .fn = scope },
+	{ .name = "oauth-token-file", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.oauth_token_file) },
+	{ .name = "oauth-token-url", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.oauth.token_url) },
+	{ .name = "offset", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_OFFSET },
+	{ .name = "page", .kind = INTEG_OPT_FN, .fn = pager,
+	    .min = INTEG_PAGE_NUMBER },
+	{ .name = "parallel", .kind = INTEG_OPT_INT,
+	    .off = OFF(o.pager.parallel), .min = 1, .max = 64 },
+	{ .name = "query", .letter = 'q', .kind = INTEG_OPT_LIST,
+	    .off = OFF(o.queries), .off2 = OFF(o.nqueries) },
+	{ .name = "rate", .kind = INTEG_OPT_RATE, .off = OFF(o.http.rate) },
+	{ .name = "records", .kind = INTEG_OPT_STR,
+	    .off = OFF(o.pager.records) },
+	{ .name = "retries", .kind = INTEG_OPT_INT, .off = OFF(o.http.retries),
+	    .min = 0, .max = 1000 },
+	{ .name = "retry-max-time", .kind = INTEG_OPT_SECS,
+	    .off = OFF(o.http.retry_max_time) },
+	{ .name = "silent", .letter = 's', .kind = INTEG_OPT_FLAG,
+	    .off = OFF(o.silent) },
+	{ .name = "speed-limit", .kind = INTEG_OPT_FN, .fn = speed },
+	{ .name = "step", .kind = INTEG_OPT_STR, .off = OFF(o.window.step) },
+	{ .name = "stream", .kind = INTEG_OPT_FN, .fn = stream, .no_arg = 1 },
+	{ .name = "timeout", .kind = INTEG_OPT_SECS,
+	    .off = OFF(o.http.stall_timeout) },
+	{ .name = "to", .kind = INTEG_OPT_STR, .off = OFF(o.window.to) },
+	{ .name = "total", .kind = INTEG_OPT_STR, .off = OFF(o.pager.total) },
+	{ .name = "urls-from", .kind = INTEG_OPT_STR, .off = OFF(o.urls_from) },
+	{ .name = "verbose", .letter = 'v', .kind = INTEG_OPT_FLAG,
+	    .off = OFF(o.verbose) },
+	{ .name = "version", .kind = INTEG_OPT_STOP, .off = OFF(version) },
+	{ .name = "window", .kind = INTEG_OPT_FN, .fn = window },
+	{ NULL }
+};
 
 int
 main(int argc, char *argv[])
 {
-	struct integ_fetch_opts o;
+	struct args a;
 	struct integ_err e;
-	int ch, rc;
+	int first, rc;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	integ_signals_init();
-	integ_fetch_opts_init(&o);
-	integ_err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "d:H:hq:svX:", longopts,
-	    NULL)) != -1) {
-		if (ch == 'h') {
-			usage_to(stdout);
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
-		}
-		if (ch == O_VERSION)
-			return integ_version("integ-fetch", NULL);
-		if (option(&o, ch, optarg, &e) != 0)
-			return bad(&e);
-	}
-	o.urls = argv + optind;
-	o.nurls = (size_t)(argc - optind);
-	if (integ_fetch_opts_check(&o, &e) != 0)
+	memset(&a, 0, sizeof(a));
+	integ_fetch_opts_init(&a.o);
+	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0)
 		return bad(&e);
-	rc = integ_fetch_run(&o, stdout, &e);
+	if (a.help) {
+		usage_to(stdout);
+		return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+	}
+	if (a.version)
+		return integ_version("integ-fetch", NULL);
+	a.o.urls = argv + first;
+	a.o.nurls = (size_t)(argc - first);
+	if (integ_fetch_opts_check(&a.o, &e) != 0)
+		return bad(&e);
+	rc = integ_fetch_run(&a.o, stdout, &e);
 	if (rc != 0 && e.msg[0] != '\0')	/* empty: an upstream trailer */
 		integ_log_err(&e);
-	free(o.headers);
-	free(o.queries);
-	free((char *)o.oauth.scope);
+	free(a.o.headers);
+	free(a.o.queries);
+	free((char *)a.o.oauth.scope);
 	if (integ_close_stdout(&e) != 0 && rc == 0)
 		rc = integ_log_err(&e);
 	return rc;
