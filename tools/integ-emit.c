@@ -2,8 +2,8 @@
  * integ-emit: JSON Lines records in, Singer or Airbyte messages out.
  * Options only; the work is libinteg's (emit.c, state.c).
  */
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +36,10 @@ struct args {
 	const char	*catalog, *statefile, *schemafile;
 	long long	 every, infer;
 	int		 sorted;
+	int		 help, version;
 };
+
+#define OFF(f)	offsetof(struct args, f)
 
 /* A usage error: why, then the usage. */
 static void
@@ -46,113 +49,82 @@ bad(const char *why)
 	usage(INTEG_EXIT_USAGE);
 }
 
-/* --singer, --airbyte, --jsonl, --format, --format-jq: one of them. */
-static void
-choose(struct args *a, const char *fmt, const char *arg)
+/*
+ * --singer, --airbyte, --jsonl (the row's name), --format NAME,
+ * --format-jq FILTER: one of them.
+ */
+static int
+format(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
 {
+	struct args *a = t;
+
 	free(a->format);
-	integ_xasprintf(&a->format, fmt, arg);
+	if (arg == NULL)
+		a->format = integ_xstrdup(row->name);
+	else
+		integ_xasprintf(&a->format, "%s%s", row->min ? "jq=" : "", arg);
 	a->nfmt++;
+	return 0;
 }
 
-/* A count option, or a usage error. */
-static long long
-count(const char *opt, const char *arg, long long max)
+static int
+key(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
 {
-	struct integ_err e;
-	long long n;
+	struct args *a = t;
 
-	if (integ_opt_count(opt, arg, 1, max, &n, &e) != 0)
-		bad(e.msg);
-	return n;
+	if (a->spec.nkeys == MAXKEYS)
+		return integ_errf(e, INTEG_EXIT_USAGE, "more than %d --key",
+		    MAXKEYS);
+	a->keys[a->spec.nkeys++] = arg;
+	return 0;
 }
 
+static const struct integ_opt opts[] = {
+	{ .name = "airbyte", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "catalog-out", .kind = INTEG_OPT_STR, .off = OFF(catalog) },
+	{ .name = "format", .kind = INTEG_OPT_FN, .fn = format },
+	{ .name = "format-jq", .kind = INTEG_OPT_FN, .fn = format, .min = 1 },
+	{ .name = "help", .letter = 'h', .kind = INTEG_OPT_STOP,
+	    .off = OFF(help) },
+	{ .name = "infer", .kind = INTEG_OPT_COUNT, .off = OFF(infer),
+	    .min = 1, .max = 100000000 },
+	{ .name = "jsonl", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "key", .kind = INTEG_OPT_FN, .fn = key },
+	{ .name = "namespace", .kind = INTEG_OPT_STR, .off = OFF(spec.ns) },
+	{ .name = "replication-key", .kind = INTEG_OPT_STR,
+	    .off = OFF(spec.cursor) },
+	{ .name = "schema", .kind = INTEG_OPT_STR, .off = OFF(schemafile) },
+	{ .name = "singer", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "sorted", .kind = INTEG_OPT_FLAG, .off = OFF(sorted) },
+	{ .name = "state", .kind = INTEG_OPT_STR, .off = OFF(statefile) },
+	{ .name = "state-every", .kind = INTEG_OPT_COUNT, .off = OFF(every),
+	    .min = 1, .max = LLONG_MAX },
+	{ .name = "stream", .kind = INTEG_OPT_STR, .off = OFF(spec.name) },
+	{ .name = "version", .kind = INTEG_OPT_STOP, .off = OFF(version) },
+	{ NULL }
+};
+
+/* The options, and what they need of each other; usage errors exit. */
 static void
 parse(int argc, char *argv[], struct args *a)
 {
-	enum { O_AIRBYTE = 256, O_CATALOG, O_FORMAT, O_FORMATJQ, O_INFER,
-	    O_JSONL, O_KEY, O_NS, O_RKEY, O_SCHEMA, O_SINGER, O_SORTED,
-	    O_STATE, O_EVERY, O_STREAM, O_VERSION };
-	static const struct option longopts[] = {
-		{ "airbyte",		no_argument,		NULL, O_AIRBYTE },
-		{ "catalog-out",	required_argument,	NULL, O_CATALOG },
-		{ "format",		required_argument,	NULL, O_FORMAT },
-		{ "format-jq",		required_argument,	NULL, O_FORMATJQ },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "infer",		required_argument,	NULL, O_INFER },
-		{ "jsonl",		no_argument,		NULL, O_JSONL },
-		{ "key",		required_argument,	NULL, O_KEY },
-		{ "namespace",		required_argument,	NULL, O_NS },
-		{ "replication-key",	required_argument,	NULL, O_RKEY },
-		{ "schema",		required_argument,	NULL, O_SCHEMA },
-		{ "singer",		no_argument,		NULL, O_SINGER },
-		{ "sorted",		no_argument,		NULL, O_SORTED },
-		{ "state",		required_argument,	NULL, O_STATE },
-		{ "state-every",	required_argument,	NULL, O_EVERY },
-		{ "stream",		required_argument,	NULL, O_STREAM },
-		{ "version",		no_argument,		NULL, O_VERSION },
-		{ NULL,			0,			NULL, 0 }
-	};
-	int ch;
+	struct integ_err e;
+	int first;
 
 	memset(a, 0, sizeof(*a));
 	a->spec.name = "records";
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_AIRBYTE:
-		case O_JSONL:
-		case O_SINGER:
-			choose(a, "%s", ch == O_AIRBYTE ? "airbyte" :
-			    ch == O_JSONL ? "jsonl" : "singer");
-			break;
-		case O_FORMAT:
-			choose(a, "%s", optarg);
-			break;
-		case O_FORMATJQ:
-			choose(a, "jq=%s", optarg);
-			break;
-		case O_CATALOG:
-			a->catalog = optarg;
-			break;
-		case O_INFER:
-			a->infer = count("--infer", optarg, 100000000);
-			break;
-		case O_KEY:
-			if (a->spec.nkeys == MAXKEYS)
-				bad("more than 64 --key");
-			a->keys[a->spec.nkeys++] = optarg;
-			break;
-		case O_NS:
-			a->spec.ns = optarg;
-			break;
-		case O_RKEY:
-			a->spec.cursor = optarg;
-			break;
-		case O_SCHEMA:
-			a->schemafile = optarg;
-			break;
-		case O_SORTED:
-			a->sorted = 1;
-			break;
-		case O_STATE:
-			a->statefile = optarg;
-			break;
-		case O_EVERY:
-			a->every = count("--state-every", optarg, LLONG_MAX);
-			break;
-		case O_STREAM:
-			a->spec.name = optarg;
-			break;
-		case O_VERSION:
-			exit(integ_version("integ-emit", NULL));
-		case 'h':
-			usage(0);
-			break;
-		default:
-			usage(INTEG_EXIT_USAGE);
-		}
+	if (integ_opts_read(argc, argv, opts, a, &first, &e) != 0) {
+		if (e.msg[0] != '\0')
+			bad(e.msg);
+		usage(INTEG_EXIT_USAGE);
 	}
-	if (optind != argc || a->nfmt != 1) {
+	if (a->help)
+		usage(0);
+	if (a->version)
+		exit(integ_version("integ-emit", NULL));
+	if (first != argc || a->nfmt != 1) {
 		if (a->nfmt > 1)
 			bad("choose one format");
 		usage(INTEG_EXIT_USAGE);
