@@ -208,11 +208,9 @@ integ_about(const struct integ_source *src, struct integ_json_span spec,
 int
 integ_version(const char *name, const char *own)
 {
-	struct integ_err e;
-
 	if (own != NULL)
 		printf("%s %s (integ %s)\n", name, own, INTEG_VERSION);
 	else
 		printf("%s %s\n", name, INTEG_VERSION);
-	return integ_close_stdout(&e) != 0 ? integ_log_err(&e) : 0;
+	return integ_stdout_done(0);
 }

@@ -453,7 +453,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		}
 		fwrite(b.data, 1, b.len, stdout);
 		integ_buf_free(&b);
-		return integ_close_stdout(&e) != 0 ? integ_log_err(&e) : 0;
+		return integ_stdout_done(0);
 	}
 	if (rc != 0) {
 		integ_buf_free(&spectext);
@@ -514,7 +514,5 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_buf_free(&config);
 	integ_buf_free(&spectext);
 	integ_secret_clear();
-	if ((rc = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 }

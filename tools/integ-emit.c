@@ -204,9 +204,7 @@ main(int argc, char *argv[])
 		code = ccode;
 	integ_emitter_free(em);
 	integ_state_free(state);
-	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_trailer_write(stdout, code, e.msg);

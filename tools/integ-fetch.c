@@ -236,7 +236,7 @@ main(int argc, char *argv[])
 		return bad(&e);
 	if (a.help) {
 		usage_to(stdout);
-		return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+		return integ_stdout_done(0);
 	}
 	if (a.version)
 		return integ_version("integ-fetch", NULL);
@@ -250,7 +250,5 @@ main(int argc, char *argv[])
 	free(a.o.headers);
 	free(a.o.queries);
 	free((char *)a.o.oauth.scope);
-	if (integ_close_stdout(&e) != 0 && rc == 0)
-		rc = integ_log_err(&e);
-	return rc;
+	return integ_stdout_done(rc);
 }

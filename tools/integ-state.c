@@ -54,7 +54,7 @@ main(int argc, char *argv[])
 	struct integ_err e;
 	enum integ_protocol to = 0;
 	const char *dflt = NULL, *cmd;
-	int ch, code = 0, ccode;
+	int ch, code = 0;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -153,9 +153,7 @@ main(int argc, char *argv[])
 		usage(INTEG_EXIT_USAGE);
 	}
 	integ_state_free(s);
-	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_state_free(s);
