@@ -190,6 +190,20 @@ fail(struct integ_ctx *ctx, int code, const char *why)
 	return code;
 }
 
+/*
+ * The config or the client refused before the run: check answers FAILED
+ * when the config is at fault (verdict), anything else says it in the
+ * protocol's way.
+ */
+static int
+refused(struct integ_ctx *ctx, int verdict, int code, const char *why)
+{
+	if (!verdict)
+		return fail(ctx, code, why);
+	connection_status(ctx, 0, why);
+	return 0;
+}
+
 /* The environment's level, else the config's (the spec checked it). */
 static int
 log_level(struct integ_ctx *ctx, struct integ_err *e)
@@ -483,21 +497,13 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	if (a.cmd == CMD_SPEC) {
 		code = spec(&ctx);
 	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
-		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {
-			connection_status(&ctx, 0, e.msg);
-			code = 0;
-		} else {
-			fail(&ctx, code, e.msg);
-		}
+		code = refused(&ctx, a.cmd == CMD_CHECK &&
+		    code != INTEG_EXIT_NOINPUT, code, e.msg);
 	} else if (a.cmd == CMD_DISCOVER) {
 		code = discover(&ctx);
 	} else if ((code = new_http(&ctx, &e)) != 0) {
-		if (a.cmd == CMD_CHECK && code == INTEG_EXIT_CONFIG) {
-			connection_status(&ctx, 0, e.msg);
-			code = 0;
-		} else {
-			fail(&ctx, code, e.msg);
-		}
+		code = refused(&ctx, a.cmd == CMD_CHECK &&
+		    code == INTEG_EXIT_CONFIG, code, e.msg);
 	} else if (a.cmd == CMD_CHECK) {
 		code = check(&ctx);
 	} else {
