@@ -25,41 +25,31 @@ integ_fetch_opts_pager(struct integ_fetch_opts *o, enum integ_page_mode m,
 {
 	struct integ_pager_opts *p = &o->pager;
 	char *param, *value;
-	int code;
+	int code, cursor;
 
 	if (p->mode != INTEG_PAGE_NONE && p->mode != m)
 		return integ_errf(e, INTEG_EXIT_USAGE, "%s: only one "
 		    "pagination mode", opt);
 	p->mode = m;
-	switch (m) {
-	case INTEG_PAGE_NEXT:
+	if (m == INTEG_PAGE_NEXT)
 		p->path = arg;
+	if (m == INTEG_PAGE_NEXT || m == INTEG_PAGE_LINK)
 		return 0;
-	case INTEG_PAGE_CURSOR:
-	case INTEG_PAGE_BODY:
-		if ((code = integ_opt_pair(opt, arg, &param, &value, 1,
-		    e)) != 0)
-			return code;
-		if (p->param != NULL)
-			return integ_opt_bad(opt, param, "given more than once",
-			    e);
-		p->param = param;
+	/* PARAM=PATH for a cursor, PARAM[=START] for a count */
+	cursor = m == INTEG_PAGE_CURSOR || m == INTEG_PAGE_BODY;
+	if ((code = integ_opt_pair(opt, arg, &param, &value, cursor, e)) != 0)
+		return code;
+	if (cursor && p->param != NULL)
+		return integ_opt_bad(opt, param, "given more than once", e);
+	p->param = param;
+	if (cursor)
 		p->path = value;
-		return 0;
-	case INTEG_PAGE_OFFSET:
-	case INTEG_PAGE_NUMBER:
-		if ((code = integ_opt_pair(opt, arg, &param, &value, 0,
-		    e)) != 0)
-			return code;
-		p->param = param;
-		if (value == NULL)
-			return 0;
+	else if (value != NULL) {
 		p->has_start = 1;
 		return integ_opt_count(opt, value, 0, LLONG_MAX / 2, &p->start,
 		    e);
-	default:
-		return 0;
 	}
+	return 0;
 }
 
 int
