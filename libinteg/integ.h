@@ -681,9 +681,8 @@ void	 integ_http_cancel(struct integ_http *);
 
 /* ---- http: a doer's waits (http.c) ---- */
 /*
- * Sleep secs (real seconds: scale an API's by integ_timescale first) in
- * short steps; a signal ends it (128+n), so does integ_http_cancel
- * (INTEG_EXIT_FAIL). 0 when the time has passed.
+ * Sleep secs in short steps; a signal ends it (128+n), so does
+ * integ_http_cancel (INTEG_EXIT_FAIL). 0 when the time has passed.
  */
 int	 integ_http_sleep(struct integ_http *, double);
 /* ---- end of http: a doer's waits ---- */
