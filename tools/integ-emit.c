@@ -103,7 +103,7 @@ static const struct integ_opt opts[] = {
 	    .min = 1, .max = LLONG_MAX },
 	{ .name = "stream", .kind = INTEG_OPT_STR, .off = OFF(spec.name) },
 	{ .name = "version", .kind = INTEG_OPT_STOP, .off = OFF(version) },
-	{ NULL }
+	{ .name = NULL }
 };
 
 /* The options, and what they need of each other; usage errors exit. */

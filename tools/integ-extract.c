@@ -31,7 +31,7 @@ static const struct integ_opt opts[] = {
 	    .off = offsetof(struct args, strict) },
 	{ .name = "version", .kind = INTEG_OPT_STOP,
 	    .off = offsetof(struct args, version) },
-	{ NULL }
+	{ .name = NULL }
 };
 
 int

@@ -218,7 +218,7 @@ static const struct integ_opt opts[] = {
 	    .off = OFF(o.verbose) },
 	{ .name = "version", .kind = INTEG_OPT_STOP, .off = OFF(version) },
 	{ .name = "window", .kind = INTEG_OPT_FN, .fn = window },
-	{ NULL }
+	{ .name = NULL }
 };
 
 int
