@@ -4,7 +4,8 @@
  * (name, description, version, capabilities, settings: the config's
  * JSON Schema) and Markdown (a settings table for a README or a hub).
  * Everything comes from the source table and its spec, so a connector,
- * C or manifest, has nothing to write for it.
+ * C or manifest, has nothing to write for it. And --version, every
+ * program's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,36 +131,47 @@ settings(const struct about *a, struct integ_buf *b, int markdown)
 	integ_buf_free(&kb);
 }
 
+/* The text and the Markdown answer: the same parts, dressed two ways. */
+struct dress {
+	const char	*head;		/* name, description, version, integ's */
+	const char	*capability;
+	const char	*settings;	/* the heading */
+	const char	*foot;		/* the name */
+	int		 markdown;
+};
+
+static const struct dress plain = {
+	"Name: %s\nDescription: %s\nVersion: %s\ninteg Version: %s\n"
+	"Capabilities:\n",
+	"  - %s\n",
+	"Settings:\n",
+	NULL, 0
+};
+
+static const struct dress md = {
+	"# `%s`\n\n%s\n\nVersion %s, built with integ %s.\n\n"
+	"## Capabilities\n\n",
+	"* `%s`\n",
+	"\n## Settings\n\n"
+	"| Setting | Required | Default | Description |\n"
+	"|:--------|:--------:|:-------:|:------------|\n",
+	"\nA full list of supported settings and capabilities is available "
+	"by running: `%s --about`\n", 1
+};
+
 static void
-text(const struct about *a, struct integ_buf *b)
+dressed(const struct about *a, const struct dress *d, struct integ_buf *b)
 {
 	size_t i;
 
-	integ_buf_printf(b, "Name: %s\nDescription: %s\nVersion: %s\n"
-	    "integ Version: %s\nCapabilities:\n", a->name, a->description,
+	integ_buf_printf(b, d->head, a->name, a->description,
 	    a->src->version ? a->src->version : "", INTEG_VERSION);
 	for (i = 0; capabilities[i] != NULL; i++)
-		integ_buf_printf(b, "  - %s\n", capabilities[i]);
-	integ_buf_adds(b, "Settings:\n");
-	settings(a, b, 0);
-}
-
-static void
-markdown(const struct about *a, struct integ_buf *b)
-{
-	size_t i;
-
-	integ_buf_printf(b, "# `%s`\n\n%s\n\nVersion %s, built with integ %s.\n"
-	    "\n## Capabilities\n\n", a->name, a->description,
-	    a->src->version ? a->src->version : "", INTEG_VERSION);
-	for (i = 0; capabilities[i] != NULL; i++)
-		integ_buf_printf(b, "* `%s`\n", capabilities[i]);
-	integ_buf_adds(b, "\n## Settings\n\n"
-	    "| Setting | Required | Default | Description |\n"
-	    "|:--------|:--------:|:-------:|:------------|\n");
-	settings(a, b, 1);
-	integ_buf_printf(b, "\nA full list of supported settings and "
-	    "capabilities is available by running: `%s --about`\n", a->name);
+		integ_buf_printf(b, d->capability, capabilities[i]);
+	integ_buf_adds(b, d->settings);
+	settings(a, b, d->markdown);
+	if (d->foot != NULL)
+		integ_buf_printf(b, d->foot, a->name);
 }
 
 int
@@ -187,10 +199,18 @@ integ_about(const struct integ_source *src, struct integ_json_span spec,
 		a.description = integ_xstrdup(a.name);
 	if (strcmp(format, "json") == 0)
 		json(&a, b);
-	else if (strcmp(format, "markdown") == 0)
-		markdown(&a, b);
 	else
-		text(&a, b);
+		dressed(&a, strcmp(format, "markdown") == 0 ? &md : &plain, b);
 	free(a.description);
 	return 0;
+}
+
+int
+integ_version(const char *name, const char *own)
+{
+	if (own != NULL)
+		printf("%s %s (integ %s)\n", name, own, INTEG_VERSION);
+	else
+		printf("%s %s\n", name, INTEG_VERSION);
+	return integ_stdout_done(0);
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "integ.h"
 #include "test_int.h"
@@ -55,29 +54,9 @@ reserve(double size)
 	return 1 + (double)(long)(size / 40);
 }
 
-/* Sleep secs (real), in short steps; a signal ends it: its exit status. */
-static int
-nap(double secs)
-{
-	double until = integ_now() + secs, left;
-	struct timespec ts;
-	int sig;
-
-	while ((left = until - integ_now()) > 0) {
-		if ((sig = integ_signal_caught()) != 0)
-			return INTEG_EXIT_SIGNAL + sig;
-		if (left > 0.05)
-			left = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return 0;
-}
-
 /* Wait until one more call fits in the bucket, and count it in flight. */
 static int
-enter(struct integ_bucket *b, struct integ_err *e)
+enter(struct integ_bucket *b, struct integ_http *h, struct integ_err *e)
 {
 	double scale = integ_timescale(), leak, level, room, wait;
 	int code;
@@ -96,7 +75,7 @@ enter(struct integ_bucket *b, struct integ_err *e)
 		pthread_mutex_unlock(&b->mu);
 		integ_log(INTEG_LOG_DEBUG, "call limit %.0f/%.0f: next call in "
 		    "%.2fs", level, b->size, wait);
-		if ((code = nap(wait * scale)) != 0)
+		if ((code = integ_http_sleep(h, wait * scale)) != 0)
 			return integ_errf(e, code, "interrupted waiting for the "
 			    "call limit");
 		pthread_mutex_lock(&b->mu);
@@ -131,7 +110,7 @@ integ_bucket_doer(void *arg, struct integ_http *h,
 	struct integ_bucket *b = arg;
 	int code;
 
-	if ((code = enter(b, e)) != 0)
+	if ((code = enter(b, h, e)) != 0)
 		return code;
 	code = integ_http_doer_curl(NULL, h, rq, rs, e);
 	leave(b, code == 0 ? integ_response_header(rs, b->header) : NULL);

@@ -35,4 +35,20 @@ integ_buf_addv(struct integ_buf *b, const struct integ_json_span *v, size_t n)
 	return 0;
 }
 
+/* A message that does not fit its buffer: 65, said the same in every format. */
+int	 integ_format_too_large(struct integ_err *);
+
+/* A piece of fixed text, for integ_buf_addv. */
+#define INTEG_SPAN_LIT(lit)	{ (lit), sizeof(lit) - 1 }
+
+/* A record's message, its pieces added at once; 0 or 65. */
+static inline int
+integ_format_pieces(struct integ_buf *b, const struct integ_json_span *v,
+    size_t n, struct integ_err *e)
+{
+	if (integ_buf_addv(b, v, n) == -1)
+		return integ_format_too_large(e);
+	return 0;
+}
+
 #endif /* BUF_INT_H */

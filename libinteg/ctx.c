@@ -301,8 +301,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 		    "signal %d", sig);
 	if (ctx->checking)
 		return 0;
-	if (ctx->proto == INTEG_PROTO_AIRBYTE)
-		integ_source_drain_logs(ctx->em);
+	integ_log_drain();
 	integ_ctx_oauth_flush(ctx);
 	/* the API said how much there is: the platform may show progress */
 	if (pg->estimate && page->job == 0 && page->n == 0 && page->total >= 0 &&

@@ -10,9 +10,7 @@
  * stage before that died without a word leaves none for the next. The
  * newline that ends the output is held back until it is known which.
  *
- * --jq runs a program through libjq on each text. Where this file
- * touches jv values it follows jq's rule: every jv_* function consumes
- * its arguments and returns a new reference, except jv_copy.
+ * --jq runs a program on each text (jq.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,10 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jq.h>
-#include <jv.h>
-
 #include "integ.h"
+#include "jq_int.h"
 
 #define READ_SIZE	((size_t)256 << 10)
 #define FLUSH_AT	((size_t)256 << 10)
@@ -32,8 +28,7 @@
 struct integ_extract {
 	struct integ_path	*path;
 	struct integ_json_stream *stream;
-	jq_state		*jq;
-	struct integ_buf	 jqerr;
+	struct integ_jq		*jq;
 	int			 strict;
 	FILE			*out;
 	char			*obuf;
@@ -226,65 +221,20 @@ on_mark(void *arg, const char *line, size_t n)
 
 /* ---- --jq ---- */
 
-static void
-jq_err_cb(void *arg, jv msg)
-{
-	struct integ_buf *b = arg;
-
-	if (jv_get_kind(msg) != JV_KIND_STRING)
-		msg = jv_dump_string(msg, 0);
-	/* within what integ_extract_new reserved: no allocation here */
-	if (b->len == 0)
-		integ_buf_add(b, jv_string_value(msg),
-		    strnlen(jv_string_value(msg), 4000));
-	jv_free(msg);
-}
-
-/* input and inputs: each text is a program run of its own. */
-static jv
-no_inputs(jq_state *jq, void *arg)
-{
-	return jv_invalid();
-}
-
 static int
 on_jq_text(void *arg, const char *p, size_t n)
 {
 	struct integ_extract *x = arg;
-	jv in, r, msg;
-	int rc = 0;
+	int rc, unreadable;
 
 	x->ntext++;
-	in = jv_parse_sized(p, (int)n);
-	if (!jv_is_valid(in)) {
-		msg = jv_invalid_get_msg(in);
-		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
-		    "%s: text %llu: jq cannot read it: %s", x->name, x->ntext,
-		    jv_get_kind(msg) == JV_KIND_STRING ?
-		    jv_string_value(msg) : "?");
-		jv_free(msg);
-		return x->rc;
-	}
-	jq_start(x->jq, in, 0);
-	while (jv_is_valid(r = jq_next(x->jq))) {
-		r = jv_dump_string(r, 0);
-		rc = out_rec(x, jv_string_value(r),
-		    (size_t)jv_string_length_bytes(jv_copy(r)));
-		jv_free(r);
-		if (rc != 0)
-			return rc;
-	}
-	if (jv_invalid_has_msg(jv_copy(r))) {
-		msg = jv_invalid_get_msg(r);
-		if (jv_get_kind(msg) != JV_KIND_STRING)
-			msg = jv_dump_string(msg, 0);
-		x->rc = integ_errf(x->e, INTEG_EXIT_DATA,
-		    "%s: text %llu: jq: error: %s", x->name, x->ntext,
-		    jv_string_value(msg));
-		jv_free(msg);
-		return x->rc;
-	}
-	jv_free(r);
+	if ((rc = integ_jq_run(x->jq, p, n, on_record, x, &unreadable,
+	    x->e)) == INTEG_EXIT_DATA)
+		return x->rc = integ_err_wrap(x->e, rc, "%s: text %llu: %s",
+		    x->name, x->ntext, unreadable ? "jq cannot read it" :
+		    "jq: error");
+	if (rc != 0)
+		return rc;
 	x->committed = x->olen;
 	x->held = 0;
 	if (x->olen >= FLUSH_AT && out_flush(x, 0) == -1)
@@ -306,24 +256,9 @@ integ_extract_new(const char *path, const char *program, int strict,
 	x->out = out;
 	integ_pipe_widen(fileno(out));
 	x->strict = strict;
-	integ_buf_init(&x->jqerr, 4096);
 	sink.arg = x;
 	if (program != NULL) {
-		if ((x->jq = jq_init()) == NULL) {
-			integ_extract_free(x);
-			return integ_errf(e, INTEG_EXIT_FAIL, "jq: cannot start");
-		}
-		/*
-		 * The buffer is allocated here, not under jq_compile: a leak
-		 * in libjq's parser is suppressed (tests/lsan.supp) by its
-		 * frame, and nothing of ours must run allocating below it.
-		 */
-		integ_buf_reserve(&x->jqerr, 4000);
-		jq_set_error_cb(x->jq, jq_err_cb, &x->jqerr);
-		jq_set_input_cb(x->jq, no_inputs, NULL);
-		if (!jq_compile(x->jq, program)) {
-			rc = integ_errf(e, INTEG_EXIT_USAGE, "--jq: %s",
-			    x->jqerr.len ? x->jqerr.data : "compile error");
+		if ((rc = integ_jq_new(program, "--jq", &x->jq, e)) != 0) {
 			integ_extract_free(x);
 			return rc;
 		}
@@ -347,9 +282,7 @@ integ_extract_free(struct integ_extract *x)
 		return;
 	integ_json_stream_free(x->stream);
 	integ_path_free(x->path);
-	if (x->jq != NULL)
-		jq_teardown(&x->jq);
-	integ_buf_free(&x->jqerr);
+	integ_jq_free(x->jq);
 	free(x->obuf);
 	free(x->rbuf);
 	free(x);

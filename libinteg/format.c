@@ -2,9 +2,11 @@
  * format.c: the registry of output formats. A protocol is one file
  * defining a struct integ_format and one line in this table.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "integ.h"
+#include "buf_int.h"
 
 static const struct integ_format *const formats[] = {
 	&integ_format_singer,
@@ -29,6 +31,30 @@ integ_format_find(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+int
+integ_format_too_large(struct integ_err *e)
+{
+	return integ_errf(e, INTEG_EXIT_DATA, "message too large");
+}
+
+int
+integ_format_print(const struct integ_format *fmt, const struct integ_msg *m,
+    FILE *fp, struct integ_err *e)
+{
+	struct integ_buf b;
+	int code;
+
+	integ_buf_init(&b, 0);
+	if ((code = fmt->write(NULL, m, &b, e)) == 0) {
+		fwrite(b.data, 1, b.len, fp);
+		fflush(fp);
+	}
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.len);
+	integ_buf_free(&b);
+	return code;
 }
 
 const char *

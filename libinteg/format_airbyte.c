@@ -2,8 +2,9 @@
  * format_airbyte.c: Airbyte protocol messages as the official protocol
  * schema defines them: RECORD (emitted_at in epoch ms), per-stream STATE
  * with sourceStats.recordCount, TRACE STREAM_STATUS, TRACE ERROR with a
- * failure_type, LOG. Airbyte has no schema message: the catalog carries
- * the schema.
+ * failure_type, LOG; and the messages around a sync: SPEC, CONNECTION_STATUS,
+ * CATALOG, CONTROL CONNECTOR_CONFIG. Airbyte has no schema message: the
+ * catalog carries the schema.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -30,35 +31,58 @@ masked(struct integ_buf *b, const char *s)
 	return r;
 }
 
+/* "KEY":name[,"namespace":ns]: the stream's names, in any message. */
 static int
-descriptor(struct integ_buf *b, const struct integ_msg *m)
+names(struct integ_buf *b, const char *key, const struct integ_msg *m)
 {
 	int r = 0;
 
-	r |= integ_buf_adds(b, "{\"name\":");
+	r |= integ_buf_printf(b, "\"%s\":", key);
 	r |= str(b, m->stream);
 	if (m->ns != NULL) {
 		r |= integ_buf_adds(b, ",\"namespace\":");
 		r |= str(b, m->ns);
 	}
+	return r;
+}
+
+static int
+descriptor(struct integ_buf *b, const struct integ_msg *m)
+{
+	int r = 0;
+
+	r |= integ_buf_addc(b, '{');
+	r |= names(b, "name", m);
 	r |= integ_buf_addc(b, '}');
 	return r;
 }
 
-/* A number without printf: this is on every record's path. */
-static int
-decimal(struct integ_buf *b, int64_t v)
+/*
+ * The digits of v at the end of d, without printf: this is on every
+ * record's path. Returns how many.
+ */
+static size_t
+digits(char d[24], int64_t v)
 {
-	char d[24], *p = d + sizeof(d);
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t i = 24;
 
 	do {
-		*--p = (char)('0' + u % 10);
+		d[--i] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u > 0);
 	if (v < 0)
-		*--p = '-';
-	return integ_buf_add(b, p, (size_t)(d + sizeof(d) - p));
+		d[--i] = '-';
+	return 24 - i;
+}
+
+static int
+decimal(struct integ_buf *b, int64_t v)
+{
+	char d[24];
+	size_t n = digits(d, v);
+
+	return integ_buf_add(b, d + sizeof(d) - n, n);
 }
 
 /*
@@ -74,80 +98,70 @@ static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
-	char d[24], *p;
-	uint64_t u;
+	char d[24];
 
 	if (m->now_ms != last_ms) {
-		u = m->now_ms < 0 ? 0 : (uint64_t)m->now_ms;
-		p = d + sizeof(d);
-		do {
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		} while (u > 0);
-		last_nd = (size_t)(d + sizeof(d) - p);
-		memcpy(last_digits, p, last_nd);
+		last_nd = digits(d, m->now_ms < 0 ? 0 : m->now_ms);
+		memcpy(last_digits, d + sizeof(d) - last_nd, last_nd);
 		last_ms = m->now_ms;
 	}
 	{
-#define S(lit)	{ lit, sizeof(lit) - 1 }
 		const struct integ_json_span v[] = {
-			S("{\"type\":\"RECORD\",\"record\":{\"stream\":"),
-			m->stream_json, S(",\"data\":"), m->record,
-			S(",\"emitted_at\":"), { last_digits, last_nd },
-			S("}}\n")
+			INTEG_SPAN_LIT("{\"type\":\"RECORD\",\"record\":"
+			    "{\"stream\":"), m->stream_json,
+			INTEG_SPAN_LIT(",\"data\":"), m->record,
+			INTEG_SPAN_LIT(",\"emitted_at\":"),
+			{ last_digits, last_nd }, INTEG_SPAN_LIT("}}\n")
 		};
-#undef S
 
-		if (integ_buf_addv(b, v, sizeof(v) / sizeof(v[0])) == -1)
-			return integ_errf(e, INTEG_EXIT_DATA,
-			    "message too large");
+		return integ_format_pieces(b, v, sizeof(v) / sizeof(v[0]), e);
 	}
-	return 0;
 }
 
+/*
+ * {"type":"OUTER","outer":{"type":"INNER","emitted_at":N: the head of a
+ * TRACE or CONTROL message; the caller adds the rest and closes both.
+ */
 static int
-airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
-    struct integ_err *e)
+head(struct integ_buf *b, const char *outer, const char *key,
+    const char *inner, const struct integ_msg *m)
+{
+	return integ_buf_printf(b, "{\"type\":\"%s\",\"%s\":{\"type\":"
+	    "\"%s\",\"emitted_at\":%" PRId64, outer, key, inner, m->now_ms);
+}
+
+/* The message as text; non-zero when it did not fit. */
+static int
+message(struct integ_buf *b, const struct integ_msg *m)
 {
 	int r = 0;
 
 	switch (m->kind) {
 	case INTEG_MSG_RECORD:
-		if (m->ns == NULL && m->stream_json.p != NULL)
-			return record_fast(b, m, e);
-		r |= integ_buf_adds(b, "{\"type\":\"RECORD\",\"record\":"
-		    "{\"stream\":");
-		r |= str(b, m->stream);
-		if (m->ns != NULL) {
-			r |= integ_buf_adds(b, ",\"namespace\":");
-			r |= str(b, m->ns);
-		}
+		r |= integ_buf_adds(b, "{\"type\":\"RECORD\",\"record\":{");
+		r |= names(b, "stream", m);
 		r |= integ_buf_adds(b, ",\"data\":");
 		r |= integ_buf_add(b, m->record.p, m->record.len);
 		r |= integ_buf_adds(b, ",\"emitted_at\":");
 		r |= decimal(b, m->now_ms);
-		r |= integ_buf_adds(b, "}}\n");
-		break;
+		return r | integ_buf_adds(b, "}}\n");
 	case INTEG_MSG_STATE:
 		r |= integ_buf_adds(b, "{\"type\":\"STATE\",\"state\":"
 		    "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":");
 		r |= descriptor(b, m);
 		r |= integ_buf_adds(b, ",\"stream_state\":");
 		r |= integ_buf_add(b, m->stream_state.p, m->stream_state.len);
-		r |= integ_buf_printf(b, "},\"sourceStats\":{\"recordCount\":"
-		    "%" PRIu64 ".0}}}\n", m->count);
-		break;
+		return r | integ_buf_printf(b, "},\"sourceStats\":"
+		    "{\"recordCount\":%" PRIu64 ".0}}}\n", m->count);
 	case INTEG_MSG_STATUS:
-		r |= integ_buf_printf(b, "{\"type\":\"TRACE\",\"trace\":"
-		    "{\"type\":\"STREAM_STATUS\",\"emitted_at\":%" PRId64
-		    ",\"stream_status\":{\"stream_descriptor\":", m->now_ms);
+		r |= head(b, "TRACE", "trace", "STREAM_STATUS", m);
+		r |= integ_buf_adds(b, ",\"stream_status\":{\"stream_descriptor\":");
 		r |= descriptor(b, m);
-		r |= integ_buf_printf(b, ",\"status\":\"%s\"}}}\n", m->status);
-		break;
+		return r | integ_buf_printf(b, ",\"status\":\"%s\"}}}\n",
+		    m->status);
 	case INTEG_MSG_ERROR:
-		r |= integ_buf_printf(b, "{\"type\":\"TRACE\",\"trace\":"
-		    "{\"type\":\"ERROR\",\"emitted_at\":%" PRId64
-		    ",\"error\":{\"message\":", m->now_ms);
+		r |= head(b, "TRACE", "trace", "ERROR", m);
+		r |= integ_buf_adds(b, ",\"error\":{\"message\":");
 		r |= masked(b, m->message);
 		if (m->internal != NULL) {
 			r |= integ_buf_adds(b, ",\"internal_message\":");
@@ -159,32 +173,61 @@ airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 			r |= integ_buf_adds(b, ",\"stream_descriptor\":");
 			r |= descriptor(b, m);
 		}
-		r |= integ_buf_adds(b, "}}}\n");
-		break;
+		return r | integ_buf_adds(b, "}}}\n");
 	case INTEG_MSG_ESTIMATE:
-		r |= integ_buf_printf(b, "{\"type\":\"TRACE\",\"trace\":"
-		    "{\"type\":\"ESTIMATE\",\"emitted_at\":%" PRId64
-		    ",\"estimate\":{\"name\":", m->now_ms);
-		r |= str(b, m->stream);
-		if (m->ns != NULL) {
-			r |= integ_buf_adds(b, ",\"namespace\":");
-			r |= str(b, m->ns);
-		}
-		r |= integ_buf_printf(b, ",\"type\":\"STREAM\",\"row_estimate\":"
-		    "%" PRIu64 "}}}\n", m->count);
-		break;
+		r |= head(b, "TRACE", "trace", "ESTIMATE", m);
+		r |= integ_buf_adds(b, ",\"estimate\":{");
+		r |= names(b, "name", m);
+		return r | integ_buf_printf(b, ",\"type\":\"STREAM\","
+		    "\"row_estimate\":%" PRIu64 "}}}\n", m->count);
 	case INTEG_MSG_LOG:
 		r |= integ_buf_printf(b, "{\"type\":\"LOG\",\"log\":"
-		    "{\"level\":\"%s\",\"message\":", integ_log_level_name(m->level));
+		    "{\"level\":\"%s\",\"message\":",
+		    integ_log_level_name(m->level));
 		r |= str(b, m->message);
-		r |= integ_buf_adds(b, "}}\n");
-		break;
+		return r | integ_buf_adds(b, "}}\n");
+	case INTEG_MSG_SPEC:
+		r |= integ_buf_adds(b, "{\"type\":\"SPEC\",\"spec\":{");
+		if (m->docs != NULL) {
+			r |= integ_buf_adds(b, "\"documentationUrl\":");
+			r |= str(b, m->docs);
+			r |= integ_buf_addc(b, ',');
+		}
+		r |= integ_buf_adds(b, "\"connectionSpecification\":");
+		r |= integ_json_compact(m->doc, b);
+		return r | integ_buf_adds(b, "}}\n");
+	case INTEG_MSG_CONNECTION:
+		r |= integ_buf_printf(b, "{\"type\":\"CONNECTION_STATUS\","
+		    "\"connectionStatus\":{\"status\":\"%s\"", m->status);
+		if (m->message != NULL) {
+			r |= integ_buf_adds(b, ",\"message\":");
+			r |= masked(b, m->message);
+		}
+		return r | integ_buf_adds(b, "}}\n");
+	case INTEG_MSG_CATALOG:
+		r |= integ_buf_adds(b, "{\"type\":\"CATALOG\",\"catalog\":");
+		r |= integ_buf_add(b, m->doc.p, m->doc.len);
+		return r | integ_buf_adds(b, "}\n");
+	case INTEG_MSG_CONTROL:
+		/* the one message that must carry the secrets: not masked */
+		r |= head(b, "CONTROL", "control", "CONNECTOR_CONFIG", m);
+		r |= integ_buf_adds(b, ",\"connectorConfig\":{\"config\":");
+		/* one line, whatever the layout of the config file */
+		r |= integ_json_compact(m->doc, b);
+		return r | integ_buf_adds(b, "}}}\n");
 	default:
-		break;
+		return 0;
 	}
-	if (r)
-		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
-	return 0;
+}
+
+static int
+airbyte_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
+    struct integ_err *e)
+{
+	if (m->kind == INTEG_MSG_RECORD && m->ns == NULL &&
+	    m->stream_json.p != NULL)
+		return record_fast(b, m, e);
+	return message(b, m) ? integ_format_too_large(e) : 0;
 }
 
 const struct integ_format integ_format_airbyte = {

@@ -2,7 +2,8 @@
  * format_singer.c: Singer messages (spec v0.3, as singer-python and
  * singer-sdk read them): SCHEMA with key_properties always present and
  * bookmark_properties with a replication key, RECORD with time_extracted,
- * STATE with its value. Singer has no status, error or log messages.
+ * STATE with its value; discover's catalog. Singer has no status, error or
+ * log messages.
  */
 #include <stdio.h>
 #include <string.h>
@@ -59,25 +60,21 @@ static int
 record_fast(struct integ_buf *b, const struct integ_msg *m,
     struct integ_err *e)
 {
-#define S(lit)	{ lit, sizeof(lit) - 1 }
 	char ver[48];
 	const struct integ_json_span v[] = {
-		S("{\"type\":\"RECORD\",\"stream\":"), m->stream_json,
-		S(",\"record\":"), m->record,
+		INTEG_SPAN_LIT("{\"type\":\"RECORD\",\"stream\":"),
+		m->stream_json, INTEG_SPAN_LIT(",\"record\":"), m->record,
 		{ ver, version_text(m->version, ver) },
-		S(",\"time_extracted\":\""), { m->now, strlen(m->now) },
-		S("\"}\n")
+		INTEG_SPAN_LIT(",\"time_extracted\":\""),
+		{ m->now, strlen(m->now) }, INTEG_SPAN_LIT("\"}\n")
 	};
-#undef S
 
-	if (integ_buf_addv(b, v, sizeof(v) / sizeof(v[0])) == -1)
-		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
-	return 0;
+	return integ_format_pieces(b, v, sizeof(v) / sizeof(v[0]), e);
 }
 
+/* The message as text; non-zero when it did not fit. */
 static int
-singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
-    struct integ_err *e)
+message(struct integ_buf *b, const struct integ_msg *m)
 {
 	char ver[48];
 	size_t i;
@@ -101,11 +98,8 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 			r |= str(b, field(m->cursor));
 			r |= integ_buf_addc(b, ']');
 		}
-		r |= integ_buf_adds(b, "}\n");
-		break;
+		return r | integ_buf_adds(b, "}\n");
 	case INTEG_MSG_RECORD:
-		if (m->stream_json.p != NULL)
-			return record_fast(b, m, e);
 		r |= integ_buf_adds(b, "{\"type\":\"RECORD\",\"stream\":");
 		r |= str(b, m->stream);
 		r |= integ_buf_adds(b, ",\"record\":");
@@ -113,26 +107,33 @@ singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
 		r |= integ_buf_add(b, ver, version_text(m->version, ver));
 		r |= integ_buf_adds(b, ",\"time_extracted\":\"");
 		r |= integ_buf_adds(b, m->now);
-		r |= integ_buf_adds(b, "\"}\n");
-		break;
+		return r | integ_buf_adds(b, "\"}\n");
 	case INTEG_MSG_VERSION:
 		r |= integ_buf_adds(b, "{\"type\":\"ACTIVATE_VERSION\","
 		    "\"stream\":");
 		r |= str(b, m->stream);
 		r |= integ_buf_add(b, ver, version_text(m->version, ver));
-		r |= integ_buf_adds(b, "}\n");
-		break;
+		return r | integ_buf_adds(b, "}\n");
 	case INTEG_MSG_STATE:
 		r |= integ_buf_adds(b, "{\"type\":\"STATE\",\"value\":");
 		r |= integ_buf_add(b, m->value.p, m->value.len);
-		r |= integ_buf_adds(b, "}\n");
-		break;
+		return r | integ_buf_adds(b, "}\n");
+	case INTEG_MSG_CATALOG:
+		/* discover's answer is the catalog itself, not a message */
+		r |= integ_buf_add(b, m->doc.p, m->doc.len);
+		return r | integ_buf_addc(b, '\n');
 	default:
-		break;
+		return 0;
 	}
-	if (r)
-		return integ_errf(e, INTEG_EXIT_DATA, "message too large");
-	return 0;
+}
+
+static int
+singer_write(void *arg, const struct integ_msg *m, struct integ_buf *b,
+    struct integ_err *e)
+{
+	if (m->kind == INTEG_MSG_RECORD && m->stream_json.p != NULL)
+		return record_fast(b, m, e);
+	return message(b, m) ? integ_format_too_large(e) : 0;
 }
 
 const struct integ_format integ_format_singer = {

@@ -47,7 +47,6 @@ int	 integ_http_do(struct integ_http *, const struct integ_request *,
 struct integ_request *integ_request_prepare(const struct integ_request *,
 	    const char *, int);
 void	 integ_request_clear_query(struct integ_request *);
-int	 integ_http_sleep(struct integ_http *, double);
 int	 integ_http_cancelled(struct integ_http *);
 void	 integ_http_uncancel(struct integ_http *);
 const struct integ_http_opts *integ_http_options(const struct integ_http *);

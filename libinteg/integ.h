@@ -151,7 +151,10 @@ enum integ_level {
 /*
  * A sink receives one masked line without its newline. The default sink
  * writes "PROG: line\n" to stderr; connectors in Airbyte mode install one
- * that writes LOG messages.
+ * that writes LOG messages (integ_emit_log_sink). A sink is called only
+ * on the thread that set it: lines logged on other threads wait until
+ * that thread logs, or calls integ_log_drain (at most 1 MiB of them; past
+ * that they are counted, and the count said as a WARN line).
  */
 typedef void	integ_log_sink_fn(enum integ_level, const char *, void *);
 
@@ -160,6 +163,7 @@ const char *integ_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
+void	 integ_log_drain(void);
 /* FATAL, ERROR, WARN, INFO, DEBUG, TRACE (any case): 0, else -1. */
 int	 integ_log_level_parse(const char *, enum integ_level *);
 const char *integ_log_level_name(enum integ_level);
@@ -270,10 +274,88 @@ int	 integ_signal_caught(void);
 /* For a connector that cancels itself. */
 void	 integ_signal_raise(int);
 
+/* ---- option values (opt.c) ---- */
+/*
+ * The values a command line gives, read alike by every tool. Each
+ * returns 0, or 64 with "OPT ARG: why" in e (integ_opt_bad says so).
+ */
+int	 integ_opt_bad(const char *, const char *, const char *,
+	    struct integ_err *);
+/* A whole number in [min, max]. */
+int	 integ_opt_count(const char *, const char *, long long, long long,
+	    long long *, struct integ_err *);
+/* Seconds, fractions too, not negative. */
+int	 integ_opt_secs(const char *, const char *, double *,
+	    struct integ_err *);
+/* N/s, N/m or N/h, as requests a second. */
+int	 integ_opt_rate(const char *, const char *, double *,
+	    struct integ_err *);
+/* Bytes, with k, m or g (binary multiples). */
+int	 integ_opt_size(const char *, const char *, size_t *,
+	    struct integ_err *);
+/*
+ * NAME=VALUE split at the first '=' (arg is cut there); need: VALUE
+ * must be there and not empty, else it may be left out (NULL).
+ */
+int	 integ_opt_pair(const char *, char *, char **, char **, int,
+	    struct integ_err *);
+/* A repeated option's value appended to a list (the strings borrowed). */
+void	 integ_opt_push(char ***, size_t *, char *);
+/*
+ * A tool's options as a table, one row an option: its long name, its
+ * letter (or 0), what it takes and where the value goes in the tool's
+ * struct (off, an offsetof). A row of kind FN hands the value to fn
+ * (opt: "--NAME"); one of kind STOP sets its int and ends the reading
+ * (--help, --version). The table ends with a NULL name.
+ */
+enum integ_opt_kind {
+	INTEG_OPT_FLAG = 1,	/* int = 1 */
+	INTEG_OPT_STOP,		/* int = 1, and no more options are read */
+	INTEG_OPT_STR,		/* const char * = the value */
+	INTEG_OPT_LIST,		/* char ** at off and its size_t at off2 */
+	INTEG_OPT_COUNT,	/* long long in [min, max] */
+	INTEG_OPT_INT,		/* int in [min, max] */
+	INTEG_OPT_SECS,		/* double: seconds */
+	INTEG_OPT_RATE,		/* double: requests a second */
+	INTEG_OPT_SIZE,		/* size_t: bytes */
+	INTEG_OPT_FN		/* fn */
+};
+struct integ_opt {
+	const char		*name;
+	int			 letter;
+	enum integ_opt_kind	 kind;
+	size_t			 off, off2;
+	long long		 min, max;	/* FN: min is the row's own */
+	int			 no_arg;	/* FN: takes no value */
+	int			(*fn)(void *, const struct integ_opt *,
+				    const char *, char *, struct integ_err *);
+};
+/*
+ * Read argv's options into target by the table. 0 and *first the index
+ * of the first operand; or 64, e saying why (empty: getopt said it).
+ */
+int	 integ_opts_read(int, char *[], const struct integ_opt *, void *,
+	    int *, struct integ_err *);
+/* ---- end of option values ---- */
+
+/* ---- about: a program's --version (about.c) ---- */
+/*
+ * "NAME VERSION" (integ's), or "NAME OWN (integ VERSION)" for a program
+ * with a version of its own (a connector), on stdout, closed after; 0,
+ * or the exit status of a stdout that cannot be written, said on stderr.
+ */
+int	 integ_version(const char *, const char *);
+/* ---- end of about ---- */
+
 /* ---- stdout ---- */
 
 /* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */
 int	 integ_close_stdout(struct integ_err *);
+/*
+ * A program's last word: stdout closed; returns code, or, when code is 0
+ * and stdout could not be written, INTEG_EXIT_IO, said on stderr.
+ */
+int	 integ_stdout_done(int);
 
 /* ==== json (json.c, path.c) ==== */
 
@@ -606,6 +688,15 @@ int	 integ_http_trust(struct integ_http *, const char *,
 int	 integ_http_trusted(const struct integ_http *, const char *);
 /* Ask every transfer and wait to end (INTEG_EXIT_FAIL) soon. */
 void	 integ_http_cancel(struct integ_http *);
+
+/* ---- http: a doer's waits (http.c) ---- */
+/*
+ * Sleep secs in short steps; a signal ends it (128+n), so does
+ * integ_http_cancel (INTEG_EXIT_FAIL). 0 when the time has passed.
+ */
+int	 integ_http_sleep(struct integ_http *, double);
+/* ---- end of http: a doer's waits ---- */
+
 /*
  * A call-limit bucket (bucket.c): for APIs that report a leaky bucket's
  * level on every answer as "USED/SIZE" in a header. Its doer (arg: the
@@ -996,6 +1087,28 @@ struct integ_fetch_opts {
 };
 
 void	 integ_fetch_opts_init(struct integ_fetch_opts *);
+/* ---- fetch: options that go together (fetch_opts.c) ---- */
+/*
+ * 0 when the options make one run: one pagination mode whose companions
+ * are given (--limit and --total with --offset or --page, which need
+ * --records; --has-more with a cursor), OAuth 2 with its token URL and
+ * client, windows with their step and start on one URL, --stream
+ * without a JSON path; else 64, "OPT ARG: why" in e.
+ */
+int	 integ_fetch_opts_check(const struct integ_fetch_opts *,
+	    struct integ_err *);
+/*
+ * A pagination option: mode m, given as opt with arg (--next PATH,
+ * --link, --cursor or --body-cursor PARAM=PATH, --offset or --page
+ * PARAM[=START]; arg is cut). 64 when another mode was chosen, or a
+ * cursor twice.
+ */
+int	 integ_fetch_opts_pager(struct integ_fetch_opts *, enum integ_page_mode,
+	    const char *, char *, struct integ_err *);
+/* --window START,END[,FORMAT] into the window options (arg is cut). */
+int	 integ_fetch_opts_window(struct integ_fetch_opts *, char *,
+	    struct integ_err *);
+/* ---- end of fetch: options ---- */
 /* Run integ-fetch, writing to out; the trailer on failure. */
 int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
 	    struct integ_err *);
@@ -1060,7 +1173,12 @@ enum integ_msg_kind {
 	INTEG_MSG_ERROR,
 	INTEG_MSG_LOG,
 	INTEG_MSG_VERSION,	/* Singer ACTIVATE_VERSION */
-	INTEG_MSG_ESTIMATE	/* rows the source expects (count) */
+	INTEG_MSG_ESTIMATE,	/* rows the source expects (count) */
+	/* a connector's answers outside the streams (source.c) */
+	INTEG_MSG_SPEC,		/* Airbyte: the spec (doc), docs */
+	INTEG_MSG_CONNECTION,	/* Airbyte CONNECTION_STATUS: status, message */
+	INTEG_MSG_CATALOG,	/* discover: the catalog (doc) */
+	INTEG_MSG_CONTROL	/* Airbyte: the updated config (doc), unmasked */
 };
 
 /*
@@ -1094,6 +1212,9 @@ struct integ_msg {
 	enum integ_level	 level;
 	const char		*message;
 	const char		*internal;	/* may be NULL */
+	/* SPEC, CATALOG, CONTROL */
+	struct integ_json_span	 doc;
+	const char		*docs;		/* SPEC: documentationUrl or NULL */
 };
 
 /*
@@ -1126,6 +1247,13 @@ extern const struct integ_format integ_format_jq;
 /* The registered formats, NULL-terminated; one by name, or NULL. */
 const struct integ_format *const *integ_formats(void);
 const struct integ_format *integ_format_find(const char *);
+/*
+ * One message written by a format outside an emitter (a connector's
+ * answers beside the streams) straight to fp, flushed; the bytes are
+ * wiped after (CONTROL carries secrets). 0, or an exit status.
+ */
+int	 integ_format_print(const struct integ_format *,
+	    const struct integ_msg *, FILE *, struct integ_err *);
 
 /* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
 int64_t	 integ_now_ms(void);

@@ -18,3 +18,13 @@ integ_close_stdout(struct integ_err *e)
 		    strerror(errno));
 	return 0;
 }
+
+int
+integ_stdout_done(int code)
+{
+	struct integ_err e;
+
+	if (integ_close_stdout(&e) != 0 && code == 0)
+		code = integ_log_err(&e);
+	return code;
+}

@@ -1,7 +1,13 @@
 /*
  * log.c: levelled logging. Every line goes through secret masking before
  * it reaches a sink, whichever sink that is.
+ *
+ * A sink set with integ_log_set_sink is called on the thread that set it
+ * only (an emitter is not shared): worker threads (the HTTP layer's
+ * parallel transfers) log too, and their lines wait here until that
+ * thread logs a line of its own or calls integ_log_drain.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +19,14 @@ static char		 prog[64] = "integ";
 static enum integ_level	 level = INTEG_LOG_WARN;
 static integ_log_sink_fn *sink;
 static void		*sinkarg;
+static pthread_t	 sink_thread;
+
+/* The lines that wait: each its level as one byte, the text, a NUL. */
+#define PENDING_MAX	((size_t)1 << 20)
+
+static pthread_mutex_t	 pending_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct integ_buf	 pending = { NULL, 0, 0, PENDING_MAX };
+static unsigned long	 pending_lost;
 
 void
 integ_log_init(const char *name, enum integ_level lv)
@@ -48,8 +62,53 @@ integ_log_get_level(void)
 void
 integ_log_set_sink(integ_log_sink_fn *fn, void *arg)
 {
+	pthread_mutex_lock(&pending_mu);
+	integ_buf_free(&pending);	/* they were the last sink's */
+	integ_buf_init(&pending, PENDING_MAX);
+	pending_lost = 0;
+	pthread_mutex_unlock(&pending_mu);
 	sink = fn;
 	sinkarg = arg;
+	sink_thread = pthread_self();
+}
+
+void
+integ_log_drain(void)
+{
+	struct integ_buf b;
+	unsigned long lost;
+	size_t i, n;
+
+	if (sink == NULL)
+		return;
+	pthread_mutex_lock(&pending_mu);
+	b = pending;
+	integ_buf_init(&pending, PENDING_MAX);
+	lost = pending_lost;
+	pending_lost = 0;
+	pthread_mutex_unlock(&pending_mu);
+	for (i = 0; i < b.len; i += n + 2) {
+		n = strlen(b.data + i + 1);
+		sink((enum integ_level)b.data[i], b.data + i + 1, sinkarg);
+	}
+	if (lost > 0) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "%lu log lines lost", lost);
+		sink(INTEG_LOG_WARN, msg, sinkarg);
+	}
+	integ_buf_free(&b);
+}
+
+/* A line logged on a thread other than the sink's: it waits. */
+static void
+defer(enum integ_level lv, const char *line)
+{
+	pthread_mutex_lock(&pending_mu);
+	if (integ_buf_addc(&pending, (int)lv) == -1 ||
+	    integ_buf_add(&pending, line, strlen(line) + 1) == -1)
+		pending_lost++;
+	pthread_mutex_unlock(&pending_mu);
 }
 
 static const char *const names[] = {
@@ -131,10 +190,14 @@ integ_vlog(enum integ_level lv, const char *fmt, va_list ap)
 	/* one message, one line: a stray newline would forge another */
 	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL; )
 		*nl = ' ';
-	if (sink != NULL)
-		sink(lv, line, sinkarg);
-	else
+	if (sink == NULL)
 		stderr_sink(lv, line);
+	else if (!pthread_equal(pthread_self(), sink_thread))
+		defer(lv, line);
+	else {
+		integ_log_drain();
+		sink(lv, line, sinkarg);
+	}
 	free(line);
 }
 

@@ -118,7 +118,7 @@ integ_ctx_oauth2(struct integ_ctx *ctx, const struct integ_oauth2_opts *o,
 	int rc;
 
 	if (ctx->oauth != NULL)
-		return integ_ctx_fail(ctx, INTEG_EXIT_FAIL, "OAuth 2: "
+		return integ_errf(&ctx->err, INTEG_EXIT_FAIL, "OAuth 2: "
 		    "already set up");
 	g = integ_xcalloc(1, sizeof(*g));
 	pthread_mutex_init(&g->mu, NULL);
@@ -142,8 +142,8 @@ void
 integ_ctx_oauth_flush(struct integ_ctx *ctx)
 {
 	struct integ_ctx_oauth *g = ctx->oauth;
-	struct integ_json_span cfg;
-	struct integ_buf b;
+	struct integ_buf cfg;
+	struct integ_msg m;
 
 	if (g == NULL)
 		return;
@@ -153,22 +153,19 @@ integ_ctx_oauth_flush(struct integ_ctx *ctx)
 		return;
 	}
 	g->pending = 0;
-	integ_buf_init(&b, 0);
-	/* the one message that must carry the secrets: not masked */
-	integ_buf_printf(&b, "{\"type\":\"CONTROL\",\"control\":{\"type\":"
-	    "\"CONNECTOR_CONFIG\",\"emitted_at\":%lld,\"connectorConfig\":"
-	    "{\"config\":", (long long)integ_now_ms());
-	/* one line, whatever the layout of the config file */
-	cfg.p = g->config.data;
-	cfg.len = g->config.len;
-	integ_json_compact(cfg, &b);
-	integ_buf_adds(&b, "}}}\n");
+	/* a copy: the lock is not held while stdout may block */
+	integ_buf_init(&cfg, 0);
+	integ_buf_add(&cfg, g->config.data, g->config.len);
 	pthread_mutex_unlock(&g->mu);
 	integ_emitter_flush(ctx->em, NULL);
-	fwrite(b.data, 1, b.len, stdout);
-	fflush(stdout);
-	explicit_bzero(b.data, b.len);
-	integ_buf_free(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_CONTROL;
+	m.now_ms = integ_now_ms();
+	m.doc.p = cfg.data;
+	m.doc.len = cfg.len;
+	integ_format_print(&integ_format_airbyte, &m, stdout, NULL);
+	explicit_bzero(cfg.data, cfg.len);
+	integ_buf_free(&cfg);
 	integ_log(INTEG_LOG_INFO, "the rotated OAuth 2 refresh token is in "
 	    "a CONTROL message");
 }

@@ -13,7 +13,6 @@
  * failure's.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,109 +143,39 @@ parse(int argc, char *argv[], struct args *a)
 	return 0;
 }
 
-/*
- * Airbyte: every log line a LOG message on stdout. Worker threads (the
- * HTTP layer's parallel transfers) log too, but only the main thread may
- * write to the emitter: their lines wait here until it drains them.
- */
-#define PENDING_MAX	((size_t)1 << 20)
-
-static pthread_t	 main_thread;
-static pthread_mutex_t	 pending_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct integ_buf	 pending = { NULL, 0, 0, PENDING_MAX };
-static unsigned long	 pending_lost;
-
-void
-integ_source_drain_logs(struct integ_emitter *em)
+/* A message beside the streams, in the protocol's format. */
+static int
+say(const struct integ_ctx *ctx, const struct integ_msg *m)
 {
-	struct integ_buf b;
-	unsigned long lost;
-	size_t i, n;
+	const struct integ_format *fmt = ctx->proto == INTEG_PROTO_AIRBYTE ?
+	    &integ_format_airbyte : &integ_format_singer;
 
-	pthread_mutex_lock(&pending_mu);
-	b = pending;
-	integ_buf_init(&pending, PENDING_MAX);
-	lost = pending_lost;
-	pending_lost = 0;
-	pthread_mutex_unlock(&pending_mu);
-	/* each line: its level as one byte, the text, a NUL */
-	for (i = 0; i < b.len; i += n + 2) {
-		n = strlen(b.data + i + 1);
-		integ_emit_log(em, (enum integ_level)b.data[i], b.data + i + 1,
-		    NULL);
-	}
-	if (lost > 0) {
-		char msg[64];
-
-		snprintf(msg, sizeof(msg), "%lu log lines lost", lost);
-		integ_emit_log(em, INTEG_LOG_WARN, msg, NULL);
-	}
-	integ_buf_free(&b);
-}
-
-static void
-airbyte_sink(enum integ_level lv, const char *line, void *arg)
-{
-	if (!pthread_equal(pthread_self(), main_thread)) {
-		pthread_mutex_lock(&pending_mu);
-		if (integ_buf_addc(&pending, (int)lv) == -1 ||
-		    integ_buf_add(&pending, line, strlen(line) + 1) == -1)
-			pending_lost++;
-		pthread_mutex_unlock(&pending_mu);
-		return;
-	}
-	integ_source_drain_logs(arg);
-	integ_emit_log(arg, lv, line, NULL);
-}
-
-static void
-put(struct integ_buf *b)
-{
-	integ_buf_addc(b, '\n');
-	fwrite(b->data, 1, b->len, stdout);
-	fflush(stdout);
-	integ_buf_reset(b);
+	return integ_format_print(fmt, m, stdout, NULL);
 }
 
 static int
-spec(const struct integ_source *src, struct integ_json_span connspec)
+spec(const struct integ_ctx *ctx)
 {
-	struct integ_buf b;
+	struct integ_msg m;
 
-	integ_buf_init(&b, 0);
-	integ_buf_adds(&b, "{\"type\":\"SPEC\",\"spec\":{");
-	if (src->docs != NULL) {
-		integ_buf_adds(&b, "\"documentationUrl\":");
-		integ_json_str_encode(&b, src->docs, strlen(src->docs));
-		integ_buf_addc(&b, ',');
-	}
-	integ_buf_adds(&b, "\"connectionSpecification\":");
-	integ_json_compact(connspec, &b);
-	integ_buf_adds(&b, "}}");
-	put(&b);
-	integ_buf_free(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_SPEC;
+	m.docs = ctx->src->docs;
+	m.doc = ctx->spec;
+	say(ctx, &m);
 	return 0;
 }
 
 static void
-connection_status(int ok, const char *why)
+connection_status(const struct integ_ctx *ctx, int ok, const char *why)
 {
-	struct integ_buf b;
+	struct integ_msg m;
 
-	integ_buf_init(&b, 0);
-	integ_buf_adds(&b, "{\"type\":\"CONNECTION_STATUS\","
-	    "\"connectionStatus\":{\"status\":");
-	integ_buf_adds(&b, ok ? "\"SUCCEEDED\"" : "\"FAILED\"");
-	if (!ok) {
-		char *m = integ_mask(why);
-
-		integ_buf_adds(&b, ",\"message\":");
-		integ_json_str_encode(&b, m, strlen(m));
-		free(m);
-	}
-	integ_buf_adds(&b, "}}");
-	put(&b);
-	integ_buf_free(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_CONNECTION;
+	m.status = ok ? "SUCCEEDED" : "FAILED";
+	m.message = ok ? NULL : why;
+	say(ctx, &m);
 }
 
 /* A failure before any stream: said in the protocol's way. */
@@ -259,6 +188,20 @@ fail(struct integ_ctx *ctx, int code, const char *why)
 	else
 		integ_log(INTEG_LOG_ERROR, "%s", why);
 	return code;
+}
+
+/*
+ * The config or the client refused before the run: check answers FAILED
+ * when the config is at fault (verdict), anything else says it in the
+ * protocol's way.
+ */
+static int
+refused(struct integ_ctx *ctx, int verdict, int code, const char *why)
+{
+	if (!verdict)
+		return fail(ctx, code, why);
+	connection_status(ctx, 0, why);
+	return 0;
 }
 
 /* The environment's level, else the config's (the spec checked it). */
@@ -343,7 +286,7 @@ check(struct integ_ctx *ctx)
 	 */
 	if (code == INTEG_EXIT_TEMPFAIL)
 		fail(ctx, code, ctx->err.msg);
-	connection_status(code == 0, ctx->err.msg);
+	connection_status(ctx, code == 0, ctx->err.msg);
 	return 0;
 }
 
@@ -390,8 +333,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	integ_ctx_stream_begin(ctx);
 	code = ctx->testing == 2 ? SOURCE_STOP : s->run(ctx);
 	integ_ctx_oauth_flush(ctx);
-	if (ctx->proto == INTEG_PROTO_AIRBYTE)
-		integ_source_drain_logs(ctx->em);
+	integ_log_drain();
 	if ((sig = integ_signal_caught()) != 0)
 		code = INTEG_EXIT_SIGNAL + sig;
 	if (code == 0 && ctx->testing)
@@ -468,6 +410,7 @@ discover(struct integ_ctx *ctx)
 	struct integ_stream *sampled = NULL;
 	struct integ_buf b;
 	struct integ_err e;
+	struct integ_msg m;
 	int code;
 
 	/* schemas inferred: a first page of each such stream, asked now */
@@ -478,14 +421,15 @@ discover(struct integ_ctx *ctx)
 		src.streams = sampled;
 	}
 	integ_buf_init(&b, 0);
-	if (ctx->proto == INTEG_PROTO_AIRBYTE) {
-		integ_buf_adds(&b, "{\"type\":\"CATALOG\",\"catalog\":");
+	if (ctx->proto == INTEG_PROTO_AIRBYTE)
 		integ_catalog_airbyte(&src, &b);
-		integ_buf_addc(&b, '}');
-	} else {
+	else
 		integ_catalog_singer(&src, &b);
-	}
-	put(&b);
+	memset(&m, 0, sizeof(m));
+	m.kind = INTEG_MSG_CATALOG;
+	m.doc.p = b.data;
+	m.doc.len = b.len;
+	say(ctx, &m);
 	integ_buf_free(&b);
 	integ_sample_free(ctx->src, sampled);
 	return 0;
@@ -535,15 +479,13 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		}
 		fwrite(b.data, 1, b.len, stdout);
 		integ_buf_free(&b);
-		return integ_close_stdout(&e) != 0 ? integ_log_err(&e) : 0;
+		return integ_stdout_done(0);
 	}
 	if (rc != 0) {
 		integ_buf_free(&spectext);
-		if (rc == 2) {
-			printf("%s %s (integ %s)\n", prog,
-			    src->version ? src->version : "", INTEG_VERSION);
-			return 0;
-		}
+		if (rc == 2)
+			return integ_version(prog, src->version ? src->version :
+			    "");
 		usage(prog, rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
 	}
@@ -556,8 +498,8 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 			integ_buf_free(&spectext);
 			return integ_log_err(&e);
 		}
-		main_thread = pthread_self();
-		integ_log_set_sink(airbyte_sink, ctx.em);
+		/* every log line a LOG message on stdout */
+		integ_log_set_sink(integ_emit_log_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
 	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
 		integ_buf_free(&spectext);
@@ -565,23 +507,15 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	integ_buf_init(&config, CONFIG_MAX);
 	if (a.cmd == CMD_SPEC) {
-		code = spec(src, ctx.spec);
+		code = spec(&ctx);
 	} else if ((code = load_config(&ctx, a.config, &config, &e)) != 0) {
-		if (a.cmd == CMD_CHECK && code != INTEG_EXIT_NOINPUT) {
-			connection_status(0, e.msg);
-			code = 0;
-		} else {
-			fail(&ctx, code, e.msg);
-		}
+		code = refused(&ctx, a.cmd == CMD_CHECK &&
+		    code != INTEG_EXIT_NOINPUT, code, e.msg);
 	} else if (a.cmd == CMD_DISCOVER) {
 		code = discover(&ctx);
 	} else if ((code = new_http(&ctx, &e)) != 0) {
-		if (a.cmd == CMD_CHECK && code == INTEG_EXIT_CONFIG) {
-			connection_status(0, e.msg);
-			code = 0;
-		} else {
-			fail(&ctx, code, e.msg);
-		}
+		code = refused(&ctx, a.cmd == CMD_CHECK &&
+		    code == INTEG_EXIT_CONFIG, code, e.msg);
 	} else if (a.cmd == CMD_CHECK) {
 		code = check(&ctx);
 	} else {
@@ -591,15 +525,12 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_ctx_oauth_flush(&ctx);
 	integ_http_free(ctx.http);
 	integ_ctx_oauth_free(&ctx);
-	if (ctx.proto == INTEG_PROTO_AIRBYTE && ctx.em != NULL)
-		integ_source_drain_logs(ctx.em);
+	integ_log_drain();
 	integ_state_free(ctx.state);
 	integ_log_set_sink(NULL, NULL);
 	integ_emitter_free(ctx.em);
 	integ_buf_free(&config);
 	integ_buf_free(&spectext);
 	integ_secret_clear();
-	if ((rc = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 }

@@ -55,9 +55,6 @@ void	 integ_ctx_stream_end(struct integ_ctx *, int);
 int	 integ_about(const struct integ_source *, struct integ_json_span,
 	    const char *, struct integ_buf *, struct integ_err *);
 
-/* Write the log lines worker threads left for the main thread. */
-void	 integ_source_drain_logs(struct integ_emitter *);
-
 /*
  * OAuth 2 (oauth2_source.c): write a pending CONTROL message (main
  * thread only); free what integ_ctx_oauth2 set up (after the client).

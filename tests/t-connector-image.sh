@@ -1,35 +1,39 @@
 #!/bin/sh
-# Each connector's Dockerfile follows Airbyte's conventions and names the
-# binary and version it builds; the files are checked against the binary.
-# Where podman can run, the images are built (a Debian base made with
-# mmdebstrap stands in for debian:12-slim, as there is no registry here)
-# and each one answers spec, check and a read against the mock, inside its
-# container, as a user other than root.
+# One Dockerfile builds every connector's image (CONNECTOR names its
+# folder) and follows Airbyte's conventions; it is checked against each
+# binary. Where podman can run, the images are built (a Debian base made
+# with mmdebstrap stands in for debian:12-slim, as there is no registry
+# here) and each one answers spec, check and a read against the mock,
+# inside its container, as a user other than root.
 . "$(dirname "$0")/lib.sh"
 
-# the C connectors: a manifest-only one (github, stripe) has no Dockerfile
-# of its own but integ-source.Dockerfile (t-manifest.sh)
-CONNECTORS=$(for d in "$TOP"/connectors/*/Dockerfile; do basename "$(dirname "$d")"; done)
+# the tests below read it in their own shells
+export DF="$TOP/connectors/Dockerfile"
+
+t 'Dockerfile: ENTRYPOINT and AIRBYTE_ENTRYPOINT agree, and name the connector binary' '
+	entry=$(sed -n "s/^ENTRYPOINT \[\"\([^\"]*\)\"\]$/\1/p" "$DF")
+	env=$(sed -n "s/^ENV AIRBYTE_ENTRYPOINT=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$DF")
+	[ -n "$entry" ]
+	expect_eq "$entry" "$env" "AIRBYTE_ENTRYPOINT"
+	expect_grep "ln -s source-\${CONNECTOR} $entry" "$DF"
+	expect_grep "RUN make -j2 B=/build /build/bin/source-\${CONNECTOR}" "$DF"
+	expect_grep "COPY --from=build /build/bin/source-\${CONNECTOR} /usr/local/bin/source-\${CONNECTOR}" "$DF"
+	expect_eq "airbyte/source-\${CONNECTOR}" "$(sed -n "s/^LABEL io.airbyte.name=//p" "$DF")" "io.airbyte.name"
+	expect_eq "\${VERSION}" "$(sed -n "s/^LABEL io.airbyte.version=//p" "$DF")" "io.airbyte.version"
+	user=$(sed -n "s/^USER //p" "$DF")
+	[ -n "$user" ] && [ "$user" != root ] && [ "$user" != 0 ] ||
+	    { echo "the image runs as [$user], not as a user of its own" >&2; exit 1; }
+'
+
+# the C connectors; a manifest-only one (github, stripe) is built from
+# integ-source.Dockerfile instead (t-manifest.sh)
+CONNECTORS=$(for c in "$TOP"/connectors/*/*.c; do basename "$(dirname "$c")"; done | sort -u)
 
 for name in $CONNECTORS; do
-	df=$TOP/connectors/$name/Dockerfile
-	t "$name: Dockerfile entrypoint, AIRBYTE_ENTRYPOINT and labels agree with source-$name" '
-		[ -f "'"$df"'" ]
-		bin=source-'"$name"'
-		entry=$(sed -n "s/^ENTRYPOINT \[\"\([^\"]*\)\"\]$/\1/p" "'"$df"'")
-		env=$(sed -n "s/^ENV AIRBYTE_ENTRYPOINT=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "'"$df"'")
-		expect_eq "/usr/local/bin/$bin" "$entry" "ENTRYPOINT"
-		expect_eq "$entry" "$env" "AIRBYTE_ENTRYPOINT"
-		expect_grep "COPY --from=build /build/bin/$bin $entry" "'"$df"'"
-		expect_grep "RUN make -j2 B=/build /build/bin/$bin" "'"$df"'"
-		label=$(sed -n "s/^LABEL io.airbyte.name=//p" "'"$df"'")
-		expect_eq "airbyte/$bin" "$label" "io.airbyte.name"
-		version=$(sed -n "s/^LABEL io.airbyte.version=//p" "'"$df"'")
-		"$bin" --version >v
-		expect_eq "$version" "$(cut -d" " -f2 v)" "io.airbyte.version vs --version"
-		user=$(sed -n "s/^USER //p" "'"$df"'")
-		[ -n "$user" ] && [ "$user" != root ] && [ "$user" != 0 ] ||
-		    { echo "the image runs as [$user], not as a user of its own" >&2; exit 1; }
+	t "$name: the Dockerfile's VERSION is what source-$name --version says" '
+		version=$(sed -n "s/^ARG VERSION=//p" "$DF" | sort -u)
+		source-'"$name"' --version >v
+		expect_eq "$version" "$(cut -d" " -f2 v)" "ARG VERSION vs --version"
 	'
 done
 
@@ -118,7 +122,8 @@ for name in $CONNECTORS; do
 	t "$name: the image builds from the top of the tree" '
 		# shellcheck disable=SC2086
 		pod build --quiet --pull=never --network=host $ULIMITS \
-		    -f "$TOP/connectors/'"$name"'/Dockerfile" -t "$IMAGE" "$TOP" >build.log 2>&1 ||
+		    -f "$DF" --build-arg CONNECTOR='"$name"' -t "$IMAGE" "$TOP" \
+		    >build.log 2>&1 ||
 		    { tail -n 30 build.log >&2; exit 1; }
 		pod image inspect --format "{{.Config.User}}" "$IMAGE" >user
 		expect_eq integ "$(cat user)" "image user"

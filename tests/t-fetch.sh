@@ -42,6 +42,31 @@ t 'bad invocations exit 64 without a trailer' '
 	expect_exit 64 integ-fetch --stream --next next http://127.0.0.1:1/ 2>err
 '
 
+t 'option values: each refused with the option and the value named, before any request' '
+	u=http://127.0.0.1:1/
+	expect_exit 64 integ-fetch --parallel 65 "$u" 2>err >out
+	expect_grep "integ-fetch: --parallel 65: too large" err
+	expect_eq "" "$(cat out)"
+	expect_exit 64 integ-fetch --retries=-1 "$u" 2>err
+	expect_grep "integ-fetch: --retries -1: too small" err
+	expect_exit 64 integ-fetch --timeout 1e999 "$u" 2>err
+	expect_grep "integ-fetch: --timeout 1e999: expected a number of seconds" err
+	expect_exit 64 integ-fetch --max-body 99999999999g "$u" 2>err
+	expect_grep "integ-fetch: --max-body 99999999999g: expected a size" err
+	expect_exit 64 integ-fetch --rate 0/s "$u" 2>err
+	expect_grep "integ-fetch: --rate 0/s: expected N/s or N/m" err
+	expect_exit 64 integ-fetch --cursor a=b --cursor c=d "$u" 2>err
+	expect_grep "integ-fetch: --cursor c: given more than once" err
+	expect_exit 64 integ-fetch --link=x "$u" 2>err
+	expect_exit 64 integ-fetch --limit "$u" 2>err
+	expect_grep "usage: integ-fetch" err
+	# --help before a bad option answers; after one, the bad one does
+	integ-fetch --help --bogus >out
+	expect_grep "usage: integ-fetch" out
+	expect_exit 64 integ-fetch --bogus --help 2>err >out
+	expect_eq "" "$(cat out)"
+'
+
 t 'gzip is asked for and decoded; chunked bodies are whole' '
 	mock_start fetch-core
 	integ-fetch "$MOCK_URL/gz" "$MOCK_URL/chunked" >out

@@ -60,6 +60,21 @@ SCN
 	if have_conformance; then validate_airbyte --strict out >/dev/null; fi
 '
 
+t 'lines logged on worker threads (parallel requests) reach stdout as LOG messages, whole, none on stderr' '
+	mock_start --dataset pokeapi
+	config ",\"log_level\":\"DEBUG\",\"concurrency\":4"
+	catalog pokemon_details
+	source-pokeapi read --config config.json --catalog catalog.json >out 2>err
+	expect_eq "" "$(cat err)" "stderr"
+	jq -c . out >/dev/null
+	logs out >log
+	reqs=$(wc -l <mock.log | tr -d " ")
+	[ "$reqs" -gt 4 ]
+	expect_eq "$reqs" "$(grep -c "^DEBUG GET $MOCK_URL/api/v2/pokemon" log)" "GET lines"
+	expect_eq "$reqs" "$(grep -c "^DEBUG HTTP/1.1 [0-9]*, [0-9]* bytes in" log)" "answer lines"
+	expect_no_grep "log lines lost" log
+'
+
 t 'log_level WARN in the config quiets the stream lines; INTEG_LOG_LEVEL overrides it' '
 	mock_start --dataset pokeapi
 	config ",\"log_level\":\"WARN\""

@@ -2,8 +2,8 @@
  * integ-emit: JSON Lines records in, Singer or Airbyte messages out.
  * Options only; the work is libinteg's (emit.c, state.c).
  */
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,195 +27,184 @@ usage(int code)
 	exit(code);
 }
 
+/* What the command line says. */
+struct args {
+	struct integ_stream_spec spec;
+	const char	*keys[MAXKEYS];
+	char		*format;
+	int		 nfmt;		/* formats chosen: one is right */
+	const char	*catalog, *statefile, *schemafile;
+	long long	 every, infer;
+	int		 sorted;
+	int		 help, version;
+};
+
+#define OFF(f)	offsetof(struct args, f)
+
+/* A usage error: why, then the usage. */
+static void
+bad(const char *why)
+{
+	integ_log(INTEG_LOG_ERROR, "%s", why);
+	usage(INTEG_EXIT_USAGE);
+}
+
+/*
+ * --singer, --airbyte, --jsonl (the row's name), --format NAME,
+ * --format-jq FILTER: one of them.
+ */
+static int
+format(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	struct args *a = t;
+
+	free(a->format);
+	if (arg == NULL)
+		a->format = integ_xstrdup(row->name);
+	else
+		integ_xasprintf(&a->format, "%s%s", row->min ? "jq=" : "", arg);
+	a->nfmt++;
+	return 0;
+}
+
+static int
+key(void *t, const struct integ_opt *row, const char *opt, char *arg,
+    struct integ_err *e)
+{
+	struct args *a = t;
+
+	if (a->spec.nkeys == MAXKEYS)
+		return integ_errf(e, INTEG_EXIT_USAGE, "more than %d --key",
+		    MAXKEYS);
+	a->keys[a->spec.nkeys++] = arg;
+	return 0;
+}
+
+static const struct integ_opt opts[] = {
+	{ .name = "airbyte", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "catalog-out", .kind = INTEG_OPT_STR, .off = OFF(catalog) },
+	{ .name = "format", .kind = INTEG_OPT_FN, .fn = format },
+	{ .name = "format-jq", .kind = INTEG_OPT_FN, .fn = format, .min = 1 },
+	{ .name = "help", .letter = 'h', .kind = INTEG_OPT_STOP,
+	    .off = OFF(help) },
+	{ .name = "infer", .kind = INTEG_OPT_COUNT, .off = OFF(infer),
+	    .min = 1, .max = 100000000 },
+	{ .name = "jsonl", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "key", .kind = INTEG_OPT_FN, .fn = key },
+	{ .name = "namespace", .kind = INTEG_OPT_STR, .off = OFF(spec.ns) },
+	{ .name = "replication-key", .kind = INTEG_OPT_STR,
+	    .off = OFF(spec.cursor) },
+	{ .name = "schema", .kind = INTEG_OPT_STR, .off = OFF(schemafile) },
+	{ .name = "singer", .kind = INTEG_OPT_FN, .fn = format, .no_arg = 1 },
+	{ .name = "sorted", .kind = INTEG_OPT_FLAG, .off = OFF(sorted) },
+	{ .name = "state", .kind = INTEG_OPT_STR, .off = OFF(statefile) },
+	{ .name = "state-every", .kind = INTEG_OPT_COUNT, .off = OFF(every),
+	    .min = 1, .max = LLONG_MAX },
+	{ .name = "stream", .kind = INTEG_OPT_STR, .off = OFF(spec.name) },
+	{ .name = "version", .kind = INTEG_OPT_STOP, .off = OFF(version) },
+	{ .name = NULL }
+};
+
+/* The options, and what they need of each other; usage errors exit. */
+static void
+parse(int argc, char *argv[], struct args *a)
+{
+	struct integ_err e;
+	int first;
+
+	memset(a, 0, sizeof(*a));
+	a->spec.name = "records";
+	if (integ_opts_read(argc, argv, opts, a, &first, &e) != 0) {
+		if (e.msg[0] != '\0')
+			bad(e.msg);
+		usage(INTEG_EXIT_USAGE);
+	}
+	if (a->help)
+		usage(0);
+	if (a->version)
+		exit(integ_version("integ-emit", NULL));
+	if (first != argc || a->nfmt != 1) {
+		if (a->nfmt > 1)
+			bad("choose one format");
+		usage(INTEG_EXIT_USAGE);
+	}
+	if (a->every > 0 && a->spec.cursor == NULL)
+		bad("--state-every needs --replication-key");
+	if (a->every > 0 && !a->sorted)
+		bad("--state-every needs --sorted: a STATE mid-stream is only "
+		    "safe when the input is ascending by the cursor");
+	a->spec.keys = a->keys;
+	a->spec.infer = (size_t)a->infer;
+	a->spec.sorted = a->sorted;
+}
+
+/* --catalog-out: the Airbyte catalog, at the end; 0 or an exit status. */
+static int
+catalog_out(struct integ_emitter *em, const char *path)
+{
+	struct integ_buf cat;
+	struct integ_err e;
+	int code = 0;
+
+	integ_buf_init(&cat, 0);
+	if (integ_emitter_catalog(em, &cat) == -1)
+		code = integ_errf(&e, INTEG_EXIT_IO, "%s: the catalog is too "
+		    "large", path);
+	else
+		code = integ_atomic_write(path, cat.data, cat.len, &e);
+	integ_buf_free(&cat);
+	return code != 0 ? integ_log_err(&e) : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	enum { O_AIRBYTE = 256, O_CATALOG, O_FORMAT, O_FORMATJQ, O_INFER,
-	    O_JSONL, O_KEY, O_NS, O_RKEY, O_SCHEMA, O_SINGER, O_SORTED,
-	    O_STATE, O_EVERY, O_STREAM, O_VERSION };
-	static const struct option longopts[] = {
-		{ "airbyte",		no_argument,		NULL, O_AIRBYTE },
-		{ "catalog-out",	required_argument,	NULL, O_CATALOG },
-		{ "format",		required_argument,	NULL, O_FORMAT },
-		{ "format-jq",		required_argument,	NULL, O_FORMATJQ },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "infer",		required_argument,	NULL, O_INFER },
-		{ "jsonl",		no_argument,		NULL, O_JSONL },
-		{ "key",		required_argument,	NULL, O_KEY },
-		{ "namespace",		required_argument,	NULL, O_NS },
-		{ "replication-key",	required_argument,	NULL, O_RKEY },
-		{ "schema",		required_argument,	NULL, O_SCHEMA },
-		{ "singer",		no_argument,		NULL, O_SINGER },
-		{ "sorted",		no_argument,		NULL, O_SORTED },
-		{ "state",		required_argument,	NULL, O_STATE },
-		{ "state-every",	required_argument,	NULL, O_EVERY },
-		{ "stream",		required_argument,	NULL, O_STREAM },
-		{ "version",		no_argument,		NULL, O_VERSION },
-		{ NULL,			0,			NULL, 0 }
-	};
-	struct integ_stream_spec spec;
+	struct args a;
 	struct integ_emitter *em = NULL;
 	struct integ_emit_stream *st;
 	struct integ_state *state = NULL;
-	struct integ_buf schema, cat;
+	struct integ_buf schema;
 	struct integ_err e;
-	const char *keys[MAXKEYS], *errstr;
-	char *format = NULL, *catalog = NULL, *statefile = NULL;
-	char *schemafile = NULL;
-	long long every = 0, infer = 0;
-	size_t nkeys = 0;
-	int ch, nfmt = 0, sorted = 0, code, ccode;
+	int code, ccode;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
-	memset(&spec, 0, sizeof(spec));
-	spec.name = "records";
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_AIRBYTE:
-			free(format);
-			format = integ_xstrdup("airbyte");
-			nfmt++;
-			break;
-		case O_CATALOG:
-			catalog = optarg;
-			break;
-		case O_FORMAT:
-			free(format);
-			format = integ_xstrdup(optarg);
-			nfmt++;
-			break;
-		case O_FORMATJQ:
-			free(format);
-			integ_xasprintf(&format, "jq=%s", optarg);
-			nfmt++;
-			break;
-		case O_INFER:
-			infer = strtonum(optarg, 1, 100000000, &errstr);
-			if (errstr != NULL) {
-				integ_log(INTEG_LOG_ERROR, "--infer %s: %s",
-				    optarg, errstr);
-				usage(INTEG_EXIT_USAGE);
-			}
-			break;
-		case O_JSONL:
-			free(format);
-			format = integ_xstrdup("jsonl");
-			nfmt++;
-			break;
-		case O_KEY:
-			if (nkeys == MAXKEYS) {
-				integ_log(INTEG_LOG_ERROR, "more than %d --key",
-				    MAXKEYS);
-				usage(INTEG_EXIT_USAGE);
-			}
-			keys[nkeys++] = optarg;
-			break;
-		case O_NS:
-			spec.ns = optarg;
-			break;
-		case O_RKEY:
-			spec.cursor = optarg;
-			break;
-		case O_SCHEMA:
-			schemafile = optarg;
-			break;
-		case O_SINGER:
-			free(format);
-			format = integ_xstrdup("singer");
-			nfmt++;
-			break;
-		case O_SORTED:
-			sorted = 1;
-			break;
-		case O_STATE:
-			statefile = optarg;
-			break;
-		case O_EVERY:
-			every = strtonum(optarg, 1, LLONG_MAX, &errstr);
-			if (errstr != NULL) {
-				integ_log(INTEG_LOG_ERROR, "--state-every %s: %s",
-				    optarg, errstr);
-				usage(INTEG_EXIT_USAGE);
-			}
-			break;
-		case O_STREAM:
-			spec.name = optarg;
-			break;
-		case O_VERSION:
-			printf("integ-emit " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
-		case 'h':
-			usage(0);
-			break;
-		default:
-			usage(INTEG_EXIT_USAGE);
-		}
-	}
-	if (optind != argc || nfmt != 1) {
-		if (nfmt > 1)
-			integ_log(INTEG_LOG_ERROR, "choose one format");
-		usage(INTEG_EXIT_USAGE);
-	}
-	if (every > 0 && spec.cursor == NULL) {
-		integ_log(INTEG_LOG_ERROR, "--state-every needs "
-		    "--replication-key");
-		usage(INTEG_EXIT_USAGE);
-	}
-	if (every > 0 && !sorted) {
-		integ_log(INTEG_LOG_ERROR, "--state-every needs --sorted: a "
-		    "STATE mid-stream is only safe when the input is ascending "
-		    "by the cursor");
-		usage(INTEG_EXIT_USAGE);
-	}
-	spec.keys = keys;
-	spec.nkeys = nkeys;
-	spec.infer = (size_t)infer;
-	spec.sorted = sorted;
+	parse(argc, argv, &a);
 	integ_signals_init();
-	if ((code = integ_emitter_new(format, stdout, &em, &e)) != 0) {
-		free(format);
+	if ((code = integ_emitter_new(a.format, stdout, &em, &e)) != 0) {
+		free(a.format);
 		integ_log_err(&e);
 		return code;
 	}
-	free(format);
-	if (catalog != NULL)
+	free(a.format);
+	if (a.catalog != NULL)
 		integ_emitter_keep_schemas(em);
-	if (statefile != NULL) {
+	if (a.statefile != NULL) {
 		state = integ_state_new();
-		if ((code = integ_state_load(state, statefile, &e)) != 0)
+		if ((code = integ_state_load(state, a.statefile, &e)) != 0)
 			goto fail;
 		integ_emitter_set_state(em, state);
 	}
 	integ_buf_init(&schema, 0);
-	if (schemafile != NULL) {
-		if ((code = integ_file_read(schemafile, (size_t)64 << 20,
+	if (a.schemafile != NULL) {
+		if ((code = integ_file_read(a.schemafile, (size_t)64 << 20,
 		    &schema, &e)) != 0)
 			goto fail;
-		spec.schema = schema.data;
+		a.spec.schema = schema.data;
 	}
-	code = integ_emit_stream_begin(em, &spec, &st, &e);
+	code = integ_emit_stream_begin(em, &a.spec, &st, &e);
 	integ_buf_free(&schema);
 	if (code != 0)
 		goto fail;
-	if ((code = integ_emit_run(st, STDIN_FILENO, "stdin", (uint64_t)every,
+	if ((code = integ_emit_run(st, STDIN_FILENO, "stdin", (uint64_t)a.every,
 	    &e)) != 0)
 		integ_log_err(&e);
-	if (catalog != NULL) {
-		integ_buf_init(&cat, 0);
-		if (integ_emitter_catalog(em, &cat) == -1 ||
-		    (ccode = integ_atomic_write(catalog, cat.data, cat.len,
-		    &e)) != 0) {
-			ccode = integ_log_err(&e);
-			if (code == 0)
-				code = ccode ? ccode : INTEG_EXIT_IO;
-		}
-		integ_buf_free(&cat);
-	}
+	if (a.catalog != NULL && (ccode = catalog_out(em, a.catalog)) != 0 &&
+	    code == 0)
+		code = ccode;
 	integ_emitter_free(em);
 	integ_state_free(state);
-	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_trailer_write(stdout, code, e.msg);

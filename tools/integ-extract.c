@@ -2,7 +2,7 @@
  * integ-extract: records at a path in a stream of JSON texts, as JSON
  * Lines. Option parsing only; the work is integ_extract_* in libinteg.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,56 +17,61 @@ usage(FILE *fp)
 	    getprogname(), getprogname());
 }
 
+/* What the command line says. */
+struct args {
+	const char	*jq;
+	int		 strict, help, version;
+};
+
+static const struct integ_opt opts[] = {
+	{ .name = "help", .letter = 'h', .kind = INTEG_OPT_STOP,
+	    .off = offsetof(struct args, help) },
+	{ .name = "jq", .kind = INTEG_OPT_STR, .off = offsetof(struct args, jq) },
+	{ .name = "strict", .kind = INTEG_OPT_FLAG,
+	    .off = offsetof(struct args, strict) },
+	{ .name = "version", .kind = INTEG_OPT_STOP,
+	    .off = offsetof(struct args, version) },
+	{ .name = NULL }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "jq",		required_argument,	NULL, 'j' },
-		{ "strict",	no_argument,		NULL, 's' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	struct integ_extract *x;
 	struct integ_err e, ce;
-	const char *path = NULL, *jq = NULL;
-	int ch, i, rc = 0, strict = 0;
+	struct args a;
+	const char *path = NULL;
+	int ch, first, i, rc = 0;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'j':
-			jq = optarg;
-			break;
-		case 's':
-			strict = 1;
-			break;
-		case 'V':
-			printf("integ-extract %s\n", INTEG_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return INTEG_EXIT_USAGE;
-		}
+	memset(&a, 0, sizeof(a));
+	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0) {
+		if (e.msg[0] != '\0')
+			integ_log_err(&e);
+		usage(stderr);
+		return INTEG_EXIT_USAGE;
 	}
-	argc -= optind;
-	argv += optind;
-	if (jq == NULL) {
+	if (a.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (a.version)
+		return integ_version("integ-extract", NULL);
+	argc -= first;
+	argv += first;
+	if (a.jq == NULL) {
 		if (argc < 1) {
 			usage(stderr);
 			return INTEG_EXIT_USAGE;
 		}
 		path = *argv++;
 		argc--;
-	} else if (strict) {
+	} else if (a.strict) {
 		integ_log(INTEG_LOG_ERROR, "--strict goes with PATH, not --jq");
 		return INTEG_EXIT_USAGE;
 	}
 	integ_signals_init();
-	if ((rc = integ_extract_new(path, jq, strict, stdout, &x, &e)) != 0)
+	if ((rc = integ_extract_new(path, a.jq, a.strict, stdout, &x, &e)) != 0)
 		return integ_log_err(&e);
 	if (argc == 0)
 		rc = integ_extract_file(x, NULL, &e);
@@ -80,7 +85,5 @@ main(int argc, char *argv[])
 		rc = ch;
 	}
 	integ_extract_free(x);
-	if (integ_close_stdout(&ce) != 0 && rc == 0)
-		rc = integ_log_err(&ce);
-	return rc;
+	return integ_stdout_done(rc);
 }

@@ -51,8 +51,7 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-			printf("integ-source %s\n", INTEG_VERSION);
-			return 0;
+			return integ_version("integ-source", NULL);
 		}
 		usage(stderr);
 		return INTEG_EXIT_USAGE;

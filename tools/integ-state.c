@@ -54,14 +54,13 @@ main(int argc, char *argv[])
 	struct integ_err e;
 	enum integ_protocol to = 0;
 	const char *dflt = NULL, *cmd;
-	int ch, code = 0, ccode;
+	int ch, code = 0;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'V':
-			printf("integ-state " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-state", NULL);
 		case 'h':
 			usage(0);
 			break;
@@ -90,8 +89,7 @@ main(int argc, char *argv[])
 				usage(INTEG_EXIT_USAGE);
 			break;
 		case 'V':
-			printf("integ-state " INTEG_VERSION "\n");
-			return integ_close_stdout(&e) ? integ_log_err(&e) : 0;
+			return integ_version("integ-state", NULL);
 		default:
 			usage(INTEG_EXIT_USAGE);
 		}
@@ -155,9 +153,7 @@ main(int argc, char *argv[])
 		usage(INTEG_EXIT_USAGE);
 	}
 	integ_state_free(s);
-	if ((ccode = integ_close_stdout(&e)) != 0 && code == 0)
-		code = integ_log_err(&e);
-	return code;
+	return integ_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_state_free(s);
