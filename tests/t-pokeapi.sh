@@ -190,22 +190,26 @@ SCN
 	conform_airbyte out catalog.json
 '
 
-t 'a page that is not JSON: 76 naming its line and column, none of its records' '
-	cat >s.scn <<SCN
-dataset pokeapi
-reply
-path /api/v2/berry
-arg offset=5
-header Content-Type: application/json
-body {"count":20,"next":null,"results":[{"name":"lie-1"},{"name":"lie-2"}]} x
-always
-SCN
+# berry_page BODY: s.scn of the pokeapi dataset whose second page of
+# berries (offset 5) is BODY
+berry_page() {
+	printf "dataset pokeapi\nreply\npath /api/v2/berry\narg offset=5\nheader Content-Type: application/json\nbody %s\nalways\n" "$1" >s.scn
+}
+
+# bad_berries: a read over s.scn in pages of 5 fails with 76 (out) after
+# the first page's five berries, and none of the bad page's (lie-)
+bad_berries() {
 	mock_start s.scn
 	config ",\"page_size\":5"
 	configured
 	expect_exit 76 source-pokeapi read --config config.json --catalog catalog.json >out
 	expect_eq 5 "$(jq -r "select(.record.stream==\"berry\") | .record.data.name" out | wc -l | tr -d " ")"
 	expect_no_grep lie- out
+}
+
+t 'a page that is not JSON: 76 naming its line and column, none of its records' '
+	berry_page "{\"count\":20,\"next\":null,\"results\":[{\"name\":\"lie-1\"},{\"name\":\"lie-2\"}]} x"
+	bad_berries
 	jq -r "select(.trace.error) | .trace.error.message" out >msg
 	expect_grep "not JSON: line 1, column 72" msg
 	expect_eq INCOMPLETE "$(jq -r "select(.trace.stream_status.stream_descriptor.name==\"berry\") | .trace.stream_status.status" out | tail -n 1)"
@@ -218,28 +222,9 @@ SCN
 '
 
 t 'a page that is not JSON but names a next page: 76, nothing of it or after it' '
-	cat >s.scn <<SCN
-dataset pokeapi
-reply
-path /api/v2/berry
-arg offset=5
-header Content-Type: application/json
-body {"count":20,"next":"%URL/api/v2/berry?offset=10&limit=5","results":[{"name":"lie-1"},{"name":"lie-2"}] x}
-always
-reply
-path /api/v2/berry
-arg offset=10
-header Content-Type: application/json
-body {"count":20,"next":null,"results":[{"name":"after-1"}]}
-always
-SCN
-	mock_start s.scn
-	config ",\"page_size\":5"
-	configured
-	set +e; source-pokeapi read --config config.json --catalog catalog.json >out; rc=$?; set -e
-	expect_eq 76 "$rc" "exit status"
-	expect_eq 5 "$(jq -r "select(.record.stream==\"berry\") | .record.data.name" out | wc -l | tr -d " ")"
-	expect_no_grep lie- out
+	berry_page "{\"count\":20,\"next\":\"%URL/api/v2/berry?offset=10&limit=5\",\"results\":[{\"name\":\"lie-1\"},{\"name\":\"lie-2\"}] x}"
+	printf "reply\npath /api/v2/berry\narg offset=10\nbody {\"count\":20,\"next\":null,\"results\":[{\"name\":\"after-1\"}]}\nalways\n" >>s.scn
+	bad_berries
 	expect_no_grep after- out
 	expect_eq 0 "$(grep -c "\"type\":\"STATE\".*berry" out || :)" "berry STATE messages"
 	jq -r "select(.trace.error) | .trace.error.message" out >msg
