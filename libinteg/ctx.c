@@ -181,7 +181,7 @@ static void
 progress(struct integ_ctx *ctx, int final)
 {
 	struct integ_http_stats st;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (!ctx->progress || (!final && now - ctx->shown < 0.2))
 		return;
@@ -199,7 +199,7 @@ void
 integ_ctx_stream_begin(struct integ_ctx *ctx)
 {
 	ctx->pages = 0;
-	ctx->t0 = integ_now();
+	ctx->t0 = integ_time_now();
 	ctx->shown = 0;
 	memset(&ctx->st0, 0, sizeof(ctx->st0));
 	if (ctx->http != NULL)
@@ -225,7 +225,7 @@ integ_ctx_stream_end(struct integ_ctx *ctx, int code)
 	integ_log(INTEG_LOG_INFO, "%s: %s: %llu records, %lu pages, %lu "
 	    "retries, %.2f s", ctx->stream->name, code == 0 ? "done" :
 	    "failed", (unsigned long long)integ_emit_stream_written(ctx->st),
-	    ctx->pages, st.retries - ctx->st0.retries, integ_now() - ctx->t0);
+	    ctx->pages, st.retries - ctx->st0.retries, integ_time_now() - ctx->t0);
 }
 
 /* What the page callbacks share. */

@@ -48,7 +48,7 @@ static void
 progress(struct out *w, int final)
 {
 	struct integ_http_stats st;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (!w->progress || (!final && now - w->last < 0.2))
 		return;
@@ -430,7 +430,7 @@ paginate:
 		goto out;
 	if (w->win != NULL && (rc = first_mark(w, e)) != 0)
 		goto out;
-	w->t0 = integ_now();
+	w->t0 = integ_time_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);
 	/* the last window's end, once its last page is out */
 	if (rc == 0 && w->win != NULL)

@@ -118,7 +118,7 @@ integ_http_new(const struct integ_http_opts *o, struct integ_http **out,
 	if (h->o.cacert != NULL)
 		h->o.cacert = h->cacert = integ_xstrdup(h->o.cacert);
 	h->doer = integ_http_doer_curl;
-	h->scale = integ_timescale();
+	h->scale = integ_time_scale();
 	pthread_mutex_init(&h->mu, NULL);
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&h->shlock[i], NULL);
@@ -252,11 +252,11 @@ stop_code(struct integ_http *h)
 int
 integ_http_sleep(struct integ_http *h, double secs)
 {
-	double until = integ_now() + secs, left;
+	double until = integ_time_now() + secs, left;
 	struct timespec ts;
 	int rc;
 
-	while ((left = until - integ_now()) > 0) {
+	while ((left = until - integ_time_now()) > 0) {
 		if ((rc = stop_code(h)) != 0)
 			return rc;
 		if (left > 0.1)
@@ -420,7 +420,7 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct xfer *x = arg;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (stop_code(x->h) != 0)
 		return 1;
@@ -495,7 +495,7 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	memset(&x, 0, sizeof(x));
 	x.h = h;
 	x.rs = rs;
-	x.last = integ_now();
+	x.last = integ_time_now();
 	errbuf[0] = '\0';
 	for (i = 0; i < rq->nhdr; i++) {
 		integ_xasprintf(&line, "%s: %s", rq->hdr[i].name,
@@ -675,7 +675,7 @@ budget(struct integ_http *h, struct integ_rate *own, const char *esc,
 	int rc;
 
 	pthread_mutex_lock(&h->mu);
-	now = integ_now();
+	now = integ_time_now();
 	slot = h->next_slot > now ? h->next_slot : now;
 	if (own != NULL && own->next_slot > slot)
 		slot = own->next_slot;
@@ -713,7 +713,7 @@ set_reset(struct integ_http *h, double wait)
 	double t;
 
 	pthread_mutex_lock(&h->mu);
-	t = integ_now() + wait * h->scale;
+	t = integ_time_now() + wait * h->scale;
 	if (t > h->not_before)
 		h->not_before = t;
 	pthread_mutex_unlock(&h->mu);
@@ -795,14 +795,14 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 		integ_log(INTEG_LOG_DEBUG, "%s", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
-		t0 = integ_now();
+		t0 = integ_time_now();
 		rc = h->doer(h->doer_arg, h, cur, rs, &xe);
 		if (rc == 0)
 			integ_log(INTEG_LOG_DEBUG, "%s%ld, %zu bytes in %.3fs",
 			    rs->http_version == 20 ? "HTTP/2 " :
 			    rs->http_version == 30 ? "HTTP/3 " : "HTTP/1.1 ",
 			    rs->status, rs->body.len + rs->streamed,
-			    integ_now() - t0);
+			    integ_time_now() - t0);
 		wait = -1;
 		if (rc == INTEG_EXIT_TEMPFAIL) {
 			if (rs->streamed > 0) {

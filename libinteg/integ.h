@@ -861,8 +861,6 @@ double	 integ_retry_after(const char *, double);
 double	 integ_ratelimit_wait(const struct integ_response *, double);
 /* Exponential backoff with full jitter for attempt n (0-based). */
 double	 integ_backoff(int);
-/* Monotonic seconds. */
-double	 integ_now(void);
 
 /* Pagination (paginate.c). */
 enum integ_page_mode {
@@ -987,16 +985,23 @@ unsigned long integ_oauth2_fetched(struct integ_oauth2 *);
 int	 integ_secret_arg(const char *, const char *, char **,
 	    struct integ_err *);
 
+/* ==== time (time.c): clocks, RFC 3339, ISO 8601 durations ==== */
+
+/* Monotonic seconds. */
+double	 integ_time_now(void);
+
+/* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
+int64_t	 integ_time_now_ms(void);
+void	 integ_time_rfc3339(int64_t, char [32]);
+
 /*
- * Date windows (window.c). A backfill over an API that filters by date
- * is read window by window: [from - lookback, + step), ... up to now
- * (to), each window a request with START_PARAM and END_PARAM set, in the
- * format the API wants. Between the windows' pages goes a mark line,
- * "integ-window: END" (END a JSON string or number), written only after
- * the window's last page; integ-extract passes it on and integ-emit
- * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
- * bookmark passes a window that was not read whole.
+ * RFC 3339 date-times. parse: 0 and the instant (seconds since the epoch
+ * and nanoseconds, the offset applied), or -1. strict requires 'T' and an
+ * offset and checks ranges (format: date-time); lenient also takes a
+ * space for 'T' and no offset (UTC).
  */
+int	 integ_time_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
+
 enum integ_time_format {
 	INTEG_TIME_RFC3339 = 0,	/* 2024-01-08T00:00:00Z */
 	INTEG_TIME_DATE,	/* 2024-01-08: whole days, up to today */
@@ -1012,6 +1017,27 @@ struct integ_duration {
 	long long	 secs;
 };
 
+/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
+int	 integ_time_format_parse(const char *, enum integ_time_format *);
+/* 0, or -1 when it is not a duration (or is zero). */
+int	 integ_time_duration_parse(const char *, struct integ_duration *);
+/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
+int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
+/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
+int	 integ_time_parse(const char *, int64_t *);
+void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
+/* ==== end of time ==== */
+
+/*
+ * Date windows (window.c). A backfill over an API that filters by date
+ * is read window by window: [from - lookback, + step), ... up to now
+ * (to), each window a request with START_PARAM and END_PARAM set, in the
+ * format the API wants. Between the windows' pages goes a mark line,
+ * "integ-window: END" (END a JSON string or number), written only after
+ * the window's last page; integ-extract passes it on and integ-emit
+ * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
+ * bookmark passes a window that was not read whole.
+ */
 struct integ_window_opts {
 	const char		*start_param;
 	const char		*end_param;
@@ -1031,15 +1057,6 @@ struct integ_window {
 
 #define INTEG_MARK_PREFIX	"integ-window: "
 
-/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
-int	 integ_time_format_parse(const char *, enum integ_time_format *);
-/* 0, or -1 when it is not a duration (or is zero). */
-int	 integ_duration_parse(const char *, struct integ_duration *);
-/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
-int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
-/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
-int	 integ_time_parse(const char *, int64_t *);
-void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
 /*
  * The windows, oldest first, in an array; none when
  * from is at or past to. 64 for a bad option.
@@ -1255,18 +1272,6 @@ const struct integ_format *integ_format_find(const char *);
 int	 integ_format_print(const struct integ_format *,
 	    const struct integ_msg *, FILE *, struct integ_err *);
 
-/* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
-int64_t	 integ_now_ms(void);
-void	 integ_time_rfc3339(int64_t, char [32]);
-
-/*
- * RFC 3339 date-times. parse: 0 and the instant (seconds since the epoch
- * and nanoseconds, the offset applied), or -1. strict requires 'T' and an
- * offset and checks ranges (format: date-time); lenient also takes a
- * space for 'T' and no offset (UTC).
- */
-int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
-
 /*
  * cursor.c: the one ordering of cursor values.
  * Compare two cursor values (JSON spans): as numbers when both are
@@ -1276,7 +1281,7 @@ int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
 int	 integ_cursor_cmp(struct integ_json_span, struct integ_json_span);
 /* The later of two instants (either may be NULL); the first when they
  * do not both parse. */
-const char *integ_rfc3339_later(const char *, const char *);
+const char *integ_cursor_rfc3339_later(const char *, const char *);
 /* end cursor.c */
 
 /*

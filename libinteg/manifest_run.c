@@ -138,7 +138,7 @@ since_format(struct integ_ctx *ctx, const char *s, int fmt)
 	long ns;
 
 	if (fmt == FMT_RFC3339 ||
-	    integ_rfc3339_parse(s, strlen(s), 0, &secs, &ns) != 0)
+	    integ_time_rfc3339_parse(s, strlen(s), 0, &secs, &ns) != 0)
 		return s;
 	if (fmt == FMT_EPOCH) {
 		snprintf(buf, sizeof(buf), "%lld", (long long)secs);
@@ -157,7 +157,7 @@ seconds(const char *s, int64_t *out)
 	const char *errstr;
 	long ns;
 
-	if (integ_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
+	if (integ_time_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
 		return 0;
 	*out = strtonum(s, 0, LLONG_MAX, &errstr);
 	return errstr != NULL ? -1 : 0;
@@ -178,7 +178,7 @@ later(const char *mark, const char *start)
 		return mark;
 	if (a != b)
 		return b > a ? start : mark;
-	return integ_rfc3339_later(mark, start);
+	return integ_cursor_rfc3339_later(mark, start);
 }
 
 static int

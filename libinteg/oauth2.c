@@ -38,7 +38,7 @@ struct integ_oauth2 {
 	void		*rotated_arg;
 	struct integ_http *h;
 	char		*bearer;	/* "Bearer TOKEN", or NULL */
-	double		 renew_at;	/* integ_now() to fetch again; 0 never */
+	double		 renew_at;	/* integ_time_now() to fetch again; 0 never */
 	unsigned long	 fetched;
 	struct integ_err failed;	/* a fetch that failed: every later one */
 };
@@ -300,7 +300,7 @@ take(struct integ_oauth2 *a, const struct integ_response *rs,
 	a->renew_at = 0;
 	if ((ttl = expires_in(obj)) >= 0) {
 		early = ttl / 4 < EARLY ? ttl / 4 : EARLY;
-		a->renew_at = integ_now() + ttl - early;
+		a->renew_at = integ_time_now() + ttl - early;
 	}
 	integ_log(INTEG_LOG_INFO, "OAuth 2: access token %lu%s", a->fetched,
 	    ttl >= 0 ? "" : " (no expires_in: kept until a 401)");
@@ -383,7 +383,7 @@ authorize(void *arg, struct integ_request *rq, int renew,
 		*e = a->failed;
 		rc = e->code;
 	} else if (a->bearer == NULL ||
-	    (a->renew_at > 0 && integ_now() >= a->renew_at)) {
+	    (a->renew_at > 0 && integ_time_now() >= a->renew_at)) {
 		if ((rc = fetch(a, e)) != 0 && rc < INTEG_EXIT_SIGNAL)
 			a->failed = *e;
 	}

@@ -323,7 +323,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	 */
 	if (ctx->proto == INTEG_PROTO_SINGER && !sel->incremental &&
 	    !ctx->testing && activate_version(ctx))
-		spec.version = integ_now_ms();
+		spec.version = integ_time_now_ms();
 	spec.sorted = s->sorted;
 	integ_ctx_reset(ctx);
 	ctx->stream = s;

@@ -78,7 +78,7 @@ list(struct integ_ctx *ctx, const char *stream)
 	/* else only open orders: the rest silently lost */
 	if (strcmp(stream, "orders") == 0)
 		integ_request_query(rq, "status", "any", 0);
-	since = integ_rfc3339_later(integ_bookmark(ctx, NULL), integ_config(ctx, "start_date"));
+	since = integ_cursor_rfc3339_later(integ_bookmark(ctx, NULL), integ_config(ctx, "start_date"));
 	integ_request_query(rq, "updated_at_min", since, 0);
 	integ_request_query(rq, "order", "updated_at asc", 0);
 	code = integ_emit_pages(ctx, rq, INTEG_LINK, stream);

@@ -1,5 +1,5 @@
 /*
- * tt-emit: emit.c, schema.c, cursor.c and timefmt.c, driven from
+ * tt-emit: emit.c, schema.c, cursor.c and time.c, driven from
  * tests/t-emit*.sh.
  *
  *   tt-emit cmp A B         compare two cursor values (JSON): -1, 0 or 1
@@ -128,7 +128,7 @@ main(int argc, char *argv[])
 		json(argv[3], &b);
 		printf("%d\n", integ_cursor_cmp(a, b));
 	} else if (strcmp(argv[1], "rfc3339") == 0 && argc >= 3) {
-		if (integ_rfc3339_parse(argv[2], strlen(argv[2]), argc > 3,
+		if (integ_time_rfc3339_parse(argv[2], strlen(argv[2]), argc > 3,
 		    &secs, &ns) == 0)
 			printf("%lld %ld\n", (long long)secs, ns);
 		else
