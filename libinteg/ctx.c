@@ -321,7 +321,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	ctx->pages++;
 	progress(ctx, 0);
 	/* a page's messages leave with it: whoever reads sees the sync move */
-	if ((code = integ_emitter_flush(ctx->em, e)) != 0)
+	if ((code = integ_emit_flush(ctx->em, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
 	if (ctx->stream->sorted && ctx->incremental && ctx->stream->cursor)

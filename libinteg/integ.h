@@ -1151,9 +1151,9 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  *	size_t i;
  *	int rc;
  *
- *	if ((rc = integ_emitter_new("airbyte", stdout, &em, &e)) != 0)
+ *	if ((rc = integ_emit_new("airbyte", stdout, &em, &e)) != 0)
  *		return rc;
- *	integ_emitter_set_state(em, state);
+ *	integ_emit_set_state(em, state);
  *	rc = integ_emit_stream_begin(em, &spec, &st, &e);
  *	for (i = 0; rc == 0 && i < n; i++)
  *		rc = integ_emit_record(st, rec[i], strlen(rec[i]), &e);
@@ -1163,7 +1163,7 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  *		snprintf(why, sizeof(why), "%s", e.msg);
  *		integ_emit_stream_fail(st, rc, why, &e);
  *	}
- *	integ_emitter_free(em);
+ *	integ_emit_free(em);
  *	return rc;
  *
  * integ_emit_stream_end frames what is held and writes STATE and
@@ -1353,15 +1353,15 @@ struct integ_stream_spec {
  * New emitter writing format NAME (or "NAME=ARG", e.g. "jq=.record") to
  * fp. Unknown format: INTEG_EXIT_USAGE; a bad argument: its error.
  */
-int	 integ_emitter_new(const char *, FILE *, struct integ_emitter **,
+int	 integ_emit_new(const char *, FILE *, struct integ_emitter **,
 	    struct integ_err *);
-void	 integ_emitter_free(struct integ_emitter *);
-const struct integ_format *integ_emitter_format(const struct integ_emitter *);
+void	 integ_emit_free(struct integ_emitter *);
+const struct integ_format *integ_emit_format(const struct integ_emitter *);
 /*
  * Bookmarks are read from this state and recorded in it (kept, not
  * copied; NULL: no previous state).
  */
-void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
+void	 integ_emit_set_state(struct integ_emitter *, struct integ_state *);
 /* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
 int	 integ_emit_log(struct integ_emitter *, enum integ_level, const char *,
 	    struct integ_err *);
@@ -1374,17 +1374,17 @@ void	 integ_emit_log_sink(enum integ_level, const char *, void *);
 int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
 /* Flush the output; a write error is INTEG_EXIT_IO. */
-int	 integ_emitter_flush(struct integ_emitter *, struct integ_err *);
+int	 integ_emit_flush(struct integ_emitter *, struct integ_err *);
 /*
- * Keep inferred schemas up to date for integ_emitter_catalog() even when
+ * Keep inferred schemas up to date for integ_emit_catalog() even when
  * the format writes no schema (Airbyte). Call before the streams begin.
  */
-void	 integ_emitter_keep_schemas(struct integ_emitter *);
+void	 integ_emit_keep_schemas(struct integ_emitter *);
 /*
  * Write an Airbyte catalog {"streams":[...]} of every stream begun, with
  * its final schema, keys, cursor and sync modes.
  */
-int	 integ_emitter_catalog(struct integ_emitter *, struct integ_buf *);
+int	 integ_emit_catalog(struct integ_emitter *, struct integ_buf *);
 
 /*
  * catalog.c: one stream of an Airbyte catalog (an AirbyteStream), the

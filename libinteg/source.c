@@ -386,7 +386,7 @@ read_streams(struct integ_ctx *ctx, const struct args *a)
 	    (a->state != NULL &&
 	    (code = integ_state_load(ctx->state, a->state, &e)) != 0))
 		goto out;
-	integ_emitter_set_state(ctx->em, ctx->state);
+	integ_emit_set_state(ctx->em, ctx->state);
 	for (i = 0; i < n; i++) {
 		code = run_stream(ctx, &sel[i]);
 		if (code != 0 && first == 0)
@@ -493,7 +493,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	ctx.config_path = a.config;
 	ctx.testing = a.test;
 	if (a.proto == INTEG_PROTO_AIRBYTE) {
-		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
+		if ((code = integ_emit_new("airbyte", stdout, &ctx.em,
 		    &e)) != 0) {
 			integ_buf_free(&spectext);
 			return integ_log_err(&e);
@@ -501,7 +501,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		/* every log line a LOG message on stdout */
 		integ_log_set_sink(integ_emit_log_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
-	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
+	    (code = integ_emit_new("singer", stdout, &ctx.em, &e)) != 0) {
 		integ_buf_free(&spectext);
 		return integ_log_err(&e);
 	}
@@ -528,7 +528,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_log_drain();
 	integ_state_free(ctx.state);
 	integ_log_set_sink(NULL, NULL);
-	integ_emitter_free(ctx.em);
+	integ_emit_free(ctx.em);
 	integ_buf_free(&config);
 	integ_buf_free(&spectext);
 	integ_secret_clear();

@@ -83,11 +83,11 @@ streams(const char *format)
 	int code;
 
 	integ_state_set(st, "other", NULL, "k", "\"v\"", 3);
-	if ((code = integ_emitter_new(format, stdout, &em, &e)) != 0) {
+	if ((code = integ_emit_new(format, stdout, &em, &e)) != 0) {
 		fprintf(stderr, "tt-emit: %s\n", e.msg);
 		return code;
 	}
-	integ_emitter_set_state(em, st);
+	integ_emit_set_state(em, st);
 	if (integ_emit_stream_begin(em, &a, &sa, &e) ||
 	    integ_emit_stream_begin(em, &b, &sb, &e) ||
 	    integ_emit_log(em, INTEG_LOG_INFO, "hello \"log\"", &e) ||
@@ -107,7 +107,7 @@ streams(const char *format)
 		return e.code;
 	}
 	integ_log_set_sink(NULL, NULL);
-	integ_emitter_free(em);
+	integ_emit_free(em);
 	integ_state_free(st);
 	return 0;
 }
