@@ -61,7 +61,7 @@ valuetext(struct integ_ctx *ctx, struct integ_json_span v)
 }
 
 const char *
-integ_config(struct integ_ctx *ctx, const char *name)
+integ_ctx_config(struct integ_ctx *ctx, const char *name)
 {
 	struct integ_json_span v, props, prop;
 
@@ -75,9 +75,9 @@ integ_config(struct integ_ctx *ctx, const char *name)
 }
 
 long long
-integ_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
+integ_ctx_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
 {
-	const char *s = integ_config(ctx, name), *errstr;
+	const char *s = integ_ctx_config(ctx, name), *errstr;
 	long long n;
 
 	if (s == NULL)
@@ -87,7 +87,7 @@ integ_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
 }
 
 const char *
-integ_bookmark(struct integ_ctx *ctx, const char *dflt)
+integ_ctx_bookmark(struct integ_ctx *ctx, const char *dflt)
 {
 	struct integ_json_span v;
 	const char *s;
@@ -170,7 +170,7 @@ integ_ctx_url(struct integ_ctx *ctx, const char *base, const char *path)
 struct integ_request *
 integ_ctx_request(struct integ_ctx *ctx, const char *path)
 {
-	const char *base = integ_config(ctx, "url");
+	const char *base = integ_ctx_config(ctx, "url");
 
 	return integ_ctx_request_url(ctx, integ_ctx_url(ctx, base ? base : "",
 	    path));
@@ -232,11 +232,11 @@ integ_ctx_stream_end(struct integ_ctx *ctx, int code)
 struct pages {
 	struct integ_ctx	*ctx;
 	struct integ_path	*records;
-	struct integ_path	*field;		/* integ_collect */
+	struct integ_path	*field;		/* integ_ctx_collect */
 	char			**out;
 	size_t			 nout;
 	int			 estimate;	/* one request: its total is the stream's */
-	integ_record_fn		*xf;		/* integ_emit_requests_with */
+	integ_record_fn		*xf;		/* integ_ctx_requests_with */
 	void			*xarg;
 	size_t			 job;
 	struct integ_buf	 xbuf;
@@ -343,7 +343,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 		if (rqs[i] == NULL)	/* integ_ctx_request said why */
 			return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
 	if (o.parallel == 0)
-		o.parallel = (int)integ_config_int(ctx, "concurrency",
+		o.parallel = (int)integ_ctx_config_int(ctx, "concurrency",
 		    PARALLEL_DEFAULT);
 	/* the pager compares the records of pages in a row: loops */
 	if (o.records == NULL)
@@ -366,7 +366,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 }
 
 int
-integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
+integ_ctx_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
     size_t n, const struct integ_pager_opts *popts, const char *path)
 {
 	struct integ_err e;
@@ -386,7 +386,7 @@ integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
 }
 
 int
-integ_emit_requests_with(struct integ_ctx *ctx,
+integ_ctx_requests_with(struct integ_ctx *ctx,
     struct integ_request *const *rqs, size_t n,
     const struct integ_pager_opts *popts, const char *path,
     integ_record_fn *xf, void *xarg)
@@ -404,14 +404,14 @@ integ_emit_requests_with(struct integ_ctx *ctx,
 }
 
 int
-integ_emit_pages(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_pages(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path)
 {
-	return integ_emit_requests(ctx, &rq, 1, popts, path);
+	return integ_ctx_requests(ctx, &rq, 1, popts, path);
 }
 
 int
-integ_emit_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
+integ_ctx_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
     const struct integ_pager_opts *popts, const char *path)
 {
 	struct integ_request **rqs;
@@ -421,7 +421,7 @@ integ_emit_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
 	rqs = integ_xcalloc(n, sizeof(*rqs));
 	for (i = 0; i < n; i++)
 		rqs[i] = integ_ctx_request_url(ctx, urls[i]);
-	code = integ_emit_requests(ctx, rqs, n, popts, path);
+	code = integ_ctx_requests(ctx, rqs, n, popts, path);
 	free(rqs);
 	return code;
 }
@@ -463,7 +463,7 @@ oncollect(void *arg, const struct integ_page *page, struct integ_err *e)
 }
 
 int
-integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_collect(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path, const char *field,
     char ***out, size_t *n)
 {
@@ -526,15 +526,15 @@ onwindow(void *arg, const struct integ_page *page, struct integ_err *e)
 }
 
 int
-integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_windows(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
     const char *path)
 {
-	return integ_emit_windows_with(ctx, rq, wopts, popts, path, NULL, NULL);
+	return integ_ctx_windows_with(ctx, rq, wopts, popts, path, NULL, NULL);
 }
 
 int
-integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
     const char *path, integ_record_fn *xf, void *xarg)
 {
@@ -550,7 +550,7 @@ integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
 	if (rq == NULL)		/* integ_ctx_request said why */
 		return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
 	if (o.from == NULL)
-		o.from = integ_bookmark(ctx, integ_config(ctx, "start_date"));
+		o.from = integ_ctx_bookmark(ctx, integ_ctx_config(ctx, "start_date"));
 	memset(&w, 0, sizeof(w));
 	w.pg.xf = xf;
 	w.pg.xarg = xarg;

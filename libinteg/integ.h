@@ -1562,8 +1562,8 @@ int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
  *
  *		integ_request_query(rq, "status", "any", 0);
  *		integ_request_query(rq, "updated_at_min",
- *		    integ_bookmark(ctx, integ_config(ctx, "start_date")), 0);
- *		return integ_emit_pages(ctx, rq, INTEG_LINK, "orders");
+ *		    integ_ctx_bookmark(ctx, integ_ctx_config(ctx, "start_date")), 0);
+ *		return integ_ctx_pages(ctx, rq, INTEG_LINK, "orders");
  *	}
  *
  * Paging, retries, rate limits, state, framing, logging and both command
@@ -1607,10 +1607,10 @@ struct integ_source {
 int	 integ_main(const struct integ_source *, int, char *[]);
 
 /* A config value as text (a string decoded), the spec's default, or NULL. */
-const char *integ_config(struct integ_ctx *, const char *);
-long long integ_config_int(struct integ_ctx *, const char *, long long);
+const char *integ_ctx_config(struct integ_ctx *, const char *);
+long long integ_ctx_config_int(struct integ_ctx *, const char *, long long);
 /* The stream's bookmark as text (a string decoded), or dflt. */
-const char *integ_bookmark(struct integ_ctx *, const char *);
+const char *integ_ctx_bookmark(struct integ_ctx *, const char *);
 const struct integ_stream *integ_ctx_stream(struct integ_ctx *);
 struct integ_http *integ_ctx_http(struct integ_ctx *);
 /* Is this run a check (one page is enough, nothing is emitted)? */
@@ -1632,7 +1632,7 @@ struct integ_err *integ_ctx_err(struct integ_ctx *);
 /*
  * OAuth 2 for every request to the config's url (integ_oauth2_new; call
  * it from the source's init). opts hold the values (read from the
- * config: integ_config(ctx, "client_id")...). refresh_path is the config
+ * config: integ_ctx_config(ctx, "client_id")...). refresh_path is the config
  * path of the refresh token ("credentials.refresh_token"): a rotated
  * one replaces it there, and the updated config goes out as an Airbyte
  * CONTROL message CONNECTOR_CONFIG, or, in Singer mode, is written back
@@ -1665,9 +1665,9 @@ void	 integ_manifest_free(struct integ_manifest *);
  * Several requests run up to "parallel" at once (the pager's, else the
  * config's "concurrency", else 4), records still in request order.
  */
-int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_pages(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *);
-int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
+int	 integ_ctx_requests(struct integ_ctx *, struct integ_request *const *,
 	    size_t, const struct integ_pager_opts *, const char *);
 /*
  * A backfill in date windows (integ_windows_plan): one copy of the
@@ -1676,18 +1676,18 @@ int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
  * bookmark moves only there). from NULL: the stream's bookmark, else the
  * config's "start_date".
  */
-int	 integ_emit_windows(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_windows(struct integ_ctx *, struct integ_request *,
 	    const struct integ_window_opts *, const struct integ_pager_opts *,
 	    const char *);
 /* The same for absolute URLs (the children of a list, say). */
-int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
+int	 integ_ctx_urls(struct integ_ctx *, const char *const *, size_t,
 	    const struct integ_pager_opts *, const char *);
 /*
  * Parent-child: the strings at field (a path) of every record at path on
  * every page, in order. *out is an array of n strings, freed with the
  * context.
  */
-int	 integ_collect(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_collect(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *, const char *,
 	    char ***, size_t *);
 

@@ -943,7 +943,7 @@ request_body(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	return body_tmpls(ld, ms, ms->body, w);
 }
 
-/* windows: the stream read in date windows (integ_emit_windows). */
+/* windows: the stream read in date windows (integ_ctx_windows). */
 static int
 windows(struct loader *ld, struct mstream *ms, const struct mnode *s,
     const char *where)

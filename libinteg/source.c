@@ -216,7 +216,7 @@ log_level(struct integ_ctx *ctx, struct integ_err *e)
 			return integ_errf(e, INTEG_EXIT_CONFIG, "INTEG_LOG_LEVEL: "
 			    "%.100s is not one of FATAL, ERROR, WARN, INFO, DEBUG, "
 			    "TRACE", s);
-	} else if ((s = integ_config(ctx, "log_level")) == NULL ||
+	} else if ((s = integ_ctx_config(ctx, "log_level")) == NULL ||
 	    integ_log_level_parse(s, &lv) == -1)
 		return 0;
 	integ_log_set_level(lv);
@@ -258,7 +258,7 @@ new_http(struct integ_ctx *ctx, struct integ_err *e)
 	if ((code = integ_http_new(&o, &ctx->http, e)) != 0)
 		return code;
 	/* credentials go to the API the config names, nowhere else */
-	if ((url = integ_config(ctx, "url")) != NULL &&
+	if ((url = integ_ctx_config(ctx, "url")) != NULL &&
 	    (code = integ_http_trust(ctx->http, url, e)) != 0)
 		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config: url");
 	if (ctx->src->init != NULL && (code = ctx->src->init(ctx)) != 0) {
@@ -294,7 +294,7 @@ check(struct integ_ctx *ctx)
 static int
 activate_version(struct integ_ctx *ctx)
 {
-	const char *v = integ_config(ctx, "activate_version");
+	const char *v = integ_ctx_config(ctx, "activate_version");
 
 	return v == NULL || strcmp(v, "false") != 0;
 }

@@ -76,13 +76,13 @@ char	*integ_ctx_url(struct integ_ctx *, const char *, const char *);
  */
 typedef int	integ_record_fn(void *, size_t, struct integ_json_span,
 		    struct integ_buf *, struct integ_err *);
-/* integ_emit_requests, each record through fn first. */
-int	 integ_emit_requests_with(struct integ_ctx *,
+/* integ_ctx_requests, each record through fn first. */
+int	 integ_ctx_requests_with(struct integ_ctx *,
 	    struct integ_request *const *, size_t,
 	    const struct integ_pager_opts *, const char *, integ_record_fn *,
 	    void *);
-/* integ_emit_windows, each record through fn first. */
-int	 integ_emit_windows_with(struct integ_ctx *, struct integ_request *,
+/* integ_ctx_windows, each record through fn first. */
+int	 integ_ctx_windows_with(struct integ_ctx *, struct integ_request *,
 	    const struct integ_window_opts *, const struct integ_pager_opts *,
 	    const char *, integ_record_fn *, void *);
 

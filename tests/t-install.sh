@@ -40,7 +40,7 @@ else
 static int
 one(struct integ_ctx *ctx)
 {
-	return integ_emit_pages(ctx, integ_ctx_request(ctx, "x"), INTEG_SINGLE, ".");
+	return integ_ctx_pages(ctx, integ_ctx_request(ctx, "x"), INTEG_SINGLE, ".");
 }
 
 static const struct integ_stream streams[] = {
