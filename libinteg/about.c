@@ -14,7 +14,7 @@
 #include "integ.h"
 #include "source_int.h"
 
-/* What integ_main gives every source on the Singer command line. */
+/* What integ_source_main gives every source on the Singer command line. */
 static const char *const capabilities[] = {
 	"catalog", "properties", "discover", "state", "about", "test",
 	"activate-version", NULL

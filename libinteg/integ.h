@@ -1549,7 +1549,7 @@ int	 integ_config_validate(struct integ_json_span, struct integ_json_span,
 int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
 
 /*
- * Connectors. A source is a table of streams; integ_main() gives it the
+ * Connectors. A source is a table of streams; integ_source_main() gives it the
  * Airbyte command line (spec, check, discover, read) and the Singer one
  * (--config, --discover, --catalog/--properties, --state). A stream's run
  * function says only what is particular to its API
@@ -1604,7 +1604,7 @@ struct integ_source {
 	const struct integ_http_opts *http;
 };
 
-int	 integ_main(const struct integ_source *, int, char *[]);
+int	 integ_source_main(const struct integ_source *, int, char *[]);
 
 /* A config value as text (a string decoded), the spec's default, or NULL. */
 const char *integ_ctx_config(struct integ_ctx *, const char *);
@@ -1649,7 +1649,7 @@ int	 integ_ctx_oauth2(struct integ_ctx *, const struct integ_oauth2_opts *,
 
 /*
  * A connector from a manifest (manifest.c, integ-manifest(5)): the file,
- * YAML or JSON, read into a source for integ_main(). A mistake in it is
+ * YAML or JSON, read into a source for integ_source_main(). A mistake in it is
  * INTEG_EXIT_CONFIG, "FILE:LINE: KEY: expected ...".
  */
 struct integ_manifest;

@@ -1,7 +1,7 @@
 /*
  * manifest.c: a connector from a YAML or JSON manifest (integ-manifest(5)).
  * The manifest becomes the same table of streams a C connector declares,
- * each run by manifest_run(); integ_main() does the rest, so a manifest
+ * each run by manifest_run(); integ_source_main() does the rest, so a manifest
  * source and a C connector answer the same command lines the same way.
  *
  * Every key is checked here as man/integ-manifest.schema.json checks it:

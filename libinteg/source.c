@@ -1,5 +1,5 @@
 /*
- * source.c: integ_main(), both command lines of a connector.
+ * source.c: integ_source_main(), both command lines of a connector.
  *
  *	source-NAME spec | check --config C | discover --config C |
  *	    read --config C [--catalog CAT] [--state S]		(Airbyte)
@@ -436,7 +436,7 @@ discover(struct integ_ctx *ctx)
 }
 
 int
-integ_main(const struct integ_source *src, int argc, char *argv[])
+integ_source_main(const struct integ_source *src, int argc, char *argv[])
 {
 	struct integ_ctx ctx;
 	struct integ_buf config, spectext;

@@ -50,5 +50,5 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }
