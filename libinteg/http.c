@@ -816,7 +816,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			*e = xe;
 			break;
 		} else if (rs->status >= 200 && rs->status < 300) {
-			if ((wait = integ_ratelimit_wait(rs,
+			if ((wait = integ_retry_ratelimit_wait(rs,
 			    (double)time(NULL))) > 0) {
 				integ_log(INTEG_LOG_INFO, "rate limit reached: "
 				    "next request in %.2fs", wait);
@@ -892,7 +892,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			ra = integ_response_header(rs, "Retry-After");
 			if ((wait = integ_retry_after(ra,
 			    (double)time(NULL))) < 0)
-				wait = integ_ratelimit_wait(rs,
+				wait = integ_retry_ratelimit_wait(rs,
 				    (double)time(NULL));
 			if (wait >= 0 && rs->status == 429)
 				set_reset(h, wait);
@@ -912,7 +912,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		}
 		if (wait < 0)
-			wait = integ_backoff(attempt);
+			wait = integ_retry_backoff(attempt);
 		if (waited + wait > h->o.retry_max_time) {
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%.900s: a wait "
 			    "of %.1fs is beyond --retry-max-time %gs", why, wait,

@@ -858,9 +858,9 @@ double	 integ_retry_after(const char *, double);
  * X-RateLimit-Reset epoch seconds or RateLimit-Reset delta seconds);
  * -1 when it does not say so.
  */
-double	 integ_ratelimit_wait(const struct integ_response *, double);
+double	 integ_retry_ratelimit_wait(const struct integ_response *, double);
 /* Exponential backoff with full jitter for attempt n (0-based). */
-double	 integ_backoff(int);
+double	 integ_retry_backoff(int);
 
 /* Pagination (paginate.c). */
 enum integ_page_mode {

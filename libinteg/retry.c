@@ -73,7 +73,7 @@ reset_wait(const char *s, double now)
 }
 
 double
-integ_ratelimit_wait(const struct integ_response *rs, double now)
+integ_retry_ratelimit_wait(const struct integ_response *rs, double now)
 {
 	const char *rem, *reset;
 	double d;
@@ -96,7 +96,7 @@ integ_ratelimit_wait(const struct integ_response *rs, double now)
 }
 
 double
-integ_backoff(int attempt)
+integ_retry_backoff(int attempt)
 {
 	double top = BACKOFF_BASE;
 	int i;

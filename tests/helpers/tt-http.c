@@ -88,14 +88,15 @@ main(int argc, char *argv[])
 			    (size_t)(colon - argv[i]), colon + 2,
 			    strlen(colon + 2));
 		}
-		printf("%.3f\n", integ_ratelimit_wait(&rs, atof(argv[2])));
+		printf("%.3f\n",
+		    integ_retry_ratelimit_wait(&rs, atof(argv[2])));
 		integ_response_free(&rs);
 	} else if (strcmp(argv[1], "backoff") == 0 && argc == 3) {
 		int n = atoi(argv[2]);
 		double top = ldexp(1.0, n), d, max = 0;
 
 		for (i = 0; i < 1000; i++) {
-			d = integ_backoff(n);
+			d = integ_retry_backoff(n);
 			if (d < 0 || d > top || d > 60)
 				return printf("out of range: %f\n", d), 1;
 			if (d > max)
