@@ -314,15 +314,17 @@ integ_graphql_check(const struct integ_response *rs, struct integ_err *e)
 		if (m[0] == '\0' && integ_json_member(err, "message", &msg)) {
 			integ_buf_reset(&tmp);
 			if (integ_json_str_decode(msg, &tmp) == 0 && tmp.data)
-				integ_escape(m, sizeof(m), tmp.data, tmp.len);
+				integ_secret_escape(m, sizeof(m), tmp.data,
+				    tmp.len);
 			else
-				integ_escape(m, sizeof(m), msg.p, msg.len);
+				integ_secret_escape(m, sizeof(m), msg.p,
+				    msg.len);
 		}
 	}
 	integ_buf_free(&tmp);
 	if (m[0] == '\0')
-		integ_escape(m, sizeof(m), errs.p, errs.len);
-	integ_escape(esc, sizeof(esc), rs->url ? rs->url : "",
+		integ_secret_escape(m, sizeof(m), errs.p, errs.len);
+	integ_secret_escape(esc, sizeof(esc), rs->url ? rs->url : "",
 	    rs->url ? strlen(rs->url) : 0);
 	return integ_errf(e, limited ? INTEG_EXIT_TEMPFAIL : INTEG_EXIT_REFUSED,
 	    "POST %s: %ld with GraphQL %s%s: %s", esc, rs->status,

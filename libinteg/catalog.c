@@ -394,7 +394,7 @@ singer_entry(const struct integ_source *src, struct integ_json_span entry,
 		char esc[128];
 
 		names_free(drop.v, drop.n);
-		integ_escape(esc, sizeof(esc), name.p, name.len);
+		integ_secret_escape(esc, sizeof(esc), name.p, name.len);
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}
@@ -447,7 +447,7 @@ airbyte_entry(const struct integ_source *src, struct integ_json_span entry,
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: a configured stream without stream.name");
 	if ((s = byname(src, name)) == NULL) {
-		integ_escape(esc, sizeof(esc), name.p, name.len);
+		integ_secret_escape(esc, sizeof(esc), name.p, name.len);
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}

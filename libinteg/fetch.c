@@ -152,7 +152,7 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		if (add_meta(w, rs) == -1)
 			return integ_errf(e, INTEG_EXIT_PROTOCOL, "--meta: the "
 			    "page is too large");
-		masked = integ_maskn(w->meta.data, w->meta.len);
+		masked = integ_secret_maskn(w->meta.data, w->meta.len);
 		fputs(masked, w->fp);
 		free(masked);
 	} else if (rs->body.len > 0) {

@@ -23,7 +23,7 @@ str(struct integ_buf *b, const char *s)
 static int
 masked(struct integ_buf *b, const char *s)
 {
-	char *m = integ_mask(s);
+	char *m = integ_secret_mask(s);
 	int r;
 
 	r = str(b, m);

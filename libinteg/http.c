@@ -185,7 +185,7 @@ integ_http_trust(struct integ_http *h, const char *url, struct integ_err *e)
 	size_t i;
 
 	if (integ_url_origin(url, o, sizeof(o)) == -1) {
-		integ_escape(esc, sizeof(esc), url, strlen(url));
+		integ_secret_escape(esc, sizeof(esc), url, strlen(url));
 		return integ_errf(e, INTEG_EXIT_USAGE, "%s: bad URL", esc);
 	}
 	pthread_mutex_lock(&h->mu);
@@ -469,7 +469,7 @@ method_url(char *dst, size_t dstsz, const struct integ_request *rq,
 
 	snprintf(dst, dstsz, "%s ", m);
 	if (n < dstsz)
-		integ_escape(dst + n, dstsz - n, url, strlen(url));
+		integ_secret_escape(dst + n, dstsz - n, url, strlen(url));
 }
 
 int
@@ -743,8 +743,8 @@ status_error(struct integ_err *e, int code, const char *esc,
 	char body[240];
 
 	/* the whole body: masked first, then cut (a secret may cross 240) */
-	integ_escape(body, sizeof(body), rs->body.data ? rs->body.data : "",
-	    rs->body.len);
+	integ_secret_escape(body, sizeof(body),
+	    rs->body.data ? rs->body.data : "", rs->body.len);
 	return integ_errf(e, code, "%s: %ld%s%s%s%s", esc, rs->status,
 	    why ? " " : "", why ? why : "", body[0] ? ": " : "", body);
 }

@@ -59,8 +59,9 @@ const char	*integ_exit_name(int);
 /*
  * A recoverable error: an exit status and a message "what: why" without
  * the program name. integ_errf masks the message, then cuts it to fit
- * (integ_mask_cut); messages are masked again when they are printed, and
- * untrusted bytes in them should be passed through integ_escape() first.
+ * (integ_secret_mask_cut); messages are masked again when they are
+ * printed, and untrusted bytes in them should be passed through
+ * integ_secret_escape() first.
  */
 struct integ_err {
 	int	 code;
@@ -74,14 +75,6 @@ int	 integ_errf(struct integ_err *, int, const char *, ...)
 int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
-
-/*
- * Escape untrusted bytes for a one-line message: secrets masked first,
- * printable ASCII as is, \n \r \t \\ \" and \xNN for the rest, cut to
- * fit dstsz with "..." when longer (integ_mask_cut with INTEG_CUT_ESCAPE).
- * Always NUL-terminates (dstsz > 0). Returns strlen(dst).
- */
-size_t	 integ_escape(char *, size_t, const void *, size_t);
 
 /* ---- allocation: dies on exhaustion (not a recoverable error) ---- */
 
@@ -120,21 +113,29 @@ void	 integ_secret_add_userinfo(const char *, const char *);
  * A new string with every secret replaced by "***", and every start of a
  * secret of 8 or more bytes that the rest does not follow (see below).
  */
-char	*integ_mask(const char *);
+char	*integ_secret_mask(const char *);
 /* RFC 4648 base64 (padded) of n bytes. */
-char	*integ_base64(const char *, size_t);
-char	*integ_maskn(const char *, size_t);
+char	*integ_secret_base64(const char *, size_t);
+char	*integ_secret_maskn(const char *, size_t);
 /*
  * Mask, then cut: src into dst with every secret replaced by "***" (the
  * whole of src is looked at, however little is kept), escaped as by
- * integ_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..." when
- * longer. The first 8 or more bytes of a secret form are masked too where
+ * integ_secret_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..."
+ * when longer. The first 8 or more bytes of a secret form are masked too where
  * the rest does not follow (a server echoed only part of it), so a cut
  * never leaves a part of a secret at the end. Always NUL-terminates
  * (dstsz > 0); returns strlen(dst).
  */
 #define INTEG_CUT_ESCAPE	0x1
-size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);
+size_t	 integ_secret_mask_cut(char *, size_t, const void *, size_t, int);
+/*
+ * Escape untrusted bytes for a one-line message: secrets masked first,
+ * printable ASCII as is, \n \r \t \\ \" and \xNN for the rest, cut to
+ * fit dstsz with "..." when longer (integ_secret_mask_cut with
+ * INTEG_CUT_ESCAPE). Always NUL-terminates (dstsz > 0). Returns
+ * strlen(dst).
+ */
+size_t	 integ_secret_escape(char *, size_t, const void *, size_t);
 
 /* ---- logging ---- */
 

@@ -185,7 +185,7 @@ integ_vlog(enum integ_level lv, const char *fmt, va_list ap)
 	if (lv > level)
 		return;
 	integ_xvasprintf(&raw, fmt, ap);
-	line = integ_mask(raw);
+	line = integ_secret_mask(raw);
 	free(raw);
 	/* one message, one line: a stray newline would forge another */
 	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL; )

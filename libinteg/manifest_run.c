@@ -240,7 +240,7 @@ add_auth(struct integ_ctx *ctx, struct integ_manifest *m,
 	case AUTH_BASIC:
 		integ_secret_add_userinfo(a, b != NULL ? b : "");
 		integ_xasprintf(&ui, "%s:%s", a, b != NULL ? b : "");
-		enc = integ_base64(ui, strlen(ui));
+		enc = integ_secret_base64(ui, strlen(ui));
 		explicit_bzero(ui, strlen(ui));
 		free(ui);
 		integ_xasprintf(&hv, "Basic %s", enc);

@@ -381,14 +381,14 @@ integ_request_header_arg(struct integ_request *rq, const char *arg,
 
 	colon = strchr(arg, ':');
 	if (colon == NULL || colon == arg) {
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-H %s: expected 'Name: value'", esc);
 	}
 	name = integ_xstrndup(arg, (size_t)(colon - arg));
 	if (name[strcspn(name, " \t\r\n")] != '\0') {
 		free(name);
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-H %s: bad header name", esc);
 	}
@@ -420,7 +420,7 @@ integ_request_query_arg(struct integ_request *rq, const char *arg,
 	int rc, secret;
 
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg) {
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-q %s: expected name=value", esc);
 	}

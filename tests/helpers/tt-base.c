@@ -50,9 +50,9 @@ main(int argc, char *argv[])
 			integ_secret_add(argv[i]);
 		in = tt_slurp(&len);
 		if (argv[1][0] == 'e')
-			len = integ_escape(dst, max, in, len);
+			len = integ_secret_escape(dst, max, in, len);
 		else
-			len = integ_mask_cut(dst, max, in, len, 0);
+			len = integ_secret_mask_cut(dst, max, in, len, 0);
 		printf("%zu:%s\n", len, dst);
 		free(dst);
 		free(in);
@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 		for (i = 2; i < argc; i++)
 			integ_secret_add(argv[i]);
 		in = tt_slurp(&len);
-		out = integ_maskn(in, len);
+		out = integ_secret_maskn(in, len);
 		fputs(out, stdout);
 		printf("[in=%d]\n", integ_secret_in(in, len));
 		free(in);
