@@ -558,7 +558,7 @@ integ_ctx_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
 	w.fmt = o.format;
 	w.marks = ctx->incremental && ctx->stream->cursor != NULL &&
 	    !ctx->checking;
-	if ((code = integ_windows_plan(&o, &w.win, &w.nwin, &ctx->err)) != 0)
+	if ((code = integ_window_plan(&o, &w.win, &w.nwin, &ctx->err)) != 0)
 		return integ_err_wrap(&ctx->err, INTEG_EXIT_CONFIG, "%s: "
 		    "windows", ctx->stream->name);
 	rqs = integ_xcalloc(w.nwin ? w.nwin : 1, sizeof(*rqs));

@@ -40,7 +40,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	/* the end-of-data mark that ends the last line (integ(7)) */
 	if (len > 0 && p[len - 1] == '\t')
 		len--;
-	if (len > 0 && p[0] == 'i' && integ_mark_parse(p, len, &mv)) {
+	if (len > 0 && p[0] == 'i' && integ_window_mark_parse(p, len, &mv)) {
 		if ((code = integ_emit_mark(st, mv, e)) != 0) {
 			integ_emit_stream_fail(st, code, e->msg, &fe);
 			integ_emit_trailer(em, code, e->msg, NULL, 0);

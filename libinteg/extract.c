@@ -210,7 +210,7 @@ on_mark(void *arg, const char *line, size_t n)
 {
 	struct integ_extract *x = arg;
 
-	if (!integ_mark_parse(line, n, NULL))
+	if (!integ_window_mark_parse(line, n, NULL))
 		return -1;
 	x->committed = x->olen;
 	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||

@@ -132,7 +132,7 @@ marks_before(struct out *w, size_t j, struct integ_err *e)
 	for (; w->unmarked < j && w->unmarked < w->nwin; w->unmarked++) {
 		integ_window_mark_value(&w->win[w->unmarked],
 		    w->o->window.format, v);
-		if (integ_mark_write(w->fp, v) == -1)
+		if (integ_window_mark_write(w->fp, v) == -1)
 			return write_error(w, e);
 	}
 	return 0;
@@ -257,7 +257,7 @@ windows(const struct integ_fetch_opts *o, struct out *w,
 	if (o->nurls + (o->urls_from != NULL) != 1)
 		return integ_errf(e, INTEG_EXIT_USAGE, "--window: one URL, "
 		    "not --urls-from");
-	if ((rc = integ_windows_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
+	if ((rc = integ_window_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
 	    (rc = integ_http_trust(w->h, url, e)) != 0)
 		return rc;
 	*rqs = integ_xcalloc(w->nwin ? w->nwin : 1, sizeof(**rqs));
@@ -286,7 +286,7 @@ first_mark(struct out *w, struct integ_err *e)
 	first.end = first.start;
 	strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
 	integ_window_mark_value(&first, w->o->window.format, v);
-	return integ_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
+	return integ_window_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
 }
 
 /* A rotated refresh token: into --oauth-token-file, readable by us alone. */

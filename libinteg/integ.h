@@ -536,7 +536,7 @@ int	 integ_json_stream_cut(const struct integ_json_stream *);
 /*
  * Offer fn (with the sink's arg) each line between texts that starts
  * with 'i', without its newline, so that it can take a mark line
- * "integ-window: V" (integ_mark_parse). fn returns -1 for a line that is
+ * "integ-window: V" (integ_window_mark_parse). fn returns -1 for a line that is
  * not its own, which is then a trailer or malformed input; 0 for a line
  * taken; any other value stops the stream with it as the exit status.
  */
@@ -1062,7 +1062,7 @@ struct integ_window {
  * The windows, oldest first, in an array; none when
  * from is at or past to. 64 for a bad option.
  */
-int	 integ_windows_plan(const struct integ_window_opts *,
+int	 integ_window_plan(const struct integ_window_opts *,
 	    struct integ_window **, size_t *, struct integ_err *);
 /* A copy of the template with the window's parameters. */
 int	 integ_window_request(const struct integ_request *,
@@ -1072,9 +1072,10 @@ int	 integ_window_request(const struct integ_request *,
 void	 integ_window_mark_value(const struct integ_window *,
 	    enum integ_time_format, char [48]);
 /* Write "integ-window: VALUE" and flush; 0 or -1. */
-int	 integ_mark_write(FILE *, const char *);
+int	 integ_window_mark_write(FILE *, const char *);
 /* Is this line (without its newline) a mark? 1 and its value, else 0. */
-int	 integ_mark_parse(const char *, size_t, struct integ_json_span *);
+int	 integ_window_mark_parse(const char *, size_t,
+	    struct integ_json_span *);
 
 /* The integ-fetch tool (fetch.c). */
 struct integ_fetch_opts {
@@ -1671,7 +1672,7 @@ int	 integ_ctx_pages(struct integ_ctx *, struct integ_request *,
 int	 integ_ctx_requests(struct integ_ctx *, struct integ_request *const *,
 	    size_t, const struct integ_pager_opts *, const char *);
 /*
- * A backfill in date windows (integ_windows_plan): one copy of the
+ * A backfill in date windows (integ_window_plan): one copy of the
  * request a window, each paged in full, the windows up to "parallel" at
  * once, records in window order; a STATE at each window's end (the
  * bookmark moves only there). from NULL: the stream's bookmark, else the

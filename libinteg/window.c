@@ -34,7 +34,7 @@ day_floor(int64_t t)
 }
 
 int
-integ_windows_plan(const struct integ_window_opts *o,
+integ_window_plan(const struct integ_window_opts *o,
     struct integ_window **out, size_t *n, struct integ_err *e)
 {
 	struct integ_duration step, back;
@@ -129,14 +129,14 @@ integ_window_mark_value(const struct integ_window *w,
 }
 
 int
-integ_mark_write(FILE *fp, const char *value)
+integ_window_mark_write(FILE *fp, const char *value)
 {
 	fprintf(fp, INTEG_MARK_PREFIX "%s\n", value);
 	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
 }
 
 int
-integ_mark_parse(const char *line, size_t len, struct integ_json_span *v)
+integ_window_mark_parse(const char *line, size_t len, struct integ_json_span *v)
 {
 	const size_t plen = sizeof(INTEG_MARK_PREFIX) - 1;
 	struct integ_json_span s;
