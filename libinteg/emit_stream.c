@@ -238,8 +238,9 @@ integ_emit_stream_begin(struct integ_emitter *em,
 			/* a pretty schema file must not break the line */
 			integ_buf_init(&c, 0);
 			if (st->ndrop > 0)
-				integ_schema_drop(sv, (const char *const *)
-				    st->drop, st->ndrop, &c);
+				integ_select_schema_drop(sv,
+				    (const char *const *)st->drop, st->ndrop,
+				    &c);
 			else
 				integ_json_compact(sv, &c);
 			st->given = integ_buf_take(&c);
@@ -411,7 +412,7 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
 	if (st->ndrop > 0) {
 		integ_buf_reset(&st->kept);
-		if (integ_json_drop(v, (const char *const *)st->drop,
+		if (integ_select_drop(v, (const char *const *)st->drop,
 		    st->ndrop, &st->kept) == -1)
 			return integ_errf(e, INTEG_EXIT_DATA, "%s: record too "
 			    "large", st->name);

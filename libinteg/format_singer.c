@@ -42,7 +42,7 @@ integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
 	    integ_json_str_eq(v, D4 "#", sizeof(D4)) ||
 	    integ_json_str_eq(v, D4, sizeof(D4) - 1))
 		return integ_json_compact(schema, b);
-	return integ_json_without(schema, name, 1, b);
+	return integ_select_without(schema, name, 1, b);
 }
 
 /* ",\"version\":N" for a version other than 0, else "". */

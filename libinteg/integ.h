@@ -1318,13 +1318,13 @@ int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
  * properties, nor in "required" (which goes when it is left empty).
  * 0, or -1 past the buffer's cap.
  */
-int	 integ_json_drop(struct integ_json_span, const char *const *, size_t,
+int	 integ_select_drop(struct integ_json_span, const char *const *, size_t,
 	    struct integ_buf *);
-int	 integ_schema_drop(struct integ_json_span, const char *const *, size_t,
-	    struct integ_buf *);
+int	 integ_select_schema_drop(struct integ_json_span, const char *const *,
+	    size_t, struct integ_buf *);
 /* An object without those members, or an array without those strings, compact. */
-int	 integ_json_without(struct integ_json_span, const char *const *, size_t,
-	    struct integ_buf *);
+int	 integ_select_without(struct integ_json_span, const char *const *,
+	    size_t, struct integ_buf *);
 
 struct integ_state;
 struct integ_emitter;

@@ -43,10 +43,10 @@ drop(int argc, char *argv[])
 	json(argv[3], &v);
 	integ_buf_init(&b, 0);
 	if (strcmp(argv[2], "record") == 0)
-		r = integ_json_drop(v, (const char *const *)argv + 4,
+		r = integ_select_drop(v, (const char *const *)argv + 4,
 		    (size_t)(argc - 4), &b);
 	else
-		r = integ_schema_drop(v, (const char *const *)argv + 4,
+		r = integ_select_schema_drop(v, (const char *const *)argv + 4,
 		    (size_t)(argc - 4), &b);
 	if (r == 0)
 		printf("%s\n", b.data);
