@@ -214,7 +214,7 @@ set_at(struct integ_json_span doc, int have, char **names, size_t n,
 }
 
 int
-integ_json_set(struct integ_json_span doc, const char *path,
+integ_request_json_set(struct integ_json_span doc, const char *path,
     struct integ_json_span value, struct integ_buf *out, struct integ_err *e)
 {
 	char *names[PATH_MAX_STEPS];
@@ -244,7 +244,7 @@ integ_request_body_set(struct integ_request *rq, const char *path,
 	doc.p = rq->body != NULL ? rq->body : "{}";
 	doc.len = rq->body != NULL ? rq->bodylen : 2;
 	integ_buf_init(&b, BODY_MAX);
-	if ((rc = integ_json_set(doc, path, value, &b, e)) == 0)
+	if ((rc = integ_request_json_set(doc, path, value, &b, e)) == 0)
 		integ_request_body(rq, b.data, b.len, rq->body_secret);
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.len);
@@ -288,7 +288,7 @@ rate_limited(struct integ_json_span err, struct integ_buf *tmp)
 }
 
 int
-integ_graphql_check(const struct integ_response *rs, struct integ_err *e)
+integ_request_graphql_check(const struct integ_response *rs, struct integ_err *e)
 {
 	struct integ_json_span doc, errs, err, msg;
 	struct integ_json_iter it;

@@ -826,12 +826,12 @@ int	 integ_request_body_set(struct integ_request *, const char *,
  */
 void	 integ_request_graphql(struct integ_request *, int);
 /* 0, or the status above with e naming the first error's message. */
-int	 integ_graphql_check(const struct integ_response *, struct integ_err *);
+int	 integ_request_graphql_check(const struct integ_response *, struct integ_err *);
 /*
  * The text doc with the value at path (names) set to value, appended to
  * out. 0, 64 (a bad path) or 65 (doc or a step on the way not an object).
  */
-int	 integ_json_set(struct integ_json_span, const char *,
+int	 integ_request_json_set(struct integ_json_span, const char *,
 	    struct integ_json_span, struct integ_buf *, struct integ_err *);
 
 /* URLs (url.c). */

@@ -666,7 +666,7 @@ body_path(struct loader *ld, const struct mnode *n, const char *where,
 		return code;
 	/* a path integ_request_body_set takes: names joined by dots */
 	integ_buf_init(&b, 0);
-	code = integ_json_set(doc, bp, none, &b, &e);
+	code = integ_request_json_set(doc, bp, none, &b, &e);
 	integ_buf_free(&b);
 	if (code != 0)
 		return bad(ld, mnode_get(n, "body_path"), sub(w, sizeof(w),

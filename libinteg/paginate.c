@@ -157,7 +157,7 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 		integ_buf_init(&tmp, 64);
 		rc = o->param == NULL ? integ_errf(e, INTEG_EXIT_USAGE,
 		    "--body-cursor needs a body path") :
-		    integ_json_set((struct integ_json_span){ "{}", 2 },
+		    integ_request_json_set((struct integ_json_span){ "{}", 2 },
 		    o->param, (struct integ_json_span){ "null", 4 }, &tmp, e);
 		integ_buf_free(&tmp);
 		if (rc != 0)
