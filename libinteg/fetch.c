@@ -329,10 +329,10 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 	if (o->oauth_token_file != NULL &&
 	    access(o->oauth_token_file, F_OK) == 0) {
 		integ_xasprintf(&file, "@%s", o->oauth_token_file);
-		rc = integ_secret_arg("--oauth-token-file", file, &refresh, e);
+		rc = integ_oauth2_secret_arg("--oauth-token-file", file, &refresh, e);
 		free(file);
 	} else if (o->oauth.refresh_token != NULL) {
-		rc = integ_secret_arg("--oauth-refresh-token",
+		rc = integ_oauth2_secret_arg("--oauth-refresh-token",
 		    o->oauth.refresh_token, &refresh, e);
 	} else if (o->oauth_token_file != NULL) {
 		rc = integ_errf(e, INTEG_EXIT_NOINPUT, "--oauth-token-file "
@@ -340,7 +340,7 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 		    strerror(ENOENT));
 	}
 	if (rc == 0 && o->oauth.client_secret != NULL)
-		rc = integ_secret_arg("--oauth-client-secret",
+		rc = integ_oauth2_secret_arg("--oauth-client-secret",
 		    o->oauth.client_secret, &secret, e);
 	if (rc == 0 && o->oauth.client_id != NULL)
 		rc = integ_expand_env(o->oauth.client_id, &id, NULL, e);

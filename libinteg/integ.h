@@ -983,7 +983,7 @@ unsigned long integ_oauth2_fetched(struct integ_oauth2 *);
  * dropped); a literal value is INTEG_EXIT_USAGE: secrets never come
  * from argv. The value is registered as a secret.
  */
-int	 integ_secret_arg(const char *, const char *, char **,
+int	 integ_oauth2_secret_arg(const char *, const char *, char **,
 	    struct integ_err *);
 
 /* ==== time (time.c): clocks, RFC 3339, ISO 8601 durations ==== */
@@ -1090,7 +1090,7 @@ struct integ_fetch_opts {
 	const char		*urls_from;	/* file or "-" */
 	/*
 	 * OAuth 2 when oauth.token_url is set: client_secret and
-	 * refresh_token as given (${VAR} or @FILE, see integ_secret_arg);
+	 * refresh_token as given (${VAR} or @FILE, see integ_oauth2_secret_arg);
 	 * the refresh token is read from oauth_token_file when it exists,
 	 * and a rotated one written to it.
 	 */

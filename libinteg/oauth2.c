@@ -406,7 +406,7 @@ integ_oauth2_attach(struct integ_oauth2 *a, struct integ_http *h)
 }
 
 int
-integ_secret_arg(const char *what, const char *arg, char **out,
+integ_oauth2_secret_arg(const char *what, const char *arg, char **out,
     struct integ_err *e)
 {
 	struct integ_buf b;
