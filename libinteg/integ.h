@@ -160,7 +160,7 @@ enum integ_level {
 typedef void	integ_log_sink_fn(enum integ_level, const char *, void *);
 
 void	 integ_log_init(const char *, enum integ_level);
-const char *integ_progname(void);
+const char *integ_log_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
@@ -179,7 +179,7 @@ void	 integ_log_progress(const char *, unsigned long, unsigned long long,
 	    long long, double, unsigned long, long long, int);
 void	 integ_log(enum integ_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	 integ_vlog(enum integ_level, const char *, va_list);
+void	 integ_log_va(enum integ_level, const char *, va_list);
 /* Log an integ_err at ERROR level; returns its code. */
 int	 integ_log_err(const struct integ_err *);
 

@@ -23,7 +23,7 @@ usage(int code)
 	    "[--replication-key FIELD]\n"
 	    "\t[--schema FILE | --infer N] [--catalog-out FILE] "
 	    "[--state FILE]\n"
-	    "\t[--sorted --state-every N]\n", integ_progname());
+	    "\t[--sorted --state-every N]\n", integ_log_progname());
 	exit(code);
 }
 

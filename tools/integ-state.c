@@ -17,8 +17,8 @@ usage(int code)
 	fprintf(code == 0 ? stdout : stderr, "usage: %s get FILE STREAM KEY [--default V]\n"
 	    "       %s set FILE STREAM KEY VALUE [--to singer|airbyte]\n"
 	    "       %s convert --to singer|airbyte FILE\n"
-	    "       %s save FILE\n", integ_progname(), integ_progname(),
-	    integ_progname(), integ_progname());
+	    "       %s save FILE\n", integ_log_progname(), integ_log_progname(),
+	    integ_log_progname(), integ_log_progname());
 	exit(code);
 }
 
