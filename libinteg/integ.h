@@ -269,7 +269,7 @@ void	 integ_eod_out_free(struct integ_eod_out *);
  * returns EINTR) so a tool can frame what it has and end cleanly; SIGPIPE
  * keeps its default action, so a closed stdout ends the tool quietly.
  */
-void	 integ_signals_init(void);
+void	 integ_signal_init(void);
 /* The signal caught (SIGTERM or SIGINT), or 0. */
 int	 integ_signal_caught(void);
 /* For a connector that cancels itself. */

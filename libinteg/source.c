@@ -447,7 +447,7 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 
 	snprintf(prog, sizeof(prog), "source-%s", src->name);
 	integ_log_init(prog, INTEG_LOG_INFO);
-	integ_signals_init();
+	integ_signal_init();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.src = src;
 	if (integ_json_validate(src->spec, strlen(src->spec), &ctx.spec,

@@ -170,7 +170,7 @@ main(int argc, char *argv[])
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	parse(argc, argv, &a);
-	integ_signals_init();
+	integ_signal_init();
 	if ((code = integ_emit_new(a.format, stdout, &em, &e)) != 0) {
 		free(a.format);
 		integ_log_err(&e);

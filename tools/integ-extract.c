@@ -70,7 +70,7 @@ main(int argc, char *argv[])
 		integ_log(INTEG_LOG_ERROR, "--strict goes with PATH, not --jq");
 		return INTEG_EXIT_USAGE;
 	}
-	integ_signals_init();
+	integ_signal_init();
 	if ((rc = integ_extract_new(path, a.jq, a.strict, stdout, &x, &e)) != 0)
 		return integ_log_err(&e);
 	if (argc == 0)

@@ -229,7 +229,7 @@ main(int argc, char *argv[])
 	int first, rc;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
-	integ_signals_init();
+	integ_signal_init();
 	memset(&a, 0, sizeof(a));
 	integ_fetch_opts_init(&a.o);
 	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0)

@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 		integ_buf_free(&b);
 	} else if (strcmp(cmd, "save") == 0 && argc == 1 && to == 0 &&
 	    dflt == NULL) {
-		integ_signals_init();
+		integ_signal_init();
 		if ((code = integ_state_load(s, argv[0], &e)) != 0)
 			goto fail;
 		if ((code = integ_state_save_run(s, argv[0], STDIN_FILENO,

@@ -140,7 +140,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "signal") == 0) {
 		ssize_t n;
 
-		integ_signals_init();
+		integ_signal_init();
 		printf("ready\n");
 		fflush(stdout);
 		while ((n = read(STDIN_FILENO, line, sizeof(line))) > 0)
