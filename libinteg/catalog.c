@@ -169,7 +169,7 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		integ_buf_adds(b, ",\"schema\":");
 		text = schema_of(s);
 		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
-		    integ_singer_schema(schema, b) != 0)
+		    integ_format_singer_schema(schema, b) != 0)
 			integ_buf_adds(b, "{}");
 		integ_buf_adds(b, ",\"key_properties\":");
 		key_array(b, s);

@@ -609,7 +609,7 @@ integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
 	snprintf(internal, sizeof(internal), "exit status %d (%s)", failure,
 	    integ_exit_name(failure));
 	if ((code = integ_emit_error_msg(st->em, st,
-	    integ_failure_of(failure), why, internal, e)) != 0)
+	    integ_format_failure_of(failure), why, internal, e)) != 0)
 		return code;
 	return last_status(st, "INCOMPLETE", e);
 }

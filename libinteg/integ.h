@@ -1174,14 +1174,14 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  * INCOMPLETE (Airbyte; nothing in Singer) and no STATE.
  */
 
-/* Airbyte's failure_type; integ_failure_of(code) maps an exit status. */
+/* Airbyte's failure_type; integ_format_failure_of(code) maps an exit status. */
 enum integ_failure {
 	INTEG_FAILURE_SYSTEM = 0,	/* system_error */
 	INTEG_FAILURE_CONFIG,		/* config_error */
 	INTEG_FAILURE_TRANSIENT		/* transient_error */
 };
-const char	*integ_failure_name(enum integ_failure);
-enum integ_failure integ_failure_of(int);
+const char	*integ_format_failure_name(enum integ_failure);
+enum integ_failure integ_format_failure_of(int);
 
 /* What a format is asked to write. */
 enum integ_msg_kind {
@@ -1258,13 +1258,13 @@ extern const struct integ_format integ_format_singer;
  * Append a JSON Schema as Singer readers take it (they validate with
  * draft 4): compact, without a top-level "$schema" of another draft.
  */
-int	 integ_singer_schema(struct integ_json_span, struct integ_buf *);
+int	 integ_format_singer_schema(struct integ_json_span, struct integ_buf *);
 extern const struct integ_format integ_format_airbyte;
 extern const struct integ_format integ_format_jsonl;
 extern const struct integ_format integ_format_jq;
 
 /* The registered formats, NULL-terminated; one by name, or NULL. */
-const struct integ_format *const *integ_formats(void);
+const struct integ_format *const *integ_format_list(void);
 const struct integ_format *integ_format_find(const char *);
 /*
  * One message written by a format outside an emitter (a connector's

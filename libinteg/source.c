@@ -183,7 +183,7 @@ static int
 fail(struct integ_ctx *ctx, int code, const char *why)
 {
 	if (ctx->proto == INTEG_PROTO_AIRBYTE && ctx->em != NULL)
-		integ_emit_error(ctx->em, integ_failure_of(code), why, NULL,
+		integ_emit_error(ctx->em, integ_format_failure_of(code), why, NULL,
 		    NULL);
 	else
 		integ_log(INTEG_LOG_ERROR, "%s", why);

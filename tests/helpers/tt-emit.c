@@ -62,7 +62,7 @@ singer_schema(const char *text)
 
 	json(text, &v);
 	integ_buf_init(&b, 0);
-	integ_singer_schema(v, &b);
+	integ_format_singer_schema(v, &b);
 	printf("%s\n", b.data);
 	integ_buf_free(&b);
 	return 0;
@@ -171,7 +171,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "formats") == 0) {
 		const struct integ_format *const *f;
 
-		for (f = integ_formats(); *f != NULL; f++)
+		for (f = integ_format_list(); *f != NULL; f++)
 			printf("%s\n", (*f)->name);
 	} else if (strcmp(argv[1], "streams") == 0 && argc == 3) {
 		return streams(argv[2]);
