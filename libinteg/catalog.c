@@ -252,7 +252,7 @@ names_free(char **v, size_t n)
 }
 
 void
-integ_selected_free(struct integ_selected *sel, size_t n)
+integ_catalog_selected_free(struct integ_selected *sel, size_t n)
 {
 	size_t i;
 
@@ -485,7 +485,7 @@ integ_catalog_select(const struct integ_source *src, enum integ_protocol proto,
 		    airbyte_entry(src, el, sel, n, e) :
 		    singer_entry(src, el, sel, n, e);
 	if (code != 0) {
-		integ_selected_free(*sel, *n);
+		integ_catalog_selected_free(*sel, *n);
 		*sel = NULL;
 		*n = 0;
 	}

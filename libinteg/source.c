@@ -394,11 +394,11 @@ read_streams(struct integ_ctx *ctx, const struct args *a)
 		if (code > INTEG_EXIT_SIGNAL)
 			break;	/* cancelled: no more streams */
 	}
-	integ_selected_free(sel, n);
+	integ_catalog_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return first;
 out:
-	integ_selected_free(sel, n);
+	integ_catalog_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return fail(ctx, code, e.msg);
 }

@@ -121,6 +121,6 @@ int	 integ_catalog_singer(const struct integ_source *, struct integ_buf *);
 int	 integ_catalog_select(const struct integ_source *, enum integ_protocol,
 	    const char *, size_t, struct integ_selected **, size_t *,
 	    struct integ_err *);
-void	 integ_selected_free(struct integ_selected *, size_t);
+void	 integ_catalog_selected_free(struct integ_selected *, size_t);
 
 #endif
