@@ -108,7 +108,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	 */
 	integ_shape_lines(st->cl, (st->schema != NULL && em->keep) ||
 	    st->cpath != NULL, on_text, st);
-	integ_pipe_widen(fileno(em->fp));
+	integ_eod_pipe_widen(fileno(em->fp));
 	integ_lines_init(&lr, fd);
 	while ((k = integ_lines_next(&lr, &p, &len)) == INTEG_LINES_LINE) {
 		if (lr.sig) {

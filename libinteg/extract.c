@@ -254,7 +254,7 @@ integ_extract_new(const char *path, const char *program, int strict,
 	*xp = NULL;
 	x = integ_xcalloc(1, sizeof(*x));
 	x->out = out;
-	integ_pipe_widen(fileno(out));
+	integ_eod_pipe_widen(fileno(out));
 	x->strict = strict;
 	sink.arg = x;
 	if (program != NULL) {

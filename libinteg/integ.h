@@ -245,7 +245,7 @@ int	 integ_eod_whole(int fd);
 /* Is the mark wanted on fd: not a regular file, not a terminal? */
 int	 integ_eod_wanted(int fd);
 /* A pipe on fd made to hold 1 MiB, so stages run side by side. */
-void	 integ_pipe_widen(int fd);
+void	 integ_eod_pipe_widen(int fd);
 
 /*
  * A FILE onto fd for bytes that are not ours (integ-fetch's bodies):
