@@ -212,5 +212,5 @@ integ_version(const char *name, const char *own)
 		printf("%s %s (integ %s)\n", name, own, INTEG_VERSION);
 	else
 		printf("%s %s\n", name, INTEG_VERSION);
-	return integ_stdout_done(0);
+	return integ_io_stdout_done(0);
 }

@@ -351,12 +351,12 @@ int	 integ_version(const char *, const char *);
 /* ---- stdout ---- */
 
 /* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */
-int	 integ_close_stdout(struct integ_err *);
+int	 integ_io_close_stdout(struct integ_err *);
 /*
  * A program's last word: stdout closed; returns code, or, when code is 0
  * and stdout could not be written, INTEG_EXIT_IO, said on stderr.
  */
-int	 integ_stdout_done(int);
+int	 integ_io_stdout_done(int);
 
 /* ==== json (json.c, path.c) ==== */
 

@@ -479,7 +479,7 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 		}
 		fwrite(b.data, 1, b.len, stdout);
 		integ_buf_free(&b);
-		return integ_stdout_done(0);
+		return integ_io_stdout_done(0);
 	}
 	if (rc != 0) {
 		integ_buf_free(&spectext);
@@ -532,5 +532,5 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 	integ_buf_free(&config);
 	integ_buf_free(&spectext);
 	integ_secret_clear();
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 }

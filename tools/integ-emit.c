@@ -204,7 +204,7 @@ main(int argc, char *argv[])
 		code = ccode;
 	integ_emit_free(em);
 	integ_state_free(state);
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_trailer_write(stdout, code, e.msg);

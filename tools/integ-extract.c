@@ -85,5 +85,5 @@ main(int argc, char *argv[])
 		rc = ch;
 	}
 	integ_extract_free(x);
-	return integ_stdout_done(rc);
+	return integ_io_stdout_done(rc);
 }

@@ -236,7 +236,7 @@ main(int argc, char *argv[])
 		return bad(&e);
 	if (a.help) {
 		usage_to(stdout);
-		return integ_stdout_done(0);
+		return integ_io_stdout_done(0);
 	}
 	if (a.version)
 		return integ_version("integ-fetch", NULL);
@@ -250,5 +250,5 @@ main(int argc, char *argv[])
 	free(a.o.headers);
 	free(a.o.queries);
 	free((char *)a.o.oauth.scope);
-	return integ_stdout_done(rc);
+	return integ_io_stdout_done(rc);
 }

@@ -153,7 +153,7 @@ main(int argc, char *argv[])
 		usage(INTEG_EXIT_USAGE);
 	}
 	integ_state_free(s);
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_state_free(s);

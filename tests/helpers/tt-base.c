@@ -154,7 +154,7 @@ main(int argc, char *argv[])
 		in = tt_slurp(&len);
 		fwrite(in, 1, len, stdout);
 		free(in);
-		if ((code = integ_close_stdout(&e)) != 0)
+		if ((code = integ_io_close_stdout(&e)) != 0)
 			return integ_log_err(&e);
 	} else {
 		return 64;
