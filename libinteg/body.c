@@ -116,10 +116,10 @@ integ_request_body_arg(struct integ_request *rq, const char *arg,
 	if (arg[0] == '@') {
 		if ((rc = integ_file_read(arg + 1, BODY_MAX, &b, e)) != 0)
 			return integ_err_wrap(e, rc, "--data");
-		rc = integ_expand_env(b.data ? b.data : "", &text, &secret, e);
+		rc = integ_env_expand(b.data ? b.data : "", &text, &secret, e);
 		integ_buf_free(&b);
 	} else
-		rc = integ_expand_env(arg, &text, &secret, e);
+		rc = integ_env_expand(arg, &text, &secret, e);
 	if (rc != 0)
 		return integ_err_wrap(e, rc, "--data");
 	if (integ_json_validate(text, strlen(text), &v, &xe) != 0) {

@@ -8,7 +8,7 @@
 #include "integ.h"
 
 int
-integ_expand_env(const char *in, char **out, int *secret,
+integ_env_expand(const char *in, char **out, int *secret,
     struct integ_err *e)
 {
 	struct integ_buf b;

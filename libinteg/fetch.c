@@ -343,7 +343,7 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 		rc = integ_oauth2_secret_arg("--oauth-client-secret",
 		    o->oauth.client_secret, &secret, e);
 	if (rc == 0 && o->oauth.client_id != NULL)
-		rc = integ_expand_env(o->oauth.client_id, &id, NULL, e);
+		rc = integ_env_expand(o->oauth.client_id, &id, NULL, e);
 	if (rc == 0) {
 		ao.client_id = id;
 		ao.client_secret = secret;

@@ -788,7 +788,7 @@ const char *integ_request_header_value(const struct integ_request *, size_t);
  * secret (registered); an unset VAR is INTEG_EXIT_CONFIG. *secret tells
  * whether anything was expanded.
  */
-int	 integ_expand_env(const char *, char **, int *, struct integ_err *);
+int	 integ_env_expand(const char *, char **, int *, struct integ_err *);
 
 /*
  * Request bodies (body.c). A request with a body is a POST unless a

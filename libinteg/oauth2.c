@@ -432,7 +432,7 @@ integ_oauth2_secret_arg(const char *what, const char *arg, char **out,
 		return integ_errf(e, INTEG_EXIT_USAGE, "%s: a secret is never "
 		    "taken from the command line: give '${VAR}' or @FILE",
 		    what);
-	if ((rc = integ_expand_env(arg, out, &secret, e)) != 0)
+	if ((rc = integ_env_expand(arg, out, &secret, e)) != 0)
 		return integ_err_wrap(e, rc, "%s", what);
 	if (**out == '\0') {
 		free(*out);

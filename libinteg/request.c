@@ -394,7 +394,7 @@ integ_request_header_arg(struct integ_request *rq, const char *arg,
 	}
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
-	if ((rc = integ_expand_env(v, &val, &secret, e)) != 0) {
+	if ((rc = integ_env_expand(v, &val, &secret, e)) != 0) {
 		free(name);
 		return rc;
 	}
@@ -424,7 +424,7 @@ integ_request_query_arg(struct integ_request *rq, const char *arg,
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-q %s: expected name=value", esc);
 	}
-	if ((rc = integ_expand_env(eq + 1, &val, &secret, e)) != 0)
+	if ((rc = integ_env_expand(eq + 1, &val, &secret, e)) != 0)
 		return rc;
 	name = integ_xstrndup(arg, (size_t)(eq - arg));
 	integ_request_query(rq, name, val, secret);

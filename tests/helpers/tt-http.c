@@ -107,7 +107,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "expand") == 0 && argc == 3) {
 		int secret;
 
-		if ((rc = integ_expand_env(argv[2], &s, &secret, &e)) != 0)
+		if ((rc = integ_env_expand(argv[2], &s, &secret, &e)) != 0)
 			fail(rc, &e);
 		printf("%s%s\n", s, secret ? "[secret]" : "");
 		free(s);
