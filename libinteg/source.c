@@ -457,7 +457,7 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	/* every answer, --about too, speaks of the spec with shared fields */
 	integ_buf_init(&spectext, 0);
-	integ_spec_shared(ctx.spec, &spectext);
+	integ_shared_spec(ctx.spec, &spectext);
 	if (integ_json_validate(spectext.data, spectext.len, &ctx.spec,
 	    &e) != 0) {
 		integ_log(INTEG_LOG_ERROR, "the spec with the shared fields: %s",

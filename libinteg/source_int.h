@@ -39,7 +39,7 @@ struct integ_ctx {
  * The spec with the fields every connector shares (shared.c) added to
  * its properties, in out (reset first).
  */
-void	 integ_spec_shared(struct integ_json_span, struct integ_buf *);
+void	 integ_shared_spec(struct integ_json_span, struct integ_buf *);
 
 /* A stream starts and ends: the log lines and the progress line. */
 void	 integ_ctx_stream_begin(struct integ_ctx *);
