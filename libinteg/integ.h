@@ -335,7 +335,7 @@ struct integ_opt {
  * Read argv's options into target by the table. 0 and *first the index
  * of the first operand; or 64, e saying why (empty: getopt said it).
  */
-int	 integ_opts_read(int, char *[], const struct integ_opt *, void *,
+int	 integ_opt_read(int, char *[], const struct integ_opt *, void *,
 	    int *, struct integ_err *);
 /* ---- end of option values ---- */
 

@@ -115,7 +115,7 @@ parse(int argc, char *argv[], struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->spec.name = "records";
-	if (integ_opts_read(argc, argv, opts, a, &first, &e) != 0) {
+	if (integ_opt_read(argc, argv, opts, a, &first, &e) != 0) {
 		if (e.msg[0] != '\0')
 			bad(e.msg);
 		usage(INTEG_EXIT_USAGE);

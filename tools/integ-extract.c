@@ -45,7 +45,7 @@ main(int argc, char *argv[])
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	memset(&a, 0, sizeof(a));
-	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0) {
+	if (integ_opt_read(argc, argv, opts, &a, &first, &e) != 0) {
 		if (e.msg[0] != '\0')
 			integ_log_err(&e);
 		usage(stderr);

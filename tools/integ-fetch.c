@@ -232,7 +232,7 @@ main(int argc, char *argv[])
 	integ_signal_init();
 	memset(&a, 0, sizeof(a));
 	integ_fetch_opts_init(&a.o);
-	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0)
+	if (integ_opt_read(argc, argv, opts, &a, &first, &e) != 0)
 		return bad(&e);
 	if (a.help) {
 		usage_to(stdout);
