@@ -52,7 +52,7 @@ struct integ_rate {
 };
 
 struct integ_rate *
-integ_rate_new(double per_second)
+integ_http_rate_new(double per_second)
 {
 	struct integ_rate *r = integ_xcalloc(1, sizeof(*r));
 
@@ -61,7 +61,7 @@ integ_rate_new(double per_second)
 }
 
 void
-integ_rate_free(struct integ_rate *r)
+integ_http_rate_free(struct integ_rate *r)
 {
 	free(r);
 }

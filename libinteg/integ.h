@@ -718,8 +718,8 @@ int	 integ_bucket_doer(void *, struct integ_http *,
  * client (its lock guards it); freed after the requests that carry it.
  */
 struct integ_rate;
-struct integ_rate *integ_rate_new(double);
-void	 integ_rate_free(struct integ_rate *);
+struct integ_rate *integ_http_rate_new(double);
+void	 integ_http_rate_free(struct integ_rate *);
 /* Counters for progress lines. */
 struct integ_http_stats {
 	unsigned long	 requests;

@@ -831,7 +831,7 @@ stream_http(struct loader *ld, struct mstream *ms, const struct mnode *s,
 		return bad(ld, mnode_get(n, "rate"), sub(wr, sizeof(wr), w,
 		    "rate"), "expected at most the source's http.rate");
 	if (rate > 0)
-		ms->rate = integ_rate_new(rate);
+		ms->rate = integ_http_rate_new(rate);
 	return 0;
 }
 
@@ -1259,7 +1259,7 @@ integ_manifest_free(struct integ_manifest *m)
 		kvs_free(ms->add, ms->nadd);
 		free(ms->remove);
 		free(ms->schema);
-		integ_rate_free(ms->rate);
+		integ_http_rate_free(ms->rate);
 	}
 	free(m->ms);
 	free(m->streams);
