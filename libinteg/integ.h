@@ -345,7 +345,7 @@ int	 integ_opt_read(int, char *[], const struct integ_opt *, void *,
  * with a version of its own (a connector), on stdout, closed after; 0,
  * or the exit status of a stdout that cannot be written, said on stderr.
  */
-int	 integ_version(const char *, const char *);
+int	 integ_about_version(const char *, const char *);
 /* ---- end of about ---- */
 
 /* ---- stdout ---- */

@@ -484,7 +484,7 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 	if (rc != 0) {
 		integ_buf_free(&spectext);
 		if (rc == 2)
-			return integ_version(prog, src->version ? src->version :
+			return integ_about_version(prog, src->version ? src->version :
 			    "");
 		usage(prog, rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;

@@ -123,7 +123,7 @@ parse(int argc, char *argv[], struct args *a)
 	if (a->help)
 		usage(0);
 	if (a->version)
-		exit(integ_version("integ-emit", NULL));
+		exit(integ_about_version("integ-emit", NULL));
 	if (first != argc || a->nfmt != 1) {
 		if (a->nfmt > 1)
 			bad("choose one format");

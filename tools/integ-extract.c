@@ -56,7 +56,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (a.version)
-		return integ_version("integ-extract", NULL);
+		return integ_about_version("integ-extract", NULL);
 	argc -= first;
 	argv += first;
 	if (a.jq == NULL) {

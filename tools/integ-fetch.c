@@ -239,7 +239,7 @@ main(int argc, char *argv[])
 		return integ_io_stdout_done(0);
 	}
 	if (a.version)
-		return integ_version("integ-fetch", NULL);
+		return integ_about_version("integ-fetch", NULL);
 	a.o.urls = argv + first;
 	a.o.nurls = (size_t)(argc - first);
 	if (integ_fetch_opts_check(&a.o, &e) != 0)

@@ -51,7 +51,7 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-			return integ_version("integ-source", NULL);
+			return integ_about_version("integ-source", NULL);
 		}
 		usage(stderr);
 		return INTEG_EXIT_USAGE;

@@ -60,7 +60,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'V':
-			return integ_version("integ-state", NULL);
+			return integ_about_version("integ-state", NULL);
 		case 'h':
 			usage(0);
 			break;
@@ -89,7 +89,7 @@ main(int argc, char *argv[])
 				usage(INTEG_EXIT_USAGE);
 			break;
 		case 'V':
-			return integ_version("integ-state", NULL);
+			return integ_about_version("integ-state", NULL);
 		default:
 			usage(INTEG_EXIT_USAGE);
 		}
