@@ -288,7 +288,8 @@ rate_limited(struct integ_json_span err, struct integ_buf *tmp)
 }
 
 int
-integ_request_graphql_check(const struct integ_response *rs, struct integ_err *e)
+integ_request_graphql_check(const struct integ_response *rs,
+    struct integ_err *e)
 {
 	struct integ_json_span doc, errs, err, msg;
 	struct integ_json_iter it;

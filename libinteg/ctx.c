@@ -225,7 +225,8 @@ integ_ctx_stream_end(struct integ_ctx *ctx, int code)
 	integ_log(INTEG_LOG_INFO, "%s: %s: %llu records, %lu pages, %lu "
 	    "retries, %.2f s", ctx->stream->name, code == 0 ? "done" :
 	    "failed", (unsigned long long)integ_emit_stream_written(ctx->st),
-	    ctx->pages, st.retries - ctx->st0.retries, integ_time_now() - ctx->t0);
+	    ctx->pages, st.retries - ctx->st0.retries,
+	    integ_time_now() - ctx->t0);
 }
 
 /* What the page callbacks share. */
@@ -550,7 +551,8 @@ integ_ctx_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
 	if (rq == NULL)		/* integ_ctx_request said why */
 		return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
 	if (o.from == NULL)
-		o.from = integ_ctx_bookmark(ctx, integ_ctx_config(ctx, "start_date"));
+		o.from = integ_ctx_bookmark(ctx,
+		    integ_ctx_config(ctx, "start_date"));
 	memset(&w, 0, sizeof(w));
 	w.pg.xf = xf;
 	w.pg.xarg = xarg;

@@ -329,7 +329,8 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 	if (o->oauth_token_file != NULL &&
 	    access(o->oauth_token_file, F_OK) == 0) {
 		integ_xasprintf(&file, "@%s", o->oauth_token_file);
-		rc = integ_oauth2_secret_arg("--oauth-token-file", file, &refresh, e);
+		rc = integ_oauth2_secret_arg("--oauth-token-file", file,
+		    &refresh, e);
 		free(file);
 	} else if (o->oauth.refresh_token != NULL) {
 		rc = integ_oauth2_secret_arg("--oauth-refresh-token",

@@ -823,8 +823,8 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 				set_reset(h, wait);
 			}
 			rc = 0;
-			if (!rq->graphql || (rc = integ_request_graphql_check(rs,
-			    &xe)) == 0)
+			if (!rq->graphql ||
+			    (rc = integ_request_graphql_check(rs, &xe)) == 0)
 				break;
 			if (rc != INTEG_EXIT_TEMPFAIL) {
 				*e = xe;

@@ -826,7 +826,8 @@ int	 integ_request_body_set(struct integ_request *, const char *,
  */
 void	 integ_request_graphql(struct integ_request *, int);
 /* 0, or the status above with e naming the first error's message. */
-int	 integ_request_graphql_check(const struct integ_response *, struct integ_err *);
+int	 integ_request_graphql_check(const struct integ_response *,
+	    struct integ_err *);
 /*
  * The text doc with the value at path (names) set to value, appended to
  * out. 0, 64 (a bad path) or 65 (doc or a step on the way not an object).
@@ -1090,9 +1091,9 @@ struct integ_fetch_opts {
 	const char		*urls_from;	/* file or "-" */
 	/*
 	 * OAuth 2 when oauth.token_url is set: client_secret and
-	 * refresh_token as given (${VAR} or @FILE, see integ_oauth2_secret_arg);
-	 * the refresh token is read from oauth_token_file when it exists,
-	 * and a rotated one written to it.
+	 * refresh_token as given (${VAR} or @FILE, see
+	 * integ_oauth2_secret_arg); the refresh token is read from
+	 * oauth_token_file when it exists, and a rotated one written to it.
 	 */
 	struct integ_oauth2_opts oauth;
 	const char		*oauth_token_file;
@@ -1564,7 +1565,8 @@ int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
  *
  *		integ_request_query(rq, "status", "any", 0);
  *		integ_request_query(rq, "updated_at_min",
- *		    integ_ctx_bookmark(ctx, integ_ctx_config(ctx, "start_date")), 0);
+ *		    integ_ctx_bookmark(ctx,
+ *		    integ_ctx_config(ctx, "start_date")), 0);
  *		return integ_ctx_pages(ctx, rq, INTEG_LINK, "orders");
  *	}
  *

@@ -978,7 +978,8 @@ windows(struct loader *ld, struct mstream *ms, const struct mnode *s,
 		return bad(ld, mnode_get(n, "step"), sub(w2, sizeof(w2), w,
 		    "step"), "expected an ISO 8601 duration (P7D, PT6H), not "
 		    "\"%.40s\"", o->step);
-	if (o->lookback != NULL && integ_time_duration_parse(o->lookback, &d) != 0)
+	if (o->lookback != NULL &&
+	    integ_time_duration_parse(o->lookback, &d) != 0)
 		return bad(ld, mnode_get(n, "lookback"), sub(w2, sizeof(w2), w,
 		    "lookback"), "expected an ISO 8601 duration (PT1H), not "
 		    "\"%.40s\"", o->lookback);

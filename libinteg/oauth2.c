@@ -38,7 +38,7 @@ struct integ_oauth2 {
 	void		*rotated_arg;
 	struct integ_http *h;
 	char		*bearer;	/* "Bearer TOKEN", or NULL */
-	double		 renew_at;	/* integ_time_now() to fetch again; 0 never */
+	double		 renew_at;	/* integ_time_now() to renew; 0 never */
 	unsigned long	 fetched;
 	struct integ_err failed;	/* a fetch that failed: every later one */
 };

@@ -183,8 +183,8 @@ static int
 fail(struct integ_ctx *ctx, int code, const char *why)
 {
 	if (ctx->proto == INTEG_PROTO_AIRBYTE && ctx->em != NULL)
-		integ_emit_error(ctx->em, integ_format_failure_of(code), why, NULL,
-		    NULL);
+		integ_emit_error(ctx->em, integ_format_failure_of(code), why,
+		    NULL, NULL);
 	else
 		integ_log(INTEG_LOG_ERROR, "%s", why);
 	return code;
@@ -484,8 +484,8 @@ integ_source_main(const struct integ_source *src, int argc, char *argv[])
 	if (rc != 0) {
 		integ_buf_free(&spectext);
 		if (rc == 2)
-			return integ_about_version(prog, src->version ? src->version :
-			    "");
+			return integ_about_version(prog,
+			    src->version ? src->version : "");
 		usage(prog, rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
 	}

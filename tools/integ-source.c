@@ -60,7 +60,8 @@ main(int argc, char *argv[])
 		return integ_log_err(&e);
 	/* the connector's command line: its name, then what follows FILE */
 	argv[shift] = argv[0];
-	code = integ_source_main(integ_manifest_source(m), argc - shift, argv + shift);
+	code = integ_source_main(integ_manifest_source(m), argc - shift,
+	    argv + shift);
 	integ_manifest_free(m);
 	return code;
 }

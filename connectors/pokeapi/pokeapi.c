@@ -36,8 +36,8 @@ pokemon_details(struct integ_ctx *ctx)
 	int code;
 
 	integ_request_query(rq, "limit", integ_ctx_config(ctx, "page_size"), 0);
-	if ((code = integ_ctx_collect(ctx, rq, INTEG_NEXT("next"), "results", "url",
-	    &urls, &n)) != 0)
+	if ((code = integ_ctx_collect(ctx, rq, INTEG_NEXT("next"), "results",
+	    "url", &urls, &n)) != 0)
 		return code;
 	return integ_ctx_urls(ctx, (const char *const *)urls, n, INTEG_SINGLE,
 	    ".");

@@ -72,13 +72,14 @@ list(struct integ_ctx *ctx, const char *stream)
 	snprintf(url, sizeof(url), "%s/admin/api/%s/%s.json", shop_url,
 	    integ_ctx_config(ctx, "api_version"), stream);
 	rq = integ_ctx_request_url(ctx, url);
-	integ_request_header(rq, TOKEN_HEADER, integ_ctx_config(ctx, "access_token"),
-	    1);
+	integ_request_header(rq, TOKEN_HEADER,
+	    integ_ctx_config(ctx, "access_token"), 1);
 	integ_request_query(rq, "limit", PAGE_LIMIT, 0);
 	/* else only open orders: the rest silently lost */
 	if (strcmp(stream, "orders") == 0)
 		integ_request_query(rq, "status", "any", 0);
-	since = integ_cursor_rfc3339_later(integ_ctx_bookmark(ctx, NULL), integ_ctx_config(ctx, "start_date"));
+	since = integ_cursor_rfc3339_later(integ_ctx_bookmark(ctx, NULL),
+	    integ_ctx_config(ctx, "start_date"));
 	integ_request_query(rq, "updated_at_min", since, 0);
 	integ_request_query(rq, "order", "updated_at asc", 0);
 	code = integ_ctx_pages(ctx, rq, INTEG_LINK, stream);

@@ -57,8 +57,8 @@ cursors(struct integ_json_span v)
 			long ns;
 			int want = c.len >= 22 && c.len <= 64 &&
 			    memchr(c.p, '\\', c.len) == NULL &&
-			    integ_time_rfc3339_parse(c.p + 1, c.len - 2, 1, &secs,
-			    &ns) == 0;
+			    integ_time_rfc3339_parse(c.p + 1, c.len - 2, 1,
+			    &secs, &ns) == 0;
 
 			if (integ_schema_datetime_at(c.p, v.p + v.len) != want)
 				abort();

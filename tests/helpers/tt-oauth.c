@@ -41,7 +41,8 @@ init(struct integ_ctx *ctx)
 		.client_secret = integ_ctx_config(ctx, "client_secret"),
 		.refresh_token = integ_ctx_config(ctx, "refresh_token"),
 		.scope = integ_ctx_config(ctx, "scope"),
-		.basic = strcmp(integ_ctx_config(ctx, "client_auth"), "basic") == 0,
+		.basic = strcmp(integ_ctx_config(ctx, "client_auth"),
+		    "basic") == 0,
 	};
 
 	if (getenv("TT_OAUTH_PATH") != NULL) {
