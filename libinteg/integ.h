@@ -54,7 +54,7 @@ enum {
 /* A short name for an exit status ("tempfail"), or "unknown". */
 const char	*integ_exit_name(int);
 
-/* ---- errors ---- */
+/* ---- errors (err.c) ---- */
 
 /*
  * A recoverable error: an exit status and a message "what: why" without
@@ -76,7 +76,7 @@ int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
 
-/* ---- allocation: dies on exhaustion (not a recoverable error) ---- */
+/* ---- allocation (xmalloc.c): dies on exhaustion, not an error ---- */
 
 void	*integ_xmalloc(size_t);
 void	*integ_xcalloc(size_t, size_t);
@@ -88,7 +88,7 @@ int	 integ_xasprintf(char **, const char *, ...)
 int	 integ_xvasprintf(char **, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 
-/* ---- secrets ---- */
+/* ---- secrets (secret.c) ---- */
 
 /*
  * A process-wide registry of secret values. Every registered value is
@@ -137,7 +137,7 @@ size_t	 integ_secret_mask_cut(char *, size_t, const void *, size_t, int);
  */
 size_t	 integ_secret_escape(char *, size_t, const void *, size_t);
 
-/* ---- logging ---- */
+/* ---- logging (log.c) ---- */
 
 /* The levels of Airbyte's LOG message, most severe first. */
 enum integ_level {
@@ -183,7 +183,7 @@ void	 integ_log_va(enum integ_level, const char *, va_list);
 /* Log an integ_err at ERROR level; returns its code. */
 int	 integ_log_err(const struct integ_err *);
 
-/* ---- growable buffer with a hard cap ---- */
+/* ---- growable buffer with a hard cap (buf.c) ---- */
 
 struct integ_buf {
 	char	*data;		/* always NUL-terminated once allocated */
@@ -208,7 +208,7 @@ void	 integ_buf_free(struct integ_buf *);
 /* Take the data (NUL-terminated, may be NULL when empty); b is reset. */
 char	*integ_buf_take(struct integ_buf *);
 
-/* ---- the failure trailer: "integ-error: CODE message" ---- */
+/* ---- the failure trailer (trailer.c): "integ-error: CODE message" ---- */
 
 #define INTEG_TRAILER_PREFIX	"integ-error: "
 
@@ -262,7 +262,7 @@ int	 integ_eod_out_newline(struct integ_eod_out *);
 int	 integ_eod_out_end(struct integ_eod_out *, int);
 void	 integ_eod_out_free(struct integ_eod_out *);
 
-/* ---- signals ---- */
+/* ---- signals (signal.c) ---- */
 
 /*
  * SIGTERM and SIGINT set a flag (without SA_RESTART, so a blocking read
@@ -348,7 +348,7 @@ int	 integ_opt_read(int, char *[], const struct integ_opt *, void *,
 int	 integ_about_version(const char *, const char *);
 /* ---- end of about ---- */
 
-/* ---- stdout ---- */
+/* ---- stdout (io.c) ---- */
 
 /* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */
 int	 integ_io_close_stdout(struct integ_err *);
