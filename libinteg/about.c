@@ -14,7 +14,7 @@
 #include "integ.h"
 #include "source_int.h"
 
-/* What integ_main gives every source on the Singer command line. */
+/* What integ_source_main gives every source on the Singer command line. */
 static const char *const capabilities[] = {
 	"catalog", "properties", "discover", "state", "about", "test",
 	"activate-version", NULL
@@ -70,7 +70,7 @@ json(const struct about *a, struct integ_buf *b)
 	integ_buf_adds(b, ",\"version\":");
 	integ_json_str_encode(b, a->src->version ? a->src->version : "",
 	    a->src->version ? strlen(a->src->version) : 0);
-	integ_buf_adds(b, ",\"integ_version\":\"" INTEG_VERSION "\"");
+	integ_buf_adds(b, ",\"integ_about_version\":\"" INTEG_VERSION "\"");
 	integ_buf_adds(b, ",\"capabilities\":[");
 	for (i = 0; capabilities[i] != NULL; i++)
 		integ_buf_printf(b, "%s\"%s\"", i ? "," : "", capabilities[i]);
@@ -206,11 +206,11 @@ integ_about(const struct integ_source *src, struct integ_json_span spec,
 }
 
 int
-integ_version(const char *name, const char *own)
+integ_about_version(const char *name, const char *own)
 {
 	if (own != NULL)
 		printf("%s %s (integ %s)\n", name, own, INTEG_VERSION);
 	else
 		printf("%s %s\n", name, INTEG_VERSION);
-	return integ_stdout_done(0);
+	return integ_io_stdout_done(0);
 }

@@ -116,10 +116,10 @@ integ_request_body_arg(struct integ_request *rq, const char *arg,
 	if (arg[0] == '@') {
 		if ((rc = integ_file_read(arg + 1, BODY_MAX, &b, e)) != 0)
 			return integ_err_wrap(e, rc, "--data");
-		rc = integ_expand_env(b.data ? b.data : "", &text, &secret, e);
+		rc = integ_env_expand(b.data ? b.data : "", &text, &secret, e);
 		integ_buf_free(&b);
 	} else
-		rc = integ_expand_env(arg, &text, &secret, e);
+		rc = integ_env_expand(arg, &text, &secret, e);
 	if (rc != 0)
 		return integ_err_wrap(e, rc, "--data");
 	if (integ_json_validate(text, strlen(text), &v, &xe) != 0) {
@@ -214,7 +214,7 @@ set_at(struct integ_json_span doc, int have, char **names, size_t n,
 }
 
 int
-integ_json_set(struct integ_json_span doc, const char *path,
+integ_request_json_set(struct integ_json_span doc, const char *path,
     struct integ_json_span value, struct integ_buf *out, struct integ_err *e)
 {
 	char *names[PATH_MAX_STEPS];
@@ -244,7 +244,7 @@ integ_request_body_set(struct integ_request *rq, const char *path,
 	doc.p = rq->body != NULL ? rq->body : "{}";
 	doc.len = rq->body != NULL ? rq->bodylen : 2;
 	integ_buf_init(&b, BODY_MAX);
-	if ((rc = integ_json_set(doc, path, value, &b, e)) == 0)
+	if ((rc = integ_request_json_set(doc, path, value, &b, e)) == 0)
 		integ_request_body(rq, b.data, b.len, rq->body_secret);
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.len);
@@ -288,7 +288,8 @@ rate_limited(struct integ_json_span err, struct integ_buf *tmp)
 }
 
 int
-integ_graphql_check(const struct integ_response *rs, struct integ_err *e)
+integ_request_graphql_check(const struct integ_response *rs,
+    struct integ_err *e)
 {
 	struct integ_json_span doc, errs, err, msg;
 	struct integ_json_iter it;
@@ -314,15 +315,17 @@ integ_graphql_check(const struct integ_response *rs, struct integ_err *e)
 		if (m[0] == '\0' && integ_json_member(err, "message", &msg)) {
 			integ_buf_reset(&tmp);
 			if (integ_json_str_decode(msg, &tmp) == 0 && tmp.data)
-				integ_escape(m, sizeof(m), tmp.data, tmp.len);
+				integ_secret_escape(m, sizeof(m), tmp.data,
+				    tmp.len);
 			else
-				integ_escape(m, sizeof(m), msg.p, msg.len);
+				integ_secret_escape(m, sizeof(m), msg.p,
+				    msg.len);
 		}
 	}
 	integ_buf_free(&tmp);
 	if (m[0] == '\0')
-		integ_escape(m, sizeof(m), errs.p, errs.len);
-	integ_escape(esc, sizeof(esc), rs->url ? rs->url : "",
+		integ_secret_escape(m, sizeof(m), errs.p, errs.len);
+	integ_secret_escape(esc, sizeof(esc), rs->url ? rs->url : "",
 	    rs->url ? strlen(rs->url) : 0);
 	return integ_errf(e, limited ? INTEG_EXIT_TEMPFAIL : INTEG_EXIT_REFUSED,
 	    "POST %s: %ld with GraphQL %s%s: %s", esc, rs->status,

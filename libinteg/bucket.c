@@ -20,7 +20,7 @@ struct integ_bucket {
 	double		 share;		/* leak a second, as a share of size */
 	double		 per_second;	/* or calls a second */
 	double		 level;		/* calls in the bucket at t */
-	double		 t;		/* integ_now() of that answer */
+	double		 t;		/* integ_time_now() of that answer */
 	double		 size;		/* 0: not known yet */
 	int		 inflight;	/* calls sent, not answered */
 };
@@ -58,13 +58,13 @@ reserve(double size)
 static int
 enter(struct integ_bucket *b, struct integ_http *h, struct integ_err *e)
 {
-	double scale = integ_timescale(), leak, level, room, wait;
+	double scale = integ_time_scale(), leak, level, room, wait;
 	int code;
 
 	pthread_mutex_lock(&b->mu);
 	while (b->size > 0 && scale > 0) {
 		leak = b->per_second > 0 ? b->per_second : b->size * b->share;
-		level = b->level - (integ_now() - b->t) / scale * leak;
+		level = b->level - (integ_time_now() - b->t) / scale * leak;
 		if (level < 0)
 			level = 0;
 		level += b->inflight;
@@ -97,7 +97,7 @@ leave(struct integ_bucket *b, const char *hdr)
 	    size >= 1 && used >= 0 && used <= size) {
 		b->level = used;
 		b->size = size;
-		b->t = integ_now();
+		b->t = integ_time_now();
 	}
 	pthread_mutex_unlock(&b->mu);
 }

@@ -169,7 +169,7 @@ integ_catalog_singer(const struct integ_source *src, struct integ_buf *b)
 		integ_buf_adds(b, ",\"schema\":");
 		text = schema_of(s);
 		if (integ_json_validate(text, strlen(text), &schema, NULL) != 0 ||
-		    integ_singer_schema(schema, b) != 0)
+		    integ_format_singer_schema(schema, b) != 0)
 			integ_buf_adds(b, "{}");
 		integ_buf_adds(b, ",\"key_properties\":");
 		key_array(b, s);
@@ -252,7 +252,7 @@ names_free(char **v, size_t n)
 }
 
 void
-integ_selected_free(struct integ_selected *sel, size_t n)
+integ_catalog_selected_free(struct integ_selected *sel, size_t n)
 {
 	size_t i;
 
@@ -394,7 +394,7 @@ singer_entry(const struct integ_source *src, struct integ_json_span entry,
 		char esc[128];
 
 		names_free(drop.v, drop.n);
-		integ_escape(esc, sizeof(esc), name.p, name.len);
+		integ_secret_escape(esc, sizeof(esc), name.p, name.len);
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}
@@ -447,7 +447,7 @@ airbyte_entry(const struct integ_source *src, struct integ_json_span entry,
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: a configured stream without stream.name");
 	if ((s = byname(src, name)) == NULL) {
-		integ_escape(esc, sizeof(esc), name.p, name.len);
+		integ_secret_escape(esc, sizeof(esc), name.p, name.len);
 		return integ_errf(e, INTEG_EXIT_CONFIG,
 		    "catalog: no stream %s in this source", esc);
 	}
@@ -485,7 +485,7 @@ integ_catalog_select(const struct integ_source *src, enum integ_protocol proto,
 		    airbyte_entry(src, el, sel, n, e) :
 		    singer_entry(src, el, sel, n, e);
 	if (code != 0) {
-		integ_selected_free(*sel, *n);
+		integ_catalog_selected_free(*sel, *n);
 		*sel = NULL;
 		*n = 0;
 	}

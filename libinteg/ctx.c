@@ -61,7 +61,7 @@ valuetext(struct integ_ctx *ctx, struct integ_json_span v)
 }
 
 const char *
-integ_config(struct integ_ctx *ctx, const char *name)
+integ_ctx_config(struct integ_ctx *ctx, const char *name)
 {
 	struct integ_json_span v, props, prop;
 
@@ -75,9 +75,9 @@ integ_config(struct integ_ctx *ctx, const char *name)
 }
 
 long long
-integ_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
+integ_ctx_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
 {
-	const char *s = integ_config(ctx, name), *errstr;
+	const char *s = integ_ctx_config(ctx, name), *errstr;
 	long long n;
 
 	if (s == NULL)
@@ -87,7 +87,7 @@ integ_config_int(struct integ_ctx *ctx, const char *name, long long dflt)
 }
 
 const char *
-integ_bookmark(struct integ_ctx *ctx, const char *dflt)
+integ_ctx_bookmark(struct integ_ctx *ctx, const char *dflt)
 {
 	struct integ_json_span v;
 	const char *s;
@@ -170,7 +170,7 @@ integ_ctx_url(struct integ_ctx *ctx, const char *base, const char *path)
 struct integ_request *
 integ_ctx_request(struct integ_ctx *ctx, const char *path)
 {
-	const char *base = integ_config(ctx, "url");
+	const char *base = integ_ctx_config(ctx, "url");
 
 	return integ_ctx_request_url(ctx, integ_ctx_url(ctx, base ? base : "",
 	    path));
@@ -181,7 +181,7 @@ static void
 progress(struct integ_ctx *ctx, int final)
 {
 	struct integ_http_stats st;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (!ctx->progress || (!final && now - ctx->shown < 0.2))
 		return;
@@ -199,7 +199,7 @@ void
 integ_ctx_stream_begin(struct integ_ctx *ctx)
 {
 	ctx->pages = 0;
-	ctx->t0 = integ_now();
+	ctx->t0 = integ_time_now();
 	ctx->shown = 0;
 	memset(&ctx->st0, 0, sizeof(ctx->st0));
 	if (ctx->http != NULL)
@@ -225,18 +225,19 @@ integ_ctx_stream_end(struct integ_ctx *ctx, int code)
 	integ_log(INTEG_LOG_INFO, "%s: %s: %llu records, %lu pages, %lu "
 	    "retries, %.2f s", ctx->stream->name, code == 0 ? "done" :
 	    "failed", (unsigned long long)integ_emit_stream_written(ctx->st),
-	    ctx->pages, st.retries - ctx->st0.retries, integ_now() - ctx->t0);
+	    ctx->pages, st.retries - ctx->st0.retries,
+	    integ_time_now() - ctx->t0);
 }
 
 /* What the page callbacks share. */
 struct pages {
 	struct integ_ctx	*ctx;
 	struct integ_path	*records;
-	struct integ_path	*field;		/* integ_collect */
+	struct integ_path	*field;		/* integ_ctx_collect */
 	char			**out;
 	size_t			 nout;
 	int			 estimate;	/* one request: its total is the stream's */
-	integ_record_fn		*xf;		/* integ_emit_requests_with */
+	integ_record_fn		*xf;		/* integ_ctx_requests_with */
 	void			*xarg;
 	size_t			 job;
 	struct integ_buf	 xbuf;
@@ -321,7 +322,7 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	ctx->pages++;
 	progress(ctx, 0);
 	/* a page's messages leave with it: whoever reads sees the sync move */
-	if ((code = integ_emitter_flush(ctx->em, e)) != 0)
+	if ((code = integ_emit_flush(ctx->em, e)) != 0)
 		return code;
 	/* sorted pages: all up to here is delivered, say so */
 	if (ctx->stream->sorted && ctx->incremental && ctx->stream->cursor)
@@ -343,7 +344,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 		if (rqs[i] == NULL)	/* integ_ctx_request said why */
 			return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
 	if (o.parallel == 0)
-		o.parallel = (int)integ_config_int(ctx, "concurrency",
+		o.parallel = (int)integ_ctx_config_int(ctx, "concurrency",
 		    PARALLEL_DEFAULT);
 	/* the pager compares the records of pages in a row: loops */
 	if (o.records == NULL)
@@ -366,7 +367,7 @@ paged(struct integ_ctx *ctx, struct integ_request *const *rqs, size_t n,
 }
 
 int
-integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
+integ_ctx_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
     size_t n, const struct integ_pager_opts *popts, const char *path)
 {
 	struct integ_err e;
@@ -386,7 +387,7 @@ integ_emit_requests(struct integ_ctx *ctx, struct integ_request *const *rqs,
 }
 
 int
-integ_emit_requests_with(struct integ_ctx *ctx,
+integ_ctx_requests_with(struct integ_ctx *ctx,
     struct integ_request *const *rqs, size_t n,
     const struct integ_pager_opts *popts, const char *path,
     integ_record_fn *xf, void *xarg)
@@ -404,14 +405,14 @@ integ_emit_requests_with(struct integ_ctx *ctx,
 }
 
 int
-integ_emit_pages(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_pages(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path)
 {
-	return integ_emit_requests(ctx, &rq, 1, popts, path);
+	return integ_ctx_requests(ctx, &rq, 1, popts, path);
 }
 
 int
-integ_emit_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
+integ_ctx_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
     const struct integ_pager_opts *popts, const char *path)
 {
 	struct integ_request **rqs;
@@ -421,7 +422,7 @@ integ_emit_urls(struct integ_ctx *ctx, const char *const *urls, size_t n,
 	rqs = integ_xcalloc(n, sizeof(*rqs));
 	for (i = 0; i < n; i++)
 		rqs[i] = integ_ctx_request_url(ctx, urls[i]);
-	code = integ_emit_requests(ctx, rqs, n, popts, path);
+	code = integ_ctx_requests(ctx, rqs, n, popts, path);
 	free(rqs);
 	return code;
 }
@@ -463,7 +464,7 @@ oncollect(void *arg, const struct integ_page *page, struct integ_err *e)
 }
 
 int
-integ_collect(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_collect(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_pager_opts *popts, const char *path, const char *field,
     char ***out, size_t *n)
 {
@@ -526,15 +527,15 @@ onwindow(void *arg, const struct integ_page *page, struct integ_err *e)
 }
 
 int
-integ_emit_windows(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_windows(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
     const char *path)
 {
-	return integ_emit_windows_with(ctx, rq, wopts, popts, path, NULL, NULL);
+	return integ_ctx_windows_with(ctx, rq, wopts, popts, path, NULL, NULL);
 }
 
 int
-integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
+integ_ctx_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
     const struct integ_window_opts *wopts, const struct integ_pager_opts *popts,
     const char *path, integ_record_fn *xf, void *xarg)
 {
@@ -550,7 +551,8 @@ integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
 	if (rq == NULL)		/* integ_ctx_request said why */
 		return ctx->err.code ? ctx->err.code : INTEG_EXIT_CONFIG;
 	if (o.from == NULL)
-		o.from = integ_bookmark(ctx, integ_config(ctx, "start_date"));
+		o.from = integ_ctx_bookmark(ctx,
+		    integ_ctx_config(ctx, "start_date"));
 	memset(&w, 0, sizeof(w));
 	w.pg.xf = xf;
 	w.pg.xarg = xarg;
@@ -558,7 +560,7 @@ integ_emit_windows_with(struct integ_ctx *ctx, struct integ_request *rq,
 	w.fmt = o.format;
 	w.marks = ctx->incremental && ctx->stream->cursor != NULL &&
 	    !ctx->checking;
-	if ((code = integ_windows_plan(&o, &w.win, &w.nwin, &ctx->err)) != 0)
+	if ((code = integ_window_plan(&o, &w.win, &w.nwin, &ctx->err)) != 0)
 		return integ_err_wrap(&ctx->err, INTEG_EXIT_CONFIG, "%s: "
 		    "windows", ctx->stream->name);
 	rqs = integ_xcalloc(w.nwin ? w.nwin : 1, sizeof(*rqs));

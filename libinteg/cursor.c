@@ -80,8 +80,8 @@ instant_cmp(const char *a, size_t alen, const char *b, size_t blen, int *c)
 	int64_t sa, sb;
 	long na, nb;
 
-	if (integ_rfc3339_parse(a, alen, 0, &sa, &na) != 0 ||
-	    integ_rfc3339_parse(b, blen, 0, &sb, &nb) != 0)
+	if (integ_time_rfc3339_parse(a, alen, 0, &sa, &na) != 0 ||
+	    integ_time_rfc3339_parse(b, blen, 0, &sb, &nb) != 0)
 		return -1;
 	if (sa != sb)
 		*c = sa < sb ? -1 : 1;
@@ -214,7 +214,7 @@ integ_cursor_cmp_usual(struct integ_json_span a, int ausual,
 }
 
 const char *
-integ_rfc3339_later(const char *a, const char *b)
+integ_cursor_rfc3339_later(const char *a, const char *b)
 {
 	int c;
 

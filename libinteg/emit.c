@@ -9,7 +9,7 @@
 #include "emit_int.h"
 
 int
-integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
+integ_emit_new(const char *spec, FILE *fp, struct integ_emitter **out,
     struct integ_err *e)
 {
 	const struct integ_format *fmt;
@@ -51,7 +51,7 @@ integ_emitter_new(const char *spec, FILE *fp, struct integ_emitter **out,
 }
 
 void
-integ_emitter_free(struct integ_emitter *em)
+integ_emit_free(struct integ_emitter *em)
 {
 	size_t i;
 
@@ -70,25 +70,25 @@ integ_emitter_free(struct integ_emitter *em)
 }
 
 void
-integ_emitter_keep_schemas(struct integ_emitter *em)
+integ_emit_keep_schemas(struct integ_emitter *em)
 {
 	em->keep = 1;
 }
 
 const struct integ_format *
-integ_emitter_format(const struct integ_emitter *em)
+integ_emit_format(const struct integ_emitter *em)
 {
 	return em->fmt;
 }
 
 void
-integ_emitter_set_state(struct integ_emitter *em, struct integ_state *s)
+integ_emit_set_state(struct integ_emitter *em, struct integ_state *s)
 {
 	em->state = s != NULL ? s : em->own;
 }
 
 int
-integ_emitter_catalog(struct integ_emitter *em, struct integ_buf *b)
+integ_emit_catalog(struct integ_emitter *em, struct integ_buf *b)
 {
 	struct integ_emit_stream *st;
 	size_t i;

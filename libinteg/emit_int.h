@@ -80,21 +80,21 @@ struct integ_emitter {
 
 /* emit.c */
 /* The clock, read for every message. */
-void	 integ_emitter_tick(struct integ_emitter *);
+void	 integ_emit_tick(struct integ_emitter *);
 /* A message of kind for stream st (NULL: none), at the clock's time. */
-void	 integ_emitter_msg(struct integ_msg *, struct integ_emitter *,
+void	 integ_emit_msg(struct integ_msg *, struct integ_emitter *,
 	    const struct integ_emit_stream *, enum integ_msg_kind);
 /* Format a message into the output, written in large pieces. */
-int	 integ_emitter_put(struct integ_emitter *, const struct integ_msg *,
+int	 integ_emit_put(struct integ_emitter *, const struct integ_msg *,
 	    struct integ_err *);
 /* Write the buffered output; flush the FILE too when asked. */
-int	 integ_emitter_drain(struct integ_emitter *, int, struct integ_err *);
+int	 integ_emit_drain(struct integ_emitter *, int, struct integ_err *);
 /* A TRACE ERROR of stream st (NULL: none). */
-int	 integ_emitter_error_msg(struct integ_emitter *,
+int	 integ_emit_error_msg(struct integ_emitter *,
 	    const struct integ_emit_stream *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
 /* The last line: our trailer (code, msg), or raw, the one read. */
-void	 integ_emitter_trailer(struct integ_emitter *, int, const char *,
+void	 integ_emit_trailer(struct integ_emitter *, int, const char *,
 	    const char *, size_t);
 
 /* emit_stream.c */

@@ -16,7 +16,7 @@
 
 /* The clock, read for every message: the coarse one is cheap enough. */
 void
-integ_emitter_tick(struct integ_emitter *em)
+integ_emit_tick(struct integ_emitter *em)
 {
 	struct timespec ts;
 	int64_t ms;
@@ -32,7 +32,7 @@ integ_emitter_tick(struct integ_emitter *em)
 
 /* Write the buffered output; flush the FILE too when asked. */
 int
-integ_emitter_drain(struct integ_emitter *em, int flush, struct integ_err *e)
+integ_emit_drain(struct integ_emitter *em, int flush, struct integ_err *e)
 {
 	if (em->out.len > 0) {
 		if (fwrite(em->out.data, 1, em->out.len, em->fp) !=
@@ -49,13 +49,13 @@ integ_emitter_drain(struct integ_emitter *em, int flush, struct integ_err *e)
 }
 
 int
-integ_emitter_flush(struct integ_emitter *em, struct integ_err *e)
+integ_emit_flush(struct integ_emitter *em, struct integ_err *e)
 {
-	return integ_emitter_drain(em, 1, e);
+	return integ_emit_drain(em, 1, e);
 }
 
 void
-integ_emitter_msg(struct integ_msg *m, struct integ_emitter *em,
+integ_emit_msg(struct integ_msg *m, struct integ_emitter *em,
     const struct integ_emit_stream *st, enum integ_msg_kind kind)
 {
 	memset(m, 0, sizeof(*m));
@@ -75,7 +75,7 @@ integ_emitter_msg(struct integ_msg *m, struct integ_emitter *em,
 }
 
 int
-integ_emitter_put(struct integ_emitter *em, const struct integ_msg *m,
+integ_emit_put(struct integ_emitter *em, const struct integ_msg *m,
     struct integ_err *e)
 {
 	int code;
@@ -83,7 +83,7 @@ integ_emitter_put(struct integ_emitter *em, const struct integ_msg *m,
 	if ((code = em->fmt->write(em->fmtarg, m, &em->out, e)) != 0)
 		return code;
 	if (em->out.len >= OUT_FLUSH)
-		return integ_emitter_drain(em, 0, e);
+		return integ_emit_drain(em, 0, e);
 	return 0;
 }
 
@@ -94,13 +94,13 @@ integ_emit_log(struct integ_emitter *em, enum integ_level lv,
 	struct integ_msg m;
 	int code;
 
-	integ_emitter_tick(em);
-	integ_emitter_msg(&m, em, NULL, INTEG_MSG_LOG);
+	integ_emit_tick(em);
+	integ_emit_msg(&m, em, NULL, INTEG_MSG_LOG);
 	m.level = lv;
 	m.message = text;
-	if ((code = integ_emitter_put(em, &m, e)) != 0)
+	if ((code = integ_emit_put(em, &m, e)) != 0)
 		return code;
-	return integ_emitter_drain(em, 1, e);
+	return integ_emit_drain(em, 1, e);
 }
 
 void
@@ -113,18 +113,18 @@ integ_emit_log_sink(enum integ_level lv, const char *line, void *arg)
 }
 
 int
-integ_emitter_error_msg(struct integ_emitter *em,
+integ_emit_error_msg(struct integ_emitter *em,
     const struct integ_emit_stream *st, enum integ_failure f,
     const char *text, const char *internal, struct integ_err *e)
 {
 	struct integ_msg m;
 
-	integ_emitter_tick(em);
-	integ_emitter_msg(&m, em, st, INTEG_MSG_ERROR);
+	integ_emit_tick(em);
+	integ_emit_msg(&m, em, st, INTEG_MSG_ERROR);
 	m.failure = f;
 	m.message = text;
 	m.internal = internal;
-	return integ_emitter_put(em, &m, e);
+	return integ_emit_put(em, &m, e);
 }
 
 int
@@ -133,20 +133,20 @@ integ_emit_error(struct integ_emitter *em, enum integ_failure f,
 {
 	int code;
 
-	if ((code = integ_emitter_error_msg(em, NULL, f, text, internal,
+	if ((code = integ_emit_error_msg(em, NULL, f, text, internal,
 	    e)) != 0)
 		return code;
-	return integ_emitter_drain(em, 1, e);
+	return integ_emit_drain(em, 1, e);
 }
 
 /* The last line: a trailer, after everything already framed. */
 void
-integ_emitter_trailer(struct integ_emitter *em, int code, const char *msg,
+integ_emit_trailer(struct integ_emitter *em, int code, const char *msg,
     const char *raw, size_t rawlen)
 {
 	struct integ_err fe;
 
-	integ_emitter_drain(em, 0, &fe);
+	integ_emit_drain(em, 0, &fe);
 	if (raw != NULL) {
 		fwrite(raw, 1, rawlen, em->fp);
 		fputc('\n', em->fp);

@@ -40,10 +40,10 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 	/* the end-of-data mark that ends the last line (integ(7)) */
 	if (len > 0 && p[len - 1] == '\t')
 		len--;
-	if (len > 0 && p[0] == 'i' && integ_mark_parse(p, len, &mv)) {
+	if (len > 0 && p[0] == 'i' && integ_window_mark_parse(p, len, &mv)) {
 		if ((code = integ_emit_mark(st, mv, e)) != 0) {
 			integ_emit_stream_fail(st, code, e->msg, &fe);
-			integ_emitter_trailer(em, code, e->msg, NULL, 0);
+			integ_emit_trailer(em, code, e->msg, NULL, 0);
 		}
 		return code;
 	}
@@ -53,7 +53,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 		    (int)(len - (size_t)(tmsg - p)), tmsg);
 		integ_emit_stream_fail(st, tcode, e->msg, &fe);
 		/* the trailer goes on as it came, after our messages */
-		integ_emitter_trailer(em, tcode, NULL, p, len);
+		integ_emit_trailer(em, tcode, NULL, p, len);
 		return tcode;
 	}
 	code = integ_shape_line(st->cl, p, len, integ_emit_stream_checking(st),
@@ -71,7 +71,7 @@ line(struct run *r, const char *p, size_t len, size_t lineno)
 			    r->name, lineno, why);
 		integ_errf(e, code, "%s", msg);
 		integ_emit_stream_fail(st, code, msg, &fe);
-		integ_emitter_trailer(em, code, msg, NULL, 0);
+		integ_emit_trailer(em, code, msg, NULL, 0);
 		return code;
 	}
 	if (r->every > 0 && st->since_state + st->nheld >= r->every)
@@ -108,7 +108,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	 */
 	integ_shape_lines(st->cl, (st->schema != NULL && em->keep) ||
 	    st->cpath != NULL, on_text, st);
-	integ_pipe_widen(fileno(em->fp));
+	integ_eod_pipe_widen(fileno(em->fp));
 	integ_lines_init(&lr, fd);
 	while ((k = integ_lines_next(&lr, &p, &len)) == INTEG_LINES_LINE) {
 		if (lr.sig) {
@@ -131,7 +131,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 		if ((code = integ_emit_stream_end(st, e)) != 0 &&
 		    code != INTEG_EXIT_IO)
 			/* a jq error */
-			integ_emitter_trailer(em, code, e->msg, NULL, 0);
+			integ_emit_trailer(em, code, e->msg, NULL, 0);
 		goto done;
 	case INTEG_LINES_LONG:
 		code = integ_errf(e, INTEG_EXIT_DATA, "%s: line %zu: longer "
@@ -148,7 +148,7 @@ integ_emit_run(struct integ_emit_stream *st, int fd, const char *name,
 	}
 	strlcpy(msg, e->msg, sizeof(msg));
 	integ_emit_stream_fail(st, code, msg, &fe);
-	integ_emitter_trailer(em, code, msg, NULL, 0);
+	integ_emit_trailer(em, code, msg, NULL, 0);
 done:
 	integ_lines_free(&lr);
 	return code;

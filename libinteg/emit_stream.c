@@ -58,10 +58,10 @@ status(struct integ_emit_stream *st, const char *s, struct integ_err *e)
 {
 	struct integ_msg m;
 
-	integ_emitter_tick(st->em);
-	integ_emitter_msg(&m, st->em, st, INTEG_MSG_STATUS);
+	integ_emit_tick(st->em);
+	integ_emit_msg(&m, st->em, st, INTEG_MSG_STATUS);
 	m.status = s;
-	return integ_emitter_put(st->em, &m, e);
+	return integ_emit_put(st->em, &m, e);
 }
 
 static int
@@ -69,10 +69,10 @@ activate(struct integ_emit_stream *st, struct integ_err *e)
 {
 	struct integ_msg m;
 
-	integ_emitter_tick(st->em);
-	integ_emitter_msg(&m, st->em, st, INTEG_MSG_VERSION);
+	integ_emit_tick(st->em);
+	integ_emit_msg(&m, st->em, st, INTEG_MSG_VERSION);
 	st->activated = 1;
-	return integ_emitter_put(st->em, &m, e);
+	return integ_emit_put(st->em, &m, e);
 }
 
 static int
@@ -85,12 +85,12 @@ send_schema(struct integ_emit_stream *st, struct integ_err *e)
 	if (integ_emit_stream_schema(st, &em->scratch) == -1)
 		return integ_errf(e, INTEG_EXIT_DATA, "%s: schema too large",
 		    st->name);
-	integ_emitter_tick(em);
-	integ_emitter_msg(&m, em, st, INTEG_MSG_SCHEMA);
+	integ_emit_tick(em);
+	integ_emit_msg(&m, em, st, INTEG_MSG_SCHEMA);
 	m.schema.p = em->scratch.data;
 	m.schema.len = em->scratch.len;
 	st->schema_sent = 1;
-	if ((code = integ_emitter_put(em, &m, e)) != 0)
+	if ((code = integ_emit_put(em, &m, e)) != 0)
 		return code;
 	/* the table version begins after the first SCHEMA, before a record */
 	if (st->version != 0 && !st->activated)
@@ -238,8 +238,9 @@ integ_emit_stream_begin(struct integ_emitter *em,
 			/* a pretty schema file must not break the line */
 			integ_buf_init(&c, 0);
 			if (st->ndrop > 0)
-				integ_schema_drop(sv, (const char *const *)
-				    st->drop, st->ndrop, &c);
+				integ_select_schema_drop(sv,
+				    (const char *const *)st->drop, st->ndrop,
+				    &c);
 			else
 				integ_json_compact(sv, &c);
 			st->given = integ_buf_take(&c);
@@ -286,16 +287,16 @@ frame(struct integ_emit_stream *st, struct integ_json_span v, int widen,
 		if (em->fmt->needs_schema && (code = send_schema(st, e)) != 0)
 			return code;
 	}
-	integ_emitter_tick(em);
+	integ_emit_tick(em);
 	/* the stream's record message, filled in once */
 	m = &st->recmsg;
 	if (m->kind != INTEG_MSG_RECORD)
-		integ_emitter_msg(m, em, st, INTEG_MSG_RECORD);
+		integ_emit_msg(m, em, st, INTEG_MSG_RECORD);
 	m->now_ms = em->now_ms;
 	m->record = v;
 	st->since_state++;
 	st->written++;
-	return integ_emitter_put(em, m, e);
+	return integ_emit_put(em, m, e);
 }
 
 /* The schema is known: SCHEMA, then the records held back. */
@@ -411,7 +412,7 @@ record(struct integ_emit_stream *st, struct integ_json_span v,
 		    "object, not %s", integ_json_type_name(integ_json_type(v)));
 	if (st->ndrop > 0) {
 		integ_buf_reset(&st->kept);
-		if (integ_json_drop(v, (const char *const *)st->drop,
+		if (integ_select_drop(v, (const char *const *)st->drop,
 		    st->ndrop, &st->kept) == -1)
 			return integ_errf(e, INTEG_EXIT_DATA, "%s: record too "
 			    "large", st->name);
@@ -491,17 +492,17 @@ integ_emit_checkpoint(struct integ_emit_stream *st, struct integ_err *e)
 	    &em->scratch2) == -1)
 		return integ_errf(e, INTEG_EXIT_DATA, "%s: the state is too "
 		    "large", st->name);
-	integ_emitter_tick(em);
-	integ_emitter_msg(&m, em, st, INTEG_MSG_STATE);
+	integ_emit_tick(em);
+	integ_emit_msg(&m, em, st, INTEG_MSG_STATE);
 	m.value.p = em->scratch.data;
 	m.value.len = em->scratch.len;
 	m.stream_state.p = em->scratch2.data;
 	m.stream_state.len = em->scratch2.len;
 	m.count = st->since_state;
 	st->since_state = 0;
-	if ((code = integ_emitter_put(em, &m, e)) != 0)
+	if ((code = integ_emit_put(em, &m, e)) != 0)
 		return code;
-	return integ_emitter_drain(em, 1, e);
+	return integ_emit_drain(em, 1, e);
 }
 
 void
@@ -555,7 +556,7 @@ last_status(struct integ_emit_stream *st, const char *s, struct integ_err *e)
 
 	if ((code = status(st, s, e)) != 0)
 		return code;
-	return integ_emitter_drain(st->em, 1, e);
+	return integ_emit_drain(st->em, 1, e);
 }
 
 int
@@ -607,8 +608,8 @@ integ_emit_stream_fail(struct integ_emit_stream *st, int failure,
 		return code;
 	snprintf(internal, sizeof(internal), "exit status %d (%s)", failure,
 	    integ_exit_name(failure));
-	if ((code = integ_emitter_error_msg(st->em, st,
-	    integ_failure_of(failure), why, internal, e)) != 0)
+	if ((code = integ_emit_error_msg(st->em, st,
+	    integ_format_failure_of(failure), why, internal, e)) != 0)
 		return code;
 	return last_status(st, "INCOMPLETE", e);
 }
@@ -620,10 +621,10 @@ integ_emit_estimate(struct integ_emit_stream *st, uint64_t rows,
 	struct integ_msg m;
 
 	st->estimate = rows;
-	integ_emitter_tick(st->em);
-	integ_emitter_msg(&m, st->em, st, INTEG_MSG_ESTIMATE);
+	integ_emit_tick(st->em);
+	integ_emit_msg(&m, st->em, st, INTEG_MSG_ESTIMATE);
 	m.count = rows;
-	return integ_emitter_put(st->em, &m, e);
+	return integ_emit_put(st->em, &m, e);
 }
 
 uint64_t

@@ -8,7 +8,7 @@
 #include "integ.h"
 
 int
-integ_expand_env(const char *in, char **out, int *secret,
+integ_env_expand(const char *in, char **out, int *secret,
     struct integ_err *e)
 {
 	struct integ_buf b;
@@ -28,7 +28,7 @@ integ_expand_env(const char *in, char **out, int *secret,
 		}
 		if ((end = strchr(p + 2, '}')) == NULL) {
 			integ_buf_free(&b);
-			integ_escape(esc, sizeof(esc), in, strlen(in));
+			integ_secret_escape(esc, sizeof(esc), in, strlen(in));
 			return integ_errf(e, INTEG_EXIT_USAGE,
 			    "%s: unterminated ${", esc);
 		}
@@ -42,7 +42,7 @@ integ_expand_env(const char *in, char **out, int *secret,
 		name[n] = '\0';
 		if ((v = getenv(name)) == NULL) {
 			integ_buf_free(&b);
-			integ_escape(esc, sizeof(esc), name, n);
+			integ_secret_escape(esc, sizeof(esc), name, n);
 			return integ_errf(e, INTEG_EXIT_CONFIG,
 			    "${%s}: environment variable not set", esc);
 		}

@@ -60,7 +60,7 @@ integ_eod_whole(int fd)
  * default limit of /proc/sys/fs/pipe-max-size) lets them run apart.
  */
 void
-integ_pipe_widen(int fd)
+integ_eod_pipe_widen(int fd)
 {
 	struct stat sb;
 
@@ -164,7 +164,7 @@ integ_eod_out_new(int fd)
 	cookie_io_functions_t io = { NULL, guard_write, NULL, guard_close };
 	struct integ_eod_out *o;
 
-	integ_pipe_widen(fd);
+	integ_eod_pipe_widen(fd);
 	o = integ_xcalloc(1, sizeof(*o));
 	o->fd = fd;
 	if ((o->fp = fopencookie(o, "w", io)) == NULL) {

@@ -15,7 +15,7 @@ set(struct integ_err *e, const char *fmt, va_list ap)
 	int n;
 
 	n = integ_xvasprintf(&s, fmt, ap);
-	integ_mask_cut(e->msg, sizeof(e->msg), s, (size_t)n, 0);
+	integ_secret_mask_cut(e->msg, sizeof(e->msg), s, (size_t)n, 0);
 	explicit_bzero(s, (size_t)n);
 	free(s);
 }

@@ -210,7 +210,7 @@ on_mark(void *arg, const char *line, size_t n)
 {
 	struct integ_extract *x = arg;
 
-	if (!integ_mark_parse(line, n, NULL))
+	if (!integ_window_mark_parse(line, n, NULL))
 		return -1;
 	x->committed = x->olen;
 	if (out_flush(x, 1) == -1 || out_write(x, line, n) == -1 ||
@@ -254,7 +254,7 @@ integ_extract_new(const char *path, const char *program, int strict,
 	*xp = NULL;
 	x = integ_xcalloc(1, sizeof(*x));
 	x->out = out;
-	integ_pipe_widen(fileno(out));
+	integ_eod_pipe_widen(fileno(out));
 	x->strict = strict;
 	sink.arg = x;
 	if (program != NULL) {

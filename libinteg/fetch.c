@@ -48,7 +48,7 @@ static void
 progress(struct out *w, int final)
 {
 	struct integ_http_stats st;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (!w->progress || (!final && now - w->last < 0.2))
 		return;
@@ -132,7 +132,7 @@ marks_before(struct out *w, size_t j, struct integ_err *e)
 	for (; w->unmarked < j && w->unmarked < w->nwin; w->unmarked++) {
 		integ_window_mark_value(&w->win[w->unmarked],
 		    w->o->window.format, v);
-		if (integ_mark_write(w->fp, v) == -1)
+		if (integ_window_mark_write(w->fp, v) == -1)
 			return write_error(w, e);
 	}
 	return 0;
@@ -152,7 +152,7 @@ on_page(void *arg, const struct integ_page *pg, struct integ_err *e)
 		if (add_meta(w, rs) == -1)
 			return integ_errf(e, INTEG_EXIT_PROTOCOL, "--meta: the "
 			    "page is too large");
-		masked = integ_maskn(w->meta.data, w->meta.len);
+		masked = integ_secret_maskn(w->meta.data, w->meta.len);
 		fputs(masked, w->fp);
 		free(masked);
 	} else if (rs->body.len > 0) {
@@ -257,7 +257,7 @@ windows(const struct integ_fetch_opts *o, struct out *w,
 	if (o->nurls + (o->urls_from != NULL) != 1)
 		return integ_errf(e, INTEG_EXIT_USAGE, "--window: one URL, "
 		    "not --urls-from");
-	if ((rc = integ_windows_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
+	if ((rc = integ_window_plan(&o->window, &w->win, &w->nwin, e)) != 0 ||
 	    (rc = integ_http_trust(w->h, url, e)) != 0)
 		return rc;
 	*rqs = integ_xcalloc(w->nwin ? w->nwin : 1, sizeof(**rqs));
@@ -286,7 +286,7 @@ first_mark(struct out *w, struct integ_err *e)
 	first.end = first.start;
 	strlcpy(first.end_text, first.start_text, sizeof(first.end_text));
 	integ_window_mark_value(&first, w->o->window.format, v);
-	return integ_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
+	return integ_window_mark_write(w->fp, v) == -1 ? write_error(w, e) : 0;
 }
 
 /* A rotated refresh token: into --oauth-token-file, readable by us alone. */
@@ -329,10 +329,11 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 	if (o->oauth_token_file != NULL &&
 	    access(o->oauth_token_file, F_OK) == 0) {
 		integ_xasprintf(&file, "@%s", o->oauth_token_file);
-		rc = integ_secret_arg("--oauth-token-file", file, &refresh, e);
+		rc = integ_oauth2_secret_arg("--oauth-token-file", file,
+		    &refresh, e);
 		free(file);
 	} else if (o->oauth.refresh_token != NULL) {
-		rc = integ_secret_arg("--oauth-refresh-token",
+		rc = integ_oauth2_secret_arg("--oauth-refresh-token",
 		    o->oauth.refresh_token, &refresh, e);
 	} else if (o->oauth_token_file != NULL) {
 		rc = integ_errf(e, INTEG_EXIT_NOINPUT, "--oauth-token-file "
@@ -340,10 +341,10 @@ oauth(const struct integ_fetch_opts *o, struct integ_http *h,
 		    strerror(ENOENT));
 	}
 	if (rc == 0 && o->oauth.client_secret != NULL)
-		rc = integ_secret_arg("--oauth-client-secret",
+		rc = integ_oauth2_secret_arg("--oauth-client-secret",
 		    o->oauth.client_secret, &secret, e);
 	if (rc == 0 && o->oauth.client_id != NULL)
-		rc = integ_expand_env(o->oauth.client_id, &id, NULL, e);
+		rc = integ_env_expand(o->oauth.client_id, &id, NULL, e);
 	if (rc == 0) {
 		ao.client_id = id;
 		ao.client_secret = secret;
@@ -430,7 +431,7 @@ paginate:
 		goto out;
 	if (w->win != NULL && (rc = first_mark(w, e)) != 0)
 		goto out;
-	w->t0 = integ_now();
+	w->t0 = integ_time_now();
 	rc = integ_paginate(w->h, pg, rqs, n, on_page, w, e);
 	/* the last window's end, once its last page is out */
 	if (rc == 0 && w->win != NULL)

@@ -17,7 +17,7 @@ static const struct integ_format *const formats[] = {
 };
 
 const struct integ_format *const *
-integ_formats(void)
+integ_format_list(void)
 {
 	return formats;
 }
@@ -58,7 +58,7 @@ integ_format_print(const struct integ_format *fmt, const struct integ_msg *m,
 }
 
 const char *
-integ_failure_name(enum integ_failure f)
+integ_format_failure_name(enum integ_failure f)
 {
 	switch (f) {
 	case INTEG_FAILURE_CONFIG:	return "config_error";
@@ -69,7 +69,7 @@ integ_failure_name(enum integ_failure f)
 
 /* The Airbyte failure type an exit status stands for. */
 enum integ_failure
-integ_failure_of(int code)
+integ_format_failure_of(int code)
 {
 	switch (code) {
 	case INTEG_EXIT_USAGE:

@@ -23,7 +23,7 @@ str(struct integ_buf *b, const char *s)
 static int
 masked(struct integ_buf *b, const char *s)
 {
-	char *m = integ_mask(s);
+	char *m = integ_secret_mask(s);
 	int r;
 
 	r = str(b, m);
@@ -168,7 +168,7 @@ message(struct integ_buf *b, const struct integ_msg *m)
 			r |= masked(b, m->internal);
 		}
 		r |= integ_buf_printf(b, ",\"failure_type\":\"%s\"",
-		    integ_failure_name(m->failure));
+		    integ_format_failure_name(m->failure));
 		if (m->stream != NULL) {
 			r |= integ_buf_adds(b, ",\"stream_descriptor\":");
 			r |= descriptor(b, m);

@@ -32,7 +32,7 @@ field(const char *path)
 #define D4	"http://json-schema.org/draft-04/schema"
 
 int
-integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
+integ_format_singer_schema(struct integ_json_span schema, struct integ_buf *b)
 {
 	static const char *const name[] = { "$schema" };
 	struct integ_json_span v;
@@ -42,7 +42,7 @@ integ_singer_schema(struct integ_json_span schema, struct integ_buf *b)
 	    integ_json_str_eq(v, D4 "#", sizeof(D4)) ||
 	    integ_json_str_eq(v, D4, sizeof(D4) - 1))
 		return integ_json_compact(schema, b);
-	return integ_json_without(schema, name, 1, b);
+	return integ_select_without(schema, name, 1, b);
 }
 
 /* ",\"version\":N" for a version other than 0, else "". */
@@ -85,7 +85,7 @@ message(struct integ_buf *b, const struct integ_msg *m)
 		r |= integ_buf_adds(b, "{\"type\":\"SCHEMA\",\"stream\":");
 		r |= str(b, m->stream);
 		r |= integ_buf_adds(b, ",\"schema\":");
-		r |= integ_singer_schema(m->schema, b);
+		r |= integ_format_singer_schema(m->schema, b);
 		r |= integ_buf_adds(b, ",\"key_properties\":[");
 		for (i = 0; i < m->nkeys; i++) {
 			if (i > 0)

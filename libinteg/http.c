@@ -52,7 +52,7 @@ struct integ_rate {
 };
 
 struct integ_rate *
-integ_rate_new(double per_second)
+integ_http_rate_new(double per_second)
 {
 	struct integ_rate *r = integ_xcalloc(1, sizeof(*r));
 
@@ -61,7 +61,7 @@ integ_rate_new(double per_second)
 }
 
 void
-integ_rate_free(struct integ_rate *r)
+integ_http_rate_free(struct integ_rate *r)
 {
 	free(r);
 }
@@ -118,7 +118,7 @@ integ_http_new(const struct integ_http_opts *o, struct integ_http **out,
 	if (h->o.cacert != NULL)
 		h->o.cacert = h->cacert = integ_xstrdup(h->o.cacert);
 	h->doer = integ_http_doer_curl;
-	h->scale = integ_timescale();
+	h->scale = integ_time_scale();
 	pthread_mutex_init(&h->mu, NULL);
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&h->shlock[i], NULL);
@@ -185,7 +185,7 @@ integ_http_trust(struct integ_http *h, const char *url, struct integ_err *e)
 	size_t i;
 
 	if (integ_url_origin(url, o, sizeof(o)) == -1) {
-		integ_escape(esc, sizeof(esc), url, strlen(url));
+		integ_secret_escape(esc, sizeof(esc), url, strlen(url));
 		return integ_errf(e, INTEG_EXIT_USAGE, "%s: bad URL", esc);
 	}
 	pthread_mutex_lock(&h->mu);
@@ -252,11 +252,11 @@ stop_code(struct integ_http *h)
 int
 integ_http_sleep(struct integ_http *h, double secs)
 {
-	double until = integ_now() + secs, left;
+	double until = integ_time_now() + secs, left;
 	struct timespec ts;
 	int rc;
 
-	while ((left = until - integ_now()) > 0) {
+	while ((left = until - integ_time_now()) > 0) {
 		if ((rc = stop_code(h)) != 0)
 			return rc;
 		if (left > 0.1)
@@ -420,7 +420,7 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct xfer *x = arg;
-	double now = integ_now();
+	double now = integ_time_now();
 
 	if (stop_code(x->h) != 0)
 		return 1;
@@ -469,7 +469,7 @@ method_url(char *dst, size_t dstsz, const struct integ_request *rq,
 
 	snprintf(dst, dstsz, "%s ", m);
 	if (n < dstsz)
-		integ_escape(dst + n, dstsz - n, url, strlen(url));
+		integ_secret_escape(dst + n, dstsz - n, url, strlen(url));
 }
 
 int
@@ -495,7 +495,7 @@ integ_http_doer_curl(void *unused, struct integ_http *h,
 	memset(&x, 0, sizeof(x));
 	x.h = h;
 	x.rs = rs;
-	x.last = integ_now();
+	x.last = integ_time_now();
 	errbuf[0] = '\0';
 	for (i = 0; i < rq->nhdr; i++) {
 		integ_xasprintf(&line, "%s: %s", rq->hdr[i].name,
@@ -675,7 +675,7 @@ budget(struct integ_http *h, struct integ_rate *own, const char *esc,
 	int rc;
 
 	pthread_mutex_lock(&h->mu);
-	now = integ_now();
+	now = integ_time_now();
 	slot = h->next_slot > now ? h->next_slot : now;
 	if (own != NULL && own->next_slot > slot)
 		slot = own->next_slot;
@@ -713,7 +713,7 @@ set_reset(struct integ_http *h, double wait)
 	double t;
 
 	pthread_mutex_lock(&h->mu);
-	t = integ_now() + wait * h->scale;
+	t = integ_time_now() + wait * h->scale;
 	if (t > h->not_before)
 		h->not_before = t;
 	pthread_mutex_unlock(&h->mu);
@@ -743,8 +743,8 @@ status_error(struct integ_err *e, int code, const char *esc,
 	char body[240];
 
 	/* the whole body: masked first, then cut (a secret may cross 240) */
-	integ_escape(body, sizeof(body), rs->body.data ? rs->body.data : "",
-	    rs->body.len);
+	integ_secret_escape(body, sizeof(body),
+	    rs->body.data ? rs->body.data : "", rs->body.len);
 	return integ_errf(e, code, "%s: %ld%s%s%s%s", esc, rs->status,
 	    why ? " " : "", why ? why : "", body[0] ? ": " : "", body);
 }
@@ -795,14 +795,14 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 		integ_log(INTEG_LOG_DEBUG, "%s", esc);
 		integ_response_reset(rs);
 		integ_err_clear(&xe);
-		t0 = integ_now();
+		t0 = integ_time_now();
 		rc = h->doer(h->doer_arg, h, cur, rs, &xe);
 		if (rc == 0)
 			integ_log(INTEG_LOG_DEBUG, "%s%ld, %zu bytes in %.3fs",
 			    rs->http_version == 20 ? "HTTP/2 " :
 			    rs->http_version == 30 ? "HTTP/3 " : "HTTP/1.1 ",
 			    rs->status, rs->body.len + rs->streamed,
-			    integ_now() - t0);
+			    integ_time_now() - t0);
 		wait = -1;
 		if (rc == INTEG_EXIT_TEMPFAIL) {
 			if (rs->streamed > 0) {
@@ -816,15 +816,15 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			*e = xe;
 			break;
 		} else if (rs->status >= 200 && rs->status < 300) {
-			if ((wait = integ_ratelimit_wait(rs,
+			if ((wait = integ_retry_ratelimit_wait(rs,
 			    (double)time(NULL))) > 0) {
 				integ_log(INTEG_LOG_INFO, "rate limit reached: "
 				    "next request in %.2fs", wait);
 				set_reset(h, wait);
 			}
 			rc = 0;
-			if (!rq->graphql || (rc = integ_graphql_check(rs,
-			    &xe)) == 0)
+			if (!rq->graphql ||
+			    (rc = integ_request_graphql_check(rs, &xe)) == 0)
 				break;
 			if (rc != INTEG_EXIT_TEMPFAIL) {
 				*e = xe;
@@ -892,7 +892,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			ra = integ_response_header(rs, "Retry-After");
 			if ((wait = integ_retry_after(ra,
 			    (double)time(NULL))) < 0)
-				wait = integ_ratelimit_wait(rs,
+				wait = integ_retry_ratelimit_wait(rs,
 				    (double)time(NULL));
 			if (wait >= 0 && rs->status == 429)
 				set_reset(h, wait);
@@ -912,7 +912,7 @@ integ_http_do(struct integ_http *h, const struct integ_request *rq,
 			break;
 		}
 		if (wait < 0)
-			wait = integ_backoff(attempt);
+			wait = integ_retry_backoff(attempt);
 		if (waited + wait > h->o.retry_max_time) {
 			rc = integ_errf(e, INTEG_EXIT_TEMPFAIL, "%.900s: a wait "
 			    "of %.1fs is beyond --retry-max-time %gs", why, wait,

@@ -54,13 +54,14 @@ enum {
 /* A short name for an exit status ("tempfail"), or "unknown". */
 const char	*integ_exit_name(int);
 
-/* ---- errors ---- */
+/* ---- errors (err.c) ---- */
 
 /*
  * A recoverable error: an exit status and a message "what: why" without
  * the program name. integ_errf masks the message, then cuts it to fit
- * (integ_mask_cut); messages are masked again when they are printed, and
- * untrusted bytes in them should be passed through integ_escape() first.
+ * (integ_secret_mask_cut); messages are masked again when they are
+ * printed, and untrusted bytes in them should be passed through
+ * integ_secret_escape() first.
  */
 struct integ_err {
 	int	 code;
@@ -75,15 +76,7 @@ int	 integ_err_wrap(struct integ_err *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 integ_err_clear(struct integ_err *);
 
-/*
- * Escape untrusted bytes for a one-line message: secrets masked first,
- * printable ASCII as is, \n \r \t \\ \" and \xNN for the rest, cut to
- * fit dstsz with "..." when longer (integ_mask_cut with INTEG_CUT_ESCAPE).
- * Always NUL-terminates (dstsz > 0). Returns strlen(dst).
- */
-size_t	 integ_escape(char *, size_t, const void *, size_t);
-
-/* ---- allocation: dies on exhaustion (not a recoverable error) ---- */
+/* ---- allocation (xmalloc.c): dies on exhaustion, not an error ---- */
 
 void	*integ_xmalloc(size_t);
 void	*integ_xcalloc(size_t, size_t);
@@ -95,7 +88,7 @@ int	 integ_xasprintf(char **, const char *, ...)
 int	 integ_xvasprintf(char **, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 
-/* ---- secrets ---- */
+/* ---- secrets (secret.c) ---- */
 
 /*
  * A process-wide registry of secret values. Every registered value is
@@ -120,23 +113,31 @@ void	 integ_secret_add_userinfo(const char *, const char *);
  * A new string with every secret replaced by "***", and every start of a
  * secret of 8 or more bytes that the rest does not follow (see below).
  */
-char	*integ_mask(const char *);
+char	*integ_secret_mask(const char *);
 /* RFC 4648 base64 (padded) of n bytes. */
-char	*integ_base64(const char *, size_t);
-char	*integ_maskn(const char *, size_t);
+char	*integ_secret_base64(const char *, size_t);
+char	*integ_secret_maskn(const char *, size_t);
 /*
  * Mask, then cut: src into dst with every secret replaced by "***" (the
  * whole of src is looked at, however little is kept), escaped as by
- * integ_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..." when
- * longer. The first 8 or more bytes of a secret form are masked too where
+ * integ_secret_escape with INTEG_CUT_ESCAPE, cut to fit dstsz with "..."
+ * when longer. The first 8 or more bytes of a secret form are masked too where
  * the rest does not follow (a server echoed only part of it), so a cut
  * never leaves a part of a secret at the end. Always NUL-terminates
  * (dstsz > 0); returns strlen(dst).
  */
 #define INTEG_CUT_ESCAPE	0x1
-size_t	 integ_mask_cut(char *, size_t, const void *, size_t, int);
+size_t	 integ_secret_mask_cut(char *, size_t, const void *, size_t, int);
+/*
+ * Escape untrusted bytes for a one-line message: secrets masked first,
+ * printable ASCII as is, \n \r \t \\ \" and \xNN for the rest, cut to
+ * fit dstsz with "..." when longer (integ_secret_mask_cut with
+ * INTEG_CUT_ESCAPE). Always NUL-terminates (dstsz > 0). Returns
+ * strlen(dst).
+ */
+size_t	 integ_secret_escape(char *, size_t, const void *, size_t);
 
-/* ---- logging ---- */
+/* ---- logging (log.c) ---- */
 
 /* The levels of Airbyte's LOG message, most severe first. */
 enum integ_level {
@@ -159,7 +160,7 @@ enum integ_level {
 typedef void	integ_log_sink_fn(enum integ_level, const char *, void *);
 
 void	 integ_log_init(const char *, enum integ_level);
-const char *integ_progname(void);
+const char *integ_log_progname(void);
 void	 integ_log_set_level(enum integ_level);
 enum integ_level integ_log_get_level(void);
 void	 integ_log_set_sink(integ_log_sink_fn *, void *);
@@ -178,11 +179,11 @@ void	 integ_log_progress(const char *, unsigned long, unsigned long long,
 	    long long, double, unsigned long, long long, int);
 void	 integ_log(enum integ_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	 integ_vlog(enum integ_level, const char *, va_list);
+void	 integ_log_va(enum integ_level, const char *, va_list);
 /* Log an integ_err at ERROR level; returns its code. */
 int	 integ_log_err(const struct integ_err *);
 
-/* ---- growable buffer with a hard cap ---- */
+/* ---- growable buffer with a hard cap (buf.c) ---- */
 
 struct integ_buf {
 	char	*data;		/* always NUL-terminated once allocated */
@@ -207,7 +208,7 @@ void	 integ_buf_free(struct integ_buf *);
 /* Take the data (NUL-terminated, may be NULL when empty); b is reset. */
 char	*integ_buf_take(struct integ_buf *);
 
-/* ---- the failure trailer: "integ-error: CODE message" ---- */
+/* ---- the failure trailer (trailer.c): "integ-error: CODE message" ---- */
 
 #define INTEG_TRAILER_PREFIX	"integ-error: "
 
@@ -244,7 +245,7 @@ int	 integ_eod_whole(int fd);
 /* Is the mark wanted on fd: not a regular file, not a terminal? */
 int	 integ_eod_wanted(int fd);
 /* A pipe on fd made to hold 1 MiB, so stages run side by side. */
-void	 integ_pipe_widen(int fd);
+void	 integ_eod_pipe_widen(int fd);
 
 /*
  * A FILE onto fd for bytes that are not ours (integ-fetch's bodies):
@@ -261,14 +262,14 @@ int	 integ_eod_out_newline(struct integ_eod_out *);
 int	 integ_eod_out_end(struct integ_eod_out *, int);
 void	 integ_eod_out_free(struct integ_eod_out *);
 
-/* ---- signals ---- */
+/* ---- signals (signal.c) ---- */
 
 /*
  * SIGTERM and SIGINT set a flag (without SA_RESTART, so a blocking read
  * returns EINTR) so a tool can frame what it has and end cleanly; SIGPIPE
  * keeps its default action, so a closed stdout ends the tool quietly.
  */
-void	 integ_signals_init(void);
+void	 integ_signal_init(void);
 /* The signal caught (SIGTERM or SIGINT), or 0. */
 int	 integ_signal_caught(void);
 /* For a connector that cancels itself. */
@@ -334,7 +335,7 @@ struct integ_opt {
  * Read argv's options into target by the table. 0 and *first the index
  * of the first operand; or 64, e saying why (empty: getopt said it).
  */
-int	 integ_opts_read(int, char *[], const struct integ_opt *, void *,
+int	 integ_opt_read(int, char *[], const struct integ_opt *, void *,
 	    int *, struct integ_err *);
 /* ---- end of option values ---- */
 
@@ -344,18 +345,18 @@ int	 integ_opts_read(int, char *[], const struct integ_opt *, void *,
  * with a version of its own (a connector), on stdout, closed after; 0,
  * or the exit status of a stdout that cannot be written, said on stderr.
  */
-int	 integ_version(const char *, const char *);
+int	 integ_about_version(const char *, const char *);
 /* ---- end of about ---- */
 
-/* ---- stdout ---- */
+/* ---- stdout (io.c) ---- */
 
 /* Flush and close stdout; a write error (disk full) is INTEG_EXIT_IO. */
-int	 integ_close_stdout(struct integ_err *);
+int	 integ_io_close_stdout(struct integ_err *);
 /*
  * A program's last word: stdout closed; returns code, or, when code is 0
  * and stdout could not be written, INTEG_EXIT_IO, said on stderr.
  */
-int	 integ_stdout_done(int);
+int	 integ_io_stdout_done(int);
 
 /* ==== json (json.c, path.c) ==== */
 
@@ -535,7 +536,7 @@ int	 integ_json_stream_cut(const struct integ_json_stream *);
 /*
  * Offer fn (with the sink's arg) each line between texts that starts
  * with 'i', without its newline, so that it can take a mark line
- * "integ-window: V" (integ_mark_parse). fn returns -1 for a line that is
+ * "integ-window: V" (integ_window_mark_parse). fn returns -1 for a line that is
  * not its own, which is then a trailer or malformed input; 0 for a line
  * taken; any other value stops the stream with it as the exit status.
  */
@@ -717,8 +718,8 @@ int	 integ_bucket_doer(void *, struct integ_http *,
  * client (its lock guards it); freed after the requests that carry it.
  */
 struct integ_rate;
-struct integ_rate *integ_rate_new(double);
-void	 integ_rate_free(struct integ_rate *);
+struct integ_rate *integ_http_rate_new(double);
+void	 integ_http_rate_free(struct integ_rate *);
 /* Counters for progress lines. */
 struct integ_http_stats {
 	unsigned long	 requests;
@@ -787,7 +788,7 @@ const char *integ_request_header_value(const struct integ_request *, size_t);
  * secret (registered); an unset VAR is INTEG_EXIT_CONFIG. *secret tells
  * whether anything was expanded.
  */
-int	 integ_expand_env(const char *, char **, int *, struct integ_err *);
+int	 integ_env_expand(const char *, char **, int *, struct integ_err *);
 
 /*
  * Request bodies (body.c). A request with a body is a POST unless a
@@ -825,12 +826,13 @@ int	 integ_request_body_set(struct integ_request *, const char *,
  */
 void	 integ_request_graphql(struct integ_request *, int);
 /* 0, or the status above with e naming the first error's message. */
-int	 integ_graphql_check(const struct integ_response *, struct integ_err *);
+int	 integ_request_graphql_check(const struct integ_response *,
+	    struct integ_err *);
 /*
  * The text doc with the value at path (names) set to value, appended to
  * out. 0, 64 (a bad path) or 65 (doc or a step on the way not an object).
  */
-int	 integ_json_set(struct integ_json_span, const char *,
+int	 integ_request_json_set(struct integ_json_span, const char *,
 	    struct integ_json_span, struct integ_buf *, struct integ_err *);
 
 /* URLs (url.c). */
@@ -858,11 +860,9 @@ double	 integ_retry_after(const char *, double);
  * X-RateLimit-Reset epoch seconds or RateLimit-Reset delta seconds);
  * -1 when it does not say so.
  */
-double	 integ_ratelimit_wait(const struct integ_response *, double);
+double	 integ_retry_ratelimit_wait(const struct integ_response *, double);
 /* Exponential backoff with full jitter for attempt n (0-based). */
-double	 integ_backoff(int);
-/* Monotonic seconds. */
-double	 integ_now(void);
+double	 integ_retry_backoff(int);
 
 /* Pagination (paginate.c). */
 enum integ_page_mode {
@@ -984,19 +984,26 @@ unsigned long integ_oauth2_fetched(struct integ_oauth2 *);
  * dropped); a literal value is INTEG_EXIT_USAGE: secrets never come
  * from argv. The value is registered as a secret.
  */
-int	 integ_secret_arg(const char *, const char *, char **,
+int	 integ_oauth2_secret_arg(const char *, const char *, char **,
 	    struct integ_err *);
 
+/* ==== time (time.c): clocks, RFC 3339, ISO 8601 durations ==== */
+
+/* Monotonic seconds. */
+double	 integ_time_now(void);
+
+/* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
+int64_t	 integ_time_now_ms(void);
+void	 integ_time_rfc3339(int64_t, char [32]);
+
 /*
- * Date windows (window.c). A backfill over an API that filters by date
- * is read window by window: [from - lookback, + step), ... up to now
- * (to), each window a request with START_PARAM and END_PARAM set, in the
- * format the API wants. Between the windows' pages goes a mark line,
- * "integ-window: END" (END a JSON string or number), written only after
- * the window's last page; integ-extract passes it on and integ-emit
- * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
- * bookmark passes a window that was not read whole.
+ * RFC 3339 date-times. parse: 0 and the instant (seconds since the epoch
+ * and nanoseconds, the offset applied), or -1. strict requires 'T' and an
+ * offset and checks ranges (format: date-time); lenient also takes a
+ * space for 'T' and no offset (UTC).
  */
+int	 integ_time_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
+
 enum integ_time_format {
 	INTEG_TIME_RFC3339 = 0,	/* 2024-01-08T00:00:00Z */
 	INTEG_TIME_DATE,	/* 2024-01-08: whole days, up to today */
@@ -1012,6 +1019,27 @@ struct integ_duration {
 	long long	 secs;
 };
 
+/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
+int	 integ_time_format_parse(const char *, enum integ_time_format *);
+/* 0, or -1 when it is not a duration (or is zero). */
+int	 integ_time_duration_parse(const char *, struct integ_duration *);
+/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
+int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
+/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
+int	 integ_time_parse(const char *, int64_t *);
+void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
+/* ==== end of time ==== */
+
+/*
+ * Date windows (window.c). A backfill over an API that filters by date
+ * is read window by window: [from - lookback, + step), ... up to now
+ * (to), each window a request with START_PARAM and END_PARAM set, in the
+ * format the API wants. Between the windows' pages goes a mark line,
+ * "integ-window: END" (END a JSON string or number), written only after
+ * the window's last page; integ-extract passes it on and integ-emit
+ * answers it with a STATE whose bookmark is END (integ_emit_mark), so no
+ * bookmark passes a window that was not read whole.
+ */
 struct integ_window_opts {
 	const char		*start_param;
 	const char		*end_param;
@@ -1031,20 +1059,11 @@ struct integ_window {
 
 #define INTEG_MARK_PREFIX	"integ-window: "
 
-/* "rfc3339", "date", "epoch", "epoch-ms": 0, else -1. */
-int	 integ_time_format_parse(const char *, enum integ_time_format *);
-/* 0, or -1 when it is not a duration (or is zero). */
-int	 integ_duration_parse(const char *, struct integ_duration *);
-/* t + d (sign 1) or t - d (sign -1); years, months, days in UTC. */
-int64_t	 integ_time_add(int64_t, const struct integ_duration *, int);
-/* An RFC 3339 date-time, a date (UTC midnight) or epoch seconds (ms). */
-int	 integ_time_parse(const char *, int64_t *);
-void	 integ_time_format(int64_t, enum integ_time_format, char [40]);
 /*
  * The windows, oldest first, in an array; none when
  * from is at or past to. 64 for a bad option.
  */
-int	 integ_windows_plan(const struct integ_window_opts *,
+int	 integ_window_plan(const struct integ_window_opts *,
 	    struct integ_window **, size_t *, struct integ_err *);
 /* A copy of the template with the window's parameters. */
 int	 integ_window_request(const struct integ_request *,
@@ -1054,9 +1073,10 @@ int	 integ_window_request(const struct integ_request *,
 void	 integ_window_mark_value(const struct integ_window *,
 	    enum integ_time_format, char [48]);
 /* Write "integ-window: VALUE" and flush; 0 or -1. */
-int	 integ_mark_write(FILE *, const char *);
+int	 integ_window_mark_write(FILE *, const char *);
 /* Is this line (without its newline) a mark? 1 and its value, else 0. */
-int	 integ_mark_parse(const char *, size_t, struct integ_json_span *);
+int	 integ_window_mark_parse(const char *, size_t,
+	    struct integ_json_span *);
 
 /* The integ-fetch tool (fetch.c). */
 struct integ_fetch_opts {
@@ -1071,9 +1091,9 @@ struct integ_fetch_opts {
 	const char		*urls_from;	/* file or "-" */
 	/*
 	 * OAuth 2 when oauth.token_url is set: client_secret and
-	 * refresh_token as given (${VAR} or @FILE, see integ_secret_arg);
-	 * the refresh token is read from oauth_token_file when it exists,
-	 * and a rotated one written to it.
+	 * refresh_token as given (${VAR} or @FILE, see
+	 * integ_oauth2_secret_arg); the refresh token is read from
+	 * oauth_token_file when it exists, and a rotated one written to it.
 	 */
 	struct integ_oauth2_opts oauth;
 	const char		*oauth_token_file;
@@ -1134,9 +1154,9 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  *	size_t i;
  *	int rc;
  *
- *	if ((rc = integ_emitter_new("airbyte", stdout, &em, &e)) != 0)
+ *	if ((rc = integ_emit_new("airbyte", stdout, &em, &e)) != 0)
  *		return rc;
- *	integ_emitter_set_state(em, state);
+ *	integ_emit_set_state(em, state);
  *	rc = integ_emit_stream_begin(em, &spec, &st, &e);
  *	for (i = 0; rc == 0 && i < n; i++)
  *		rc = integ_emit_record(st, rec[i], strlen(rec[i]), &e);
@@ -1146,7 +1166,7 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  *		snprintf(why, sizeof(why), "%s", e.msg);
  *		integ_emit_stream_fail(st, rc, why, &e);
  *	}
- *	integ_emitter_free(em);
+ *	integ_emit_free(em);
  *	return rc;
  *
  * integ_emit_stream_end frames what is held and writes STATE and
@@ -1155,14 +1175,14 @@ int	 integ_fetch_run(const struct integ_fetch_opts *, FILE *,
  * INCOMPLETE (Airbyte; nothing in Singer) and no STATE.
  */
 
-/* Airbyte's failure_type; integ_failure_of(code) maps an exit status. */
+/* Airbyte's failure_type; integ_format_failure_of(code) maps an exit status. */
 enum integ_failure {
 	INTEG_FAILURE_SYSTEM = 0,	/* system_error */
 	INTEG_FAILURE_CONFIG,		/* config_error */
 	INTEG_FAILURE_TRANSIENT		/* transient_error */
 };
-const char	*integ_failure_name(enum integ_failure);
-enum integ_failure integ_failure_of(int);
+const char	*integ_format_failure_name(enum integ_failure);
+enum integ_failure integ_format_failure_of(int);
 
 /* What a format is asked to write. */
 enum integ_msg_kind {
@@ -1239,13 +1259,13 @@ extern const struct integ_format integ_format_singer;
  * Append a JSON Schema as Singer readers take it (they validate with
  * draft 4): compact, without a top-level "$schema" of another draft.
  */
-int	 integ_singer_schema(struct integ_json_span, struct integ_buf *);
+int	 integ_format_singer_schema(struct integ_json_span, struct integ_buf *);
 extern const struct integ_format integ_format_airbyte;
 extern const struct integ_format integ_format_jsonl;
 extern const struct integ_format integ_format_jq;
 
 /* The registered formats, NULL-terminated; one by name, or NULL. */
-const struct integ_format *const *integ_formats(void);
+const struct integ_format *const *integ_format_list(void);
 const struct integ_format *integ_format_find(const char *);
 /*
  * One message written by a format outside an emitter (a connector's
@@ -1254,18 +1274,6 @@ const struct integ_format *integ_format_find(const char *);
  */
 int	 integ_format_print(const struct integ_format *,
 	    const struct integ_msg *, FILE *, struct integ_err *);
-
-/* Current time as epoch ms and as RFC 3339 UTC ("...T..:..:..mmmZ"). */
-int64_t	 integ_now_ms(void);
-void	 integ_time_rfc3339(int64_t, char [32]);
-
-/*
- * RFC 3339 date-times. parse: 0 and the instant (seconds since the epoch
- * and nanoseconds, the offset applied), or -1. strict requires 'T' and an
- * offset and checks ranges (format: date-time); lenient also takes a
- * space for 'T' and no offset (UTC).
- */
-int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
 
 /*
  * cursor.c: the one ordering of cursor values.
@@ -1276,7 +1284,7 @@ int	 integ_rfc3339_parse(const char *, size_t, int, int64_t *, long *);
 int	 integ_cursor_cmp(struct integ_json_span, struct integ_json_span);
 /* The later of two instants (either may be NULL); the first when they
  * do not both parse. */
-const char *integ_rfc3339_later(const char *, const char *);
+const char *integ_cursor_rfc3339_later(const char *, const char *);
 /* end cursor.c */
 
 /*
@@ -1311,13 +1319,13 @@ int	 integ_schema_write(const struct integ_schema *, struct integ_buf *);
  * properties, nor in "required" (which goes when it is left empty).
  * 0, or -1 past the buffer's cap.
  */
-int	 integ_json_drop(struct integ_json_span, const char *const *, size_t,
+int	 integ_select_drop(struct integ_json_span, const char *const *, size_t,
 	    struct integ_buf *);
-int	 integ_schema_drop(struct integ_json_span, const char *const *, size_t,
-	    struct integ_buf *);
+int	 integ_select_schema_drop(struct integ_json_span, const char *const *,
+	    size_t, struct integ_buf *);
 /* An object without those members, or an array without those strings, compact. */
-int	 integ_json_without(struct integ_json_span, const char *const *, size_t,
-	    struct integ_buf *);
+int	 integ_select_without(struct integ_json_span, const char *const *,
+	    size_t, struct integ_buf *);
 
 struct integ_state;
 struct integ_emitter;
@@ -1348,15 +1356,15 @@ struct integ_stream_spec {
  * New emitter writing format NAME (or "NAME=ARG", e.g. "jq=.record") to
  * fp. Unknown format: INTEG_EXIT_USAGE; a bad argument: its error.
  */
-int	 integ_emitter_new(const char *, FILE *, struct integ_emitter **,
+int	 integ_emit_new(const char *, FILE *, struct integ_emitter **,
 	    struct integ_err *);
-void	 integ_emitter_free(struct integ_emitter *);
-const struct integ_format *integ_emitter_format(const struct integ_emitter *);
+void	 integ_emit_free(struct integ_emitter *);
+const struct integ_format *integ_emit_format(const struct integ_emitter *);
 /*
  * Bookmarks are read from this state and recorded in it (kept, not
  * copied; NULL: no previous state).
  */
-void	 integ_emitter_set_state(struct integ_emitter *, struct integ_state *);
+void	 integ_emit_set_state(struct integ_emitter *, struct integ_state *);
 /* Write an Airbyte LOG message (Airbyte formats only; others ignore it). */
 int	 integ_emit_log(struct integ_emitter *, enum integ_level, const char *,
 	    struct integ_err *);
@@ -1369,17 +1377,17 @@ void	 integ_emit_log_sink(enum integ_level, const char *, void *);
 int	 integ_emit_error(struct integ_emitter *, enum integ_failure,
 	    const char *, const char *, struct integ_err *);
 /* Flush the output; a write error is INTEG_EXIT_IO. */
-int	 integ_emitter_flush(struct integ_emitter *, struct integ_err *);
+int	 integ_emit_flush(struct integ_emitter *, struct integ_err *);
 /*
- * Keep inferred schemas up to date for integ_emitter_catalog() even when
+ * Keep inferred schemas up to date for integ_emit_catalog() even when
  * the format writes no schema (Airbyte). Call before the streams begin.
  */
-void	 integ_emitter_keep_schemas(struct integ_emitter *);
+void	 integ_emit_keep_schemas(struct integ_emitter *);
 /*
  * Write an Airbyte catalog {"streams":[...]} of every stream begun, with
  * its final schema, keys, cursor and sync modes.
  */
-int	 integ_emitter_catalog(struct integ_emitter *, struct integ_buf *);
+int	 integ_emit_catalog(struct integ_emitter *, struct integ_buf *);
 
 /*
  * catalog.c: one stream of an Airbyte catalog (an AirbyteStream), the
@@ -1544,7 +1552,7 @@ int	 integ_config_validate(struct integ_json_span, struct integ_json_span,
 int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
 
 /*
- * Connectors. A source is a table of streams; integ_main() gives it the
+ * Connectors. A source is a table of streams; integ_source_main() gives it the
  * Airbyte command line (spec, check, discover, read) and the Singer one
  * (--config, --discover, --catalog/--properties, --state). A stream's run
  * function says only what is particular to its API
@@ -1557,8 +1565,9 @@ int	 integ_config_secrets(struct integ_json_span, struct integ_json_span);
  *
  *		integ_request_query(rq, "status", "any", 0);
  *		integ_request_query(rq, "updated_at_min",
- *		    integ_bookmark(ctx, integ_config(ctx, "start_date")), 0);
- *		return integ_emit_pages(ctx, rq, INTEG_LINK, "orders");
+ *		    integ_ctx_bookmark(ctx,
+ *		    integ_ctx_config(ctx, "start_date")), 0);
+ *		return integ_ctx_pages(ctx, rq, INTEG_LINK, "orders");
  *	}
  *
  * Paging, retries, rate limits, state, framing, logging and both command
@@ -1599,13 +1608,13 @@ struct integ_source {
 	const struct integ_http_opts *http;
 };
 
-int	 integ_main(const struct integ_source *, int, char *[]);
+int	 integ_source_main(const struct integ_source *, int, char *[]);
 
 /* A config value as text (a string decoded), the spec's default, or NULL. */
-const char *integ_config(struct integ_ctx *, const char *);
-long long integ_config_int(struct integ_ctx *, const char *, long long);
+const char *integ_ctx_config(struct integ_ctx *, const char *);
+long long integ_ctx_config_int(struct integ_ctx *, const char *, long long);
 /* The stream's bookmark as text (a string decoded), or dflt. */
-const char *integ_bookmark(struct integ_ctx *, const char *);
+const char *integ_ctx_bookmark(struct integ_ctx *, const char *);
 const struct integ_stream *integ_ctx_stream(struct integ_ctx *);
 struct integ_http *integ_ctx_http(struct integ_ctx *);
 /* Is this run a check (one page is enough, nothing is emitted)? */
@@ -1627,7 +1636,7 @@ struct integ_err *integ_ctx_err(struct integ_ctx *);
 /*
  * OAuth 2 for every request to the config's url (integ_oauth2_new; call
  * it from the source's init). opts hold the values (read from the
- * config: integ_config(ctx, "client_id")...). refresh_path is the config
+ * config: integ_ctx_config(ctx, "client_id")...). refresh_path is the config
  * path of the refresh token ("credentials.refresh_token"): a rotated
  * one replaces it there, and the updated config goes out as an Airbyte
  * CONTROL message CONNECTOR_CONFIG, or, in Singer mode, is written back
@@ -1644,7 +1653,7 @@ int	 integ_ctx_oauth2(struct integ_ctx *, const struct integ_oauth2_opts *,
 
 /*
  * A connector from a manifest (manifest.c, integ-manifest(5)): the file,
- * YAML or JSON, read into a source for integ_main(). A mistake in it is
+ * YAML or JSON, read into a source for integ_source_main(). A mistake in it is
  * INTEG_EXIT_CONFIG, "FILE:LINE: KEY: expected ...".
  */
 struct integ_manifest;
@@ -1660,29 +1669,29 @@ void	 integ_manifest_free(struct integ_manifest *);
  * Several requests run up to "parallel" at once (the pager's, else the
  * config's "concurrency", else 4), records still in request order.
  */
-int	 integ_emit_pages(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_pages(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *);
-int	 integ_emit_requests(struct integ_ctx *, struct integ_request *const *,
+int	 integ_ctx_requests(struct integ_ctx *, struct integ_request *const *,
 	    size_t, const struct integ_pager_opts *, const char *);
 /*
- * A backfill in date windows (integ_windows_plan): one copy of the
+ * A backfill in date windows (integ_window_plan): one copy of the
  * request a window, each paged in full, the windows up to "parallel" at
  * once, records in window order; a STATE at each window's end (the
  * bookmark moves only there). from NULL: the stream's bookmark, else the
  * config's "start_date".
  */
-int	 integ_emit_windows(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_windows(struct integ_ctx *, struct integ_request *,
 	    const struct integ_window_opts *, const struct integ_pager_opts *,
 	    const char *);
 /* The same for absolute URLs (the children of a list, say). */
-int	 integ_emit_urls(struct integ_ctx *, const char *const *, size_t,
+int	 integ_ctx_urls(struct integ_ctx *, const char *const *, size_t,
 	    const struct integ_pager_opts *, const char *);
 /*
  * Parent-child: the strings at field (a path) of every record at path on
  * every page, in order. *out is an array of n strings, freed with the
  * context.
  */
-int	 integ_collect(struct integ_ctx *, struct integ_request *,
+int	 integ_ctx_collect(struct integ_ctx *, struct integ_request *,
 	    const struct integ_pager_opts *, const char *, const char *,
 	    char ***, size_t *);
 

@@ -6,7 +6,7 @@
 #include "integ.h"
 
 int
-integ_close_stdout(struct integ_err *e)
+integ_io_close_stdout(struct integ_err *e)
 {
 	int bad;
 
@@ -20,11 +20,11 @@ integ_close_stdout(struct integ_err *e)
 }
 
 int
-integ_stdout_done(int code)
+integ_io_stdout_done(int code)
 {
 	struct integ_err e;
 
-	if (integ_close_stdout(&e) != 0 && code == 0)
+	if (integ_io_close_stdout(&e) != 0 && code == 0)
 		code = integ_log_err(&e);
 	return code;
 }

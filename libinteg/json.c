@@ -337,7 +337,7 @@ path_key(struct integ_json_stream *s, struct integ_err *e)
 	if (s->sink.retract != NULL && (rc = s->sink.retract(s->sink.arg,
 	    n)) == 0)
 		return 0;
-	integ_escape(esc, sizeof(esc), s->path->steps[s->depth - 1].name,
+	integ_secret_escape(esc, sizeof(esc), s->path->steps[s->depth - 1].name,
 	    s->path->steps[s->depth - 1].namelen);
 	return integ_errf(e, INTEG_EXIT_DATA, "the member \"%s\" on the "
 	    "path comes again after %llu records of the one before were "

@@ -42,7 +42,7 @@ integ_log_init(const char *name, enum integ_level lv)
 }
 
 const char *
-integ_progname(void)
+integ_log_progname(void)
 {
 	return prog;
 }
@@ -178,14 +178,14 @@ stderr_sink(enum integ_level lv, const char *line)
 }
 
 void
-integ_vlog(enum integ_level lv, const char *fmt, va_list ap)
+integ_log_va(enum integ_level lv, const char *fmt, va_list ap)
 {
 	char *raw, *line, *nl;
 
 	if (lv > level)
 		return;
 	integ_xvasprintf(&raw, fmt, ap);
-	line = integ_mask(raw);
+	line = integ_secret_mask(raw);
 	free(raw);
 	/* one message, one line: a stray newline would forge another */
 	for (nl = line; (nl = strpbrk(nl, "\r\n")) != NULL; )
@@ -207,7 +207,7 @@ integ_log(enum integ_level lv, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	integ_vlog(lv, fmt, ap);
+	integ_log_va(lv, fmt, ap);
 	va_end(ap);
 }
 

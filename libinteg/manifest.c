@@ -1,7 +1,7 @@
 /*
  * manifest.c: a connector from a YAML or JSON manifest (integ-manifest(5)).
  * The manifest becomes the same table of streams a C connector declares,
- * each run by manifest_run(); integ_main() does the rest, so a manifest
+ * each run by manifest_run(); integ_source_main() does the rest, so a manifest
  * source and a C connector answer the same command lines the same way.
  *
  * Every key is checked here as man/integ-manifest.schema.json checks it:
@@ -666,7 +666,7 @@ body_path(struct loader *ld, const struct mnode *n, const char *where,
 		return code;
 	/* a path integ_request_body_set takes: names joined by dots */
 	integ_buf_init(&b, 0);
-	code = integ_json_set(doc, bp, none, &b, &e);
+	code = integ_request_json_set(doc, bp, none, &b, &e);
 	integ_buf_free(&b);
 	if (code != 0)
 		return bad(ld, mnode_get(n, "body_path"), sub(w, sizeof(w),
@@ -831,7 +831,7 @@ stream_http(struct loader *ld, struct mstream *ms, const struct mnode *s,
 		return bad(ld, mnode_get(n, "rate"), sub(wr, sizeof(wr), w,
 		    "rate"), "expected at most the source's http.rate");
 	if (rate > 0)
-		ms->rate = integ_rate_new(rate);
+		ms->rate = integ_http_rate_new(rate);
 	return 0;
 }
 
@@ -943,7 +943,7 @@ request_body(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	return body_tmpls(ld, ms, ms->body, w);
 }
 
-/* windows: the stream read in date windows (integ_emit_windows). */
+/* windows: the stream read in date windows (integ_ctx_windows). */
 static int
 windows(struct loader *ld, struct mstream *ms, const struct mnode *s,
     const char *where)
@@ -974,11 +974,12 @@ windows(struct loader *ld, struct mstream *ms, const struct mnode *s,
 	    &ms->win_to)) != 0 ||
 	    (code = member(ld, n, w, "parallel", K(MN_NUM), 0, &v)) != 0)
 		return code;
-	if (integ_duration_parse(o->step, &d) != 0)
+	if (integ_time_duration_parse(o->step, &d) != 0)
 		return bad(ld, mnode_get(n, "step"), sub(w2, sizeof(w2), w,
 		    "step"), "expected an ISO 8601 duration (P7D, PT6H), not "
 		    "\"%.40s\"", o->step);
-	if (o->lookback != NULL && integ_duration_parse(o->lookback, &d) != 0)
+	if (o->lookback != NULL &&
+	    integ_time_duration_parse(o->lookback, &d) != 0)
 		return bad(ld, mnode_get(n, "lookback"), sub(w2, sizeof(w2), w,
 		    "lookback"), "expected an ISO 8601 duration (PT1H), not "
 		    "\"%.40s\"", o->lookback);
@@ -1259,7 +1260,7 @@ integ_manifest_free(struct integ_manifest *m)
 		kvs_free(ms->add, ms->nadd);
 		free(ms->remove);
 		free(ms->schema);
-		integ_rate_free(ms->rate);
+		integ_http_rate_free(ms->rate);
 	}
 	free(m->ms);
 	free(m->streams);

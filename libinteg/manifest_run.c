@@ -81,7 +81,7 @@ render(struct integ_ctx *ctx, const struct tmpl *t,
 			integ_buf_adds(&b, p->s);
 			continue;
 		case TP_CONFIG:
-			s = integ_config(ctx, p->s);
+			s = integ_ctx_config(ctx, p->s);
 			break;
 		case TP_ENV:
 			if ((s = getenv(p->s)) == NULL) {
@@ -138,7 +138,7 @@ since_format(struct integ_ctx *ctx, const char *s, int fmt)
 	long ns;
 
 	if (fmt == FMT_RFC3339 ||
-	    integ_rfc3339_parse(s, strlen(s), 0, &secs, &ns) != 0)
+	    integ_time_rfc3339_parse(s, strlen(s), 0, &secs, &ns) != 0)
 		return s;
 	if (fmt == FMT_EPOCH) {
 		snprintf(buf, sizeof(buf), "%lld", (long long)secs);
@@ -157,7 +157,7 @@ seconds(const char *s, int64_t *out)
 	const char *errstr;
 	long ns;
 
-	if (integ_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
+	if (integ_time_rfc3339_parse(s, strlen(s), 0, out, &ns) == 0)
 		return 0;
 	*out = strtonum(s, 0, LLONG_MAX, &errstr);
 	return errstr != NULL ? -1 : 0;
@@ -178,7 +178,7 @@ later(const char *mark, const char *start)
 		return mark;
 	if (a != b)
 		return b > a ? start : mark;
-	return integ_rfc3339_later(mark, start);
+	return integ_cursor_rfc3339_later(mark, start);
 }
 
 static int
@@ -240,7 +240,7 @@ add_auth(struct integ_ctx *ctx, struct integ_manifest *m,
 	case AUTH_BASIC:
 		integ_secret_add_userinfo(a, b != NULL ? b : "");
 		integ_xasprintf(&ui, "%s:%s", a, b != NULL ? b : "");
-		enc = integ_base64(ui, strlen(ui));
+		enc = integ_secret_base64(ui, strlen(ui));
 		explicit_bzero(ui, strlen(ui));
 		free(ui);
 		integ_xasprintf(&hv, "Basic %s", enc);
@@ -372,7 +372,7 @@ build(struct integ_ctx *ctx, const struct mstream *ms,
 		/* the bookmark, or the start when that is later: moved on */
 		if ((*code = render(ctx, &ms->inc_start, NULL, 0, &start)) != 0)
 			return NULL;
-		since = later(integ_bookmark(ctx, NULL),
+		since = later(integ_ctx_bookmark(ctx, NULL),
 		    ms->inc_start.n > 0 ? start : NULL);
 		if (since != NULL)
 			integ_request_query(rq, ms->inc_param,
@@ -526,7 +526,7 @@ children(struct integ_ctx *ctx, const struct mstream *ms,
 	if ((prq = build(ctx, pm, NULL, 0, &code)) == NULL)
 		return code ? code : integ_ctx_fail(ctx, INTEG_EXIT_CONFIG,
 		    "parent %s: no request", pm->name);
-	if ((code = integ_collect(ctx, prq, &po, pm->records, ".", &recs,
+	if ((code = integ_ctx_collect(ctx, prq, &po, pm->records, ".", &recs,
 	    &n)) != 0)
 		return code;
 	rqs = integ_xcalloc(n ? n : 1, sizeof(*rqs));
@@ -544,7 +544,7 @@ children(struct integ_ctx *ctx, const struct mstream *ms,
 		x->parents[k++] = p;
 	}
 	if (code == 0)
-		code = integ_emit_requests_with(ctx, rqs, k, o, ms->records,
+		code = integ_ctx_requests_with(ctx, rqs, k, o, ms->records,
 		    record_steps, x);
 	free(rqs);
 	free(x->parents);
@@ -553,7 +553,7 @@ children(struct integ_ctx *ctx, const struct mstream *ms,
 
 /*
  * windows: from the bookmark, else the from template (else the config's
- * start_date, as integ_emit_windows does), to the to template or now.
+ * start_date, as integ_ctx_windows does), to the to template or now.
  */
 static int
 windows(struct integ_ctx *ctx, const struct mstream *ms,
@@ -569,11 +569,11 @@ windows(struct integ_ctx *ctx, const struct mstream *ms,
 	    (code = render(ctx, &ms->win_to, NULL, 0, &to)) != 0))
 		return code;
 	if (ms->win_from.n > 0)
-		wo.from = integ_bookmark(ctx, from);
+		wo.from = integ_ctx_bookmark(ctx, from);
 	wo.to = to;
 	if (ms->win_parallel > 0)
 		o->parallel = (int)ms->win_parallel;
-	return integ_emit_windows_with(ctx, rq, &wo, o, ms->records,
+	return integ_ctx_windows_with(ctx, rq, &wo, o, ms->records,
 	    ms->nadd > 0 || ms->nremove > 0 ? record_steps : NULL, x);
 }
 
@@ -609,7 +609,7 @@ stream_run(struct integ_ctx *ctx)
 		    "%s: no request", ms->name);
 	if (ms->win.start_param != NULL)
 		return windows(ctx, ms, rq, &o, &x);
-	return integ_emit_requests_with(ctx, &rq, 1, &o, ms->records,
+	return integ_ctx_requests_with(ctx, &rq, 1, &o, ms->records,
 	    ms->nadd > 0 || ms->nremove > 0 ? record_steps : NULL, &x);
 }
 
@@ -638,7 +638,7 @@ oauth2_init(struct integ_ctx *ctx, struct integ_manifest *m)
 		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "auth: the "
 		    "config field of the %s is not set", url == NULL ?
 		    "token_url" : "client_id");
-	if (rt != NULL && (o.refresh_token = integ_config(ctx, rt)) == NULL)
+	if (rt != NULL && (o.refresh_token = integ_ctx_config(ctx, rt)) == NULL)
 		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "auth: config "
 		    "%s (the refresh token) is not set", rt);
 	o.token_url = url;

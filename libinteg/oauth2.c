@@ -38,7 +38,7 @@ struct integ_oauth2 {
 	void		*rotated_arg;
 	struct integ_http *h;
 	char		*bearer;	/* "Bearer TOKEN", or NULL */
-	double		 renew_at;	/* integ_now() to fetch again; 0 never */
+	double		 renew_at;	/* integ_time_now() to renew; 0 never */
 	unsigned long	 fetched;
 	struct integ_err failed;	/* a fetch that failed: every later one */
 };
@@ -72,7 +72,7 @@ integ_oauth2_new(const struct integ_oauth2_opts *o, struct integ_oauth2 **out,
 	if (o->client_id == NULL || *o->client_id == '\0')
 		return integ_errf(e, INTEG_EXIT_CONFIG, "OAuth 2: no client id");
 	if (integ_url_origin(o->token_url, esc, sizeof(esc)) == -1) {
-		integ_escape(esc, sizeof(esc), o->token_url,
+		integ_secret_escape(esc, sizeof(esc), o->token_url,
 		    strlen(o->token_url));
 		return integ_errf(e, INTEG_EXIT_CONFIG, "OAuth 2: token "
 		    "endpoint %s: not an http or https URL", esc);
@@ -159,7 +159,7 @@ token_request(struct integ_oauth2 *a)
 		if (a->client_secret != NULL)
 			integ_url_encode(&up, a->client_secret,
 			    strlen(a->client_secret));
-		basic = integ_base64(up.data, up.len);
+		basic = integ_secret_base64(up.data, up.len);
 		integ_xasprintf(&hdr, "Basic %s", basic);
 		integ_request_header(rq, "Authorization", hdr, 1);
 		free_secret(hdr);
@@ -194,7 +194,8 @@ refused(struct integ_oauth2 *a, const struct integ_response *rs,
 	char *err = NULL, *desc = NULL, esc[300], url[300];
 	int rc = xe->code;
 
-	integ_escape(url, sizeof(url), a->token_url, strlen(a->token_url));
+	integ_secret_escape(url, sizeof(url), a->token_url,
+	    strlen(a->token_url));
 	if ((rs->status == 400 || rs->status == 401) && rs->body.len > 0 &&
 	    integ_json_validate(rs->body.data, rs->body.len, &obj, &je) == 0)
 		err = integ_json_member_str(obj, "error", 0);
@@ -205,7 +206,7 @@ refused(struct integ_oauth2 *a, const struct integ_response *rs,
 	if (err == NULL)
 		return integ_errf(e, rc, "OAuth 2 token endpoint: %s", xe->msg);
 	desc = integ_json_member_str(obj, "error_description", 0);
-	integ_escape(esc, sizeof(esc), desc != NULL ? desc : "",
+	integ_secret_escape(esc, sizeof(esc), desc != NULL ? desc : "",
 	    desc != NULL ? strlen(desc) : 0);
 	if (strcmp(err, "invalid_grant") == 0 && a->refresh_token != NULL)
 		rc = integ_errf(e, INTEG_EXIT_AUTH, "OAuth 2 token endpoint %s "
@@ -223,7 +224,7 @@ refused(struct integ_oauth2 *a, const struct integ_response *rs,
 	    strcmp(err, "access_denied") == 0) {
 		char what[64];
 
-		integ_escape(what, sizeof(what), err, strlen(err));
+		integ_secret_escape(what, sizeof(what), err, strlen(err));
 		rc = integ_errf(e, INTEG_EXIT_AUTH, "OAuth 2 token endpoint %s "
 		    "refused the grant (%s%s%s)", url, what, *esc ? ": " : "",
 		    esc);
@@ -269,7 +270,8 @@ take(struct integ_oauth2 *a, const struct integ_response *rs,
 	double ttl, early;
 	int rc = 0;
 
-	integ_escape(esc, sizeof(esc), a->token_url, strlen(a->token_url));
+	integ_secret_escape(esc, sizeof(esc), a->token_url,
+	    strlen(a->token_url));
 	if (integ_json_validate(rs->body.data ? rs->body.data : "",
 	    rs->body.len, &obj, &je) != 0 ||
 	    integ_json_type(obj) != INTEG_JSON_OBJECT)
@@ -287,7 +289,7 @@ take(struct integ_oauth2 *a, const struct integ_response *rs,
 	}
 	type = integ_json_member_str(obj, "token_type", 0);
 	if (type != NULL && strcasecmp(type, "bearer") != 0) {
-		integ_escape(esc, sizeof(esc), type, strlen(type));
+		integ_secret_escape(esc, sizeof(esc), type, strlen(type));
 		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "OAuth 2: token_type "
 		    "%s is not supported (only Bearer)", esc);
 		free(type);
@@ -300,7 +302,7 @@ take(struct integ_oauth2 *a, const struct integ_response *rs,
 	a->renew_at = 0;
 	if ((ttl = expires_in(obj)) >= 0) {
 		early = ttl / 4 < EARLY ? ttl / 4 : EARLY;
-		a->renew_at = integ_now() + ttl - early;
+		a->renew_at = integ_time_now() + ttl - early;
 	}
 	integ_log(INTEG_LOG_INFO, "OAuth 2: access token %lu%s", a->fetched,
 	    ttl >= 0 ? "" : " (no expires_in: kept until a 401)");
@@ -383,7 +385,7 @@ authorize(void *arg, struct integ_request *rq, int renew,
 		*e = a->failed;
 		rc = e->code;
 	} else if (a->bearer == NULL ||
-	    (a->renew_at > 0 && integ_now() >= a->renew_at)) {
+	    (a->renew_at > 0 && integ_time_now() >= a->renew_at)) {
 		if ((rc = fetch(a, e)) != 0 && rc < INTEG_EXIT_SIGNAL)
 			a->failed = *e;
 	}
@@ -404,7 +406,7 @@ integ_oauth2_attach(struct integ_oauth2 *a, struct integ_http *h)
 }
 
 int
-integ_secret_arg(const char *what, const char *arg, char **out,
+integ_oauth2_secret_arg(const char *what, const char *arg, char **out,
     struct integ_err *e)
 {
 	struct integ_buf b;
@@ -430,7 +432,7 @@ integ_secret_arg(const char *what, const char *arg, char **out,
 		return integ_errf(e, INTEG_EXIT_USAGE, "%s: a secret is never "
 		    "taken from the command line: give '${VAR}' or @FILE",
 		    what);
-	if ((rc = integ_expand_env(arg, out, &secret, e)) != 0)
+	if ((rc = integ_env_expand(arg, out, &secret, e)) != 0)
 		return integ_err_wrap(e, rc, "%s", what);
 	if (**out == '\0') {
 		free(*out);

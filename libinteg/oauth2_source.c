@@ -157,10 +157,10 @@ integ_ctx_oauth_flush(struct integ_ctx *ctx)
 	integ_buf_init(&cfg, 0);
 	integ_buf_add(&cfg, g->config.data, g->config.len);
 	pthread_mutex_unlock(&g->mu);
-	integ_emitter_flush(ctx->em, NULL);
+	integ_emit_flush(ctx->em, NULL);
 	memset(&m, 0, sizeof(m));
 	m.kind = INTEG_MSG_CONTROL;
-	m.now_ms = integ_now_ms();
+	m.now_ms = integ_time_now_ms();
 	m.doc.p = cfg.data;
 	m.doc.len = cfg.len;
 	integ_format_print(&integ_format_airbyte, &m, stdout, NULL);

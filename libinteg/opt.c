@@ -173,7 +173,7 @@ apply(const struct integ_opt *o, void *target, char *arg,
 }
 
 int
-integ_opts_read(int argc, char *argv[], const struct integ_opt *opts,
+integ_opt_read(int argc, char *argv[], const struct integ_opt *opts,
     void *target, int *first, struct integ_err *e)
 {
 	struct option *lo;

@@ -157,7 +157,7 @@ integ_pager_new(const struct integ_pager_opts *o, struct integ_pager **out,
 		integ_buf_init(&tmp, 64);
 		rc = o->param == NULL ? integ_errf(e, INTEG_EXIT_USAGE,
 		    "--body-cursor needs a body path") :
-		    integ_json_set((struct integ_json_span){ "{}", 2 },
+		    integ_request_json_set((struct integ_json_span){ "{}", 2 },
 		    o->param, (struct integ_json_span){ "null", 4 }, &tmp, e);
 		integ_buf_free(&tmp);
 		if (rc != 0)
@@ -354,7 +354,7 @@ follow(struct walk *w, const char *base, const char *link, const char *esc,
 		return integ_errf(e, rc, "GET %s: next page: %.600s", esc,
 		    xe.msg);
 	if (seen(w, url)) {
-		integ_escape(lesc, sizeof(lesc), url, strlen(url));
+		integ_secret_escape(lesc, sizeof(lesc), url, strlen(url));
 		free(url);
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
 		    "loop: the next page is %s again", esc, lesc);
@@ -407,7 +407,7 @@ body_next(struct walk *w, struct integ_json_span doc, const char *esc,
 	integ_buf_init(&b, 1 << 20);
 	integ_buf_add(&b, v.p, v.len);
 	if (seen(w, b.data ? b.data : "")) {
-		integ_escape(cesc, sizeof(cesc), v.p, v.len);
+		integ_secret_escape(cesc, sizeof(cesc), v.p, v.len);
 		integ_buf_free(&b);
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "POST %s: pagination "
 		    "loop: the cursor %s again", esc, cesc);
@@ -441,7 +441,7 @@ walk_next(struct walk *w, struct integ_json_span lv,
 	int rc = 0;
 
 	*next = NULL;
-	integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+	integ_secret_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
 	integ_buf_init(&b, 1 << 20);
 	switch (pg->o.mode) {
 	case INTEG_PAGE_NONE:
@@ -475,7 +475,7 @@ walk_next(struct walk *w, struct integ_json_span lv,
 		if (seen(w, b.data)) {
 			char cesc[200];
 
-			integ_escape(cesc, sizeof(cesc), b.data, b.len);
+			integ_secret_escape(cesc, sizeof(cesc), b.data, b.len);
 			rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: "
 			    "pagination loop: the cursor %s again", esc, cesc);
 			break;
@@ -939,7 +939,7 @@ same_page(const struct integ_pager *pg, struct sig *a, const struct slot *s,
 			    "as the page before it";
 	}
 	if (why != NULL) {
-		integ_escape(esc, sizeof(esc), url ? url : "",
+		integ_secret_escape(esc, sizeof(esc), url ? url : "",
 		    url ? strlen(url) : 0);
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: pagination "
 		    "loop: %s", esc, why);
@@ -1050,7 +1050,7 @@ inspect(struct integ_pager *pg, struct slot *s, struct integ_json_span *doc,
 	else
 		rc = integ_json_validate(doc->p, doc->len, doc, &xe);
 	if (rc != 0) {
-		integ_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
+		integ_secret_escape(esc, sizeof(esc), rs->url, strlen(rs->url));
 		return integ_errf(e, INTEG_EXIT_PROTOCOL, "GET %s: the body is "
 		    "not JSON: %s", esc, xe.msg);
 	}
@@ -1324,7 +1324,7 @@ run_job(struct run *r, size_t j)
 				char *url = integ_xstrndup(sv.p + 1, sv.len - 2);
 				char esc[300];
 
-				integ_escape(esc, sizeof(esc), s->rs.url,
+				integ_secret_escape(esc, sizeof(esc), s->rs.url,
 				    strlen(s->rs.url));
 				nrc = follow(&w, s->rs.url, url, esc, &next, &nerr);
 				free(url);

@@ -23,7 +23,7 @@ bad(const char *text, size_t off, const char *why, struct integ_err *e)
 {
 	char esc[256];
 
-	integ_escape(esc, sizeof(esc), text, strlen(text));
+	integ_secret_escape(esc, sizeof(esc), text, strlen(text));
 	return integ_errf(e, INTEG_EXIT_USAGE, "bad path \"%s\": %s at offset %zu",
 	    esc, why, off);
 }

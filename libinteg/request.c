@@ -381,20 +381,20 @@ integ_request_header_arg(struct integ_request *rq, const char *arg,
 
 	colon = strchr(arg, ':');
 	if (colon == NULL || colon == arg) {
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-H %s: expected 'Name: value'", esc);
 	}
 	name = integ_xstrndup(arg, (size_t)(colon - arg));
 	if (name[strcspn(name, " \t\r\n")] != '\0') {
 		free(name);
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-H %s: bad header name", esc);
 	}
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
-	if ((rc = integ_expand_env(v, &val, &secret, e)) != 0) {
+	if ((rc = integ_env_expand(v, &val, &secret, e)) != 0) {
 		free(name);
 		return rc;
 	}
@@ -420,11 +420,11 @@ integ_request_query_arg(struct integ_request *rq, const char *arg,
 	int rc, secret;
 
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg) {
-		integ_escape(esc, sizeof(esc), arg, strlen(arg));
+		integ_secret_escape(esc, sizeof(esc), arg, strlen(arg));
 		return integ_errf(e, INTEG_EXIT_USAGE,
 		    "-q %s: expected name=value", esc);
 	}
-	if ((rc = integ_expand_env(eq + 1, &val, &secret, e)) != 0)
+	if ((rc = integ_env_expand(eq + 1, &val, &secret, e)) != 0)
 		return rc;
 	name = integ_xstrndup(arg, (size_t)(eq - arg));
 	integ_request_query(rq, name, val, secret);

@@ -20,30 +20,6 @@
 #define BACKOFF_BASE	1.0	/* seconds */
 #define BACKOFF_CAP	60.0
 
-double
-integ_timescale(void)
-{
-	const char *s = getenv("INTEG_TEST_TIMESCALE");
-	char *end;
-	double d;
-
-	if (s == NULL || *s == '\0')
-		return 1.0;
-	d = strtod(s, &end);
-	if (*end != '\0' || !(d >= 0) || d > 1e6)
-		return 1.0;
-	return d;
-}
-
-double
-integ_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A decimal number of seconds, the whole string (spaces around allowed). */
 static int
 seconds(const char *s, double *out)
@@ -97,7 +73,7 @@ reset_wait(const char *s, double now)
 }
 
 double
-integ_ratelimit_wait(const struct integ_response *rs, double now)
+integ_retry_ratelimit_wait(const struct integ_response *rs, double now)
 {
 	const char *rem, *reset;
 	double d;
@@ -120,7 +96,7 @@ integ_ratelimit_wait(const struct integ_response *rs, double now)
 }
 
 double
-integ_backoff(int attempt)
+integ_retry_backoff(int attempt)
 {
 	double top = BACKOFF_BASE;
 	int i;

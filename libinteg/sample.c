@@ -36,7 +36,7 @@ schema_of(struct integ_emitter *em)
 
 	integ_buf_init(&b, 0);
 	integ_buf_init(&out, 0);
-	if (integ_emitter_catalog(em, &b) == 0 &&
+	if (integ_emit_catalog(em, &b) == 0 &&
 	    integ_json_validate(b.data, b.len, &cat, NULL) == 0 &&
 	    integ_path_compile("streams[0].json_schema", &p, NULL) == 0) {
 		if (integ_path_find(p, cat, &v)) {
@@ -65,11 +65,11 @@ sample(struct integ_ctx *ctx, const struct integ_stream *s, char **out,
 	if ((null = fopen("/dev/null", "w")) == NULL)
 		return integ_errf(e, INTEG_EXIT_IO, "/dev/null: %s",
 		    strerror(errno));
-	if ((code = integ_emitter_new("jsonl", null, &em, e)) != 0) {
+	if ((code = integ_emit_new("jsonl", null, &em, e)) != 0) {
 		fclose(null);
 		return code;
 	}
-	integ_emitter_keep_schemas(em);
+	integ_emit_keep_schemas(em);
 	memset(&spec, 0, sizeof(spec));
 	spec.name = s->name;
 	keys[0] = s->key;
@@ -102,7 +102,7 @@ sample(struct integ_ctx *ctx, const struct integ_stream *s, char **out,
 	ctx->stream = NULL;
 	ctx->em = was;
 	integ_ctx_reset(ctx);
-	integ_emitter_free(em);
+	integ_emit_free(em);
 	fclose(null);
 	return code;
 }

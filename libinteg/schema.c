@@ -193,7 +193,7 @@ is_datetime(struct integ_json_span v)
 	/* RFC 3339 has no escapes: a string with one is not a date-time */
 	if (memchr(v.p, '\\', v.len) != NULL)
 		return 0;
-	return integ_rfc3339_parse(v.p + 1, v.len - 2, 1, &secs, &ns) == 0;
+	return integ_time_rfc3339_parse(v.p + 1, v.len - 2, 1, &secs, &ns) == 0;
 }
 
 /* The property of key, looked up first where it was last time. */

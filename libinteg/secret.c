@@ -108,7 +108,7 @@ base64(const char *s, size_t n)
 }
 
 char *
-integ_base64(const char *s, size_t n)
+integ_secret_base64(const char *s, size_t n)
 {
 	return base64(s, n);
 }
@@ -261,7 +261,7 @@ integ_secret_in(const char *s, size_t n)
 }
 
 char *
-integ_maskn(const char *s, size_t n)
+integ_secret_maskn(const char *s, size_t n)
 {
 	struct integ_buf b;
 	size_t i, m;
@@ -283,9 +283,9 @@ integ_maskn(const char *s, size_t n)
 }
 
 char *
-integ_mask(const char *s)
+integ_secret_mask(const char *s)
 {
-	return integ_maskn(s, strlen(s));
+	return integ_secret_maskn(s, strlen(s));
 }
 
 /* How one byte is shown: itself, or an escape of up to 4 characters. */
@@ -337,7 +337,7 @@ piece(char out[5], const unsigned char *s, size_t i, size_t n, int esc,
 }
 
 size_t
-integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
+integ_secret_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
     int flags)
 {
 	const unsigned char *s = src;
@@ -374,7 +374,7 @@ integ_mask_cut(char *dst, size_t dstsz, const void *src, size_t len,
 }
 
 size_t
-integ_escape(char *dst, size_t dstsz, const void *src, size_t len)
+integ_secret_escape(char *dst, size_t dstsz, const void *src, size_t len)
 {
-	return integ_mask_cut(dst, dstsz, src, len, INTEG_CUT_ESCAPE);
+	return integ_secret_mask_cut(dst, dstsz, src, len, INTEG_CUT_ESCAPE);
 }

@@ -19,7 +19,7 @@ named(struct integ_json_span k, const char *const *names, size_t n)
 }
 
 int
-integ_json_drop(struct integ_json_span v, const char *const *drop, size_t n,
+integ_select_drop(struct integ_json_span v, const char *const *drop, size_t n,
     struct integ_buf *b)
 {
 	struct integ_json_span k, val;
@@ -42,8 +42,8 @@ integ_json_drop(struct integ_json_span v, const char *const *drop, size_t n,
 }
 
 int
-integ_json_without(struct integ_json_span v, const char *const *drop, size_t n,
-    struct integ_buf *b)
+integ_select_without(struct integ_json_span v, const char *const *drop,
+    size_t n, struct integ_buf *b)
 {
 	struct integ_json_span k, el;
 	struct integ_json_iter it;
@@ -82,7 +82,7 @@ survivor(struct integ_json_span v, const char *const *drop, size_t n)
 }
 
 int
-integ_schema_drop(struct integ_json_span schema, const char *const *drop,
+integ_select_schema_drop(struct integ_json_span schema, const char *const *drop,
     size_t n, struct integ_buf *b)
 {
 	struct integ_json_span k, v;
@@ -106,7 +106,7 @@ integ_schema_drop(struct integ_json_span schema, const char *const *drop,
 		    integ_json_type(v) == INTEG_JSON_OBJECT) ||
 		    (integ_json_str_eq(k, "required", 8) &&
 		    integ_json_type(v) == INTEG_JSON_ARRAY))
-			r |= integ_json_without(v, drop, n, b);
+			r |= integ_select_without(v, drop, n, b);
 		else
 			r |= integ_json_compact(v, b);
 	}

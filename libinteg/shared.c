@@ -17,7 +17,7 @@
 	"\"INFO\",\"DEBUG\",\"TRACE\"],\"default\":\"INFO\"}"
 
 void
-integ_spec_shared(struct integ_json_span spec, struct integ_buf *out)
+integ_shared_spec(struct integ_json_span spec, struct integ_buf *out)
 {
 	struct integ_json_span props, v;
 	struct integ_json_iter it;

@@ -18,7 +18,7 @@ onsignal(int sig)
 }
 
 void
-integ_signals_init(void)
+integ_signal_init(void)
 {
 	struct sigaction sa;
 

@@ -1,5 +1,5 @@
 /*
- * source.c: integ_main(), both command lines of a connector.
+ * source.c: integ_source_main(), both command lines of a connector.
  *
  *	source-NAME spec | check --config C | discover --config C |
  *	    read --config C [--catalog CAT] [--state S]		(Airbyte)
@@ -183,8 +183,8 @@ static int
 fail(struct integ_ctx *ctx, int code, const char *why)
 {
 	if (ctx->proto == INTEG_PROTO_AIRBYTE && ctx->em != NULL)
-		integ_emit_error(ctx->em, integ_failure_of(code), why, NULL,
-		    NULL);
+		integ_emit_error(ctx->em, integ_format_failure_of(code), why,
+		    NULL, NULL);
 	else
 		integ_log(INTEG_LOG_ERROR, "%s", why);
 	return code;
@@ -216,7 +216,7 @@ log_level(struct integ_ctx *ctx, struct integ_err *e)
 			return integ_errf(e, INTEG_EXIT_CONFIG, "INTEG_LOG_LEVEL: "
 			    "%.100s is not one of FATAL, ERROR, WARN, INFO, DEBUG, "
 			    "TRACE", s);
-	} else if ((s = integ_config(ctx, "log_level")) == NULL ||
+	} else if ((s = integ_ctx_config(ctx, "log_level")) == NULL ||
 	    integ_log_level_parse(s, &lv) == -1)
 		return 0;
 	integ_log_set_level(lv);
@@ -258,7 +258,7 @@ new_http(struct integ_ctx *ctx, struct integ_err *e)
 	if ((code = integ_http_new(&o, &ctx->http, e)) != 0)
 		return code;
 	/* credentials go to the API the config names, nowhere else */
-	if ((url = integ_config(ctx, "url")) != NULL &&
+	if ((url = integ_ctx_config(ctx, "url")) != NULL &&
 	    (code = integ_http_trust(ctx->http, url, e)) != 0)
 		return integ_err_wrap(e, INTEG_EXIT_CONFIG, "config: url");
 	if (ctx->src->init != NULL && (code = ctx->src->init(ctx)) != 0) {
@@ -294,7 +294,7 @@ check(struct integ_ctx *ctx)
 static int
 activate_version(struct integ_ctx *ctx)
 {
-	const char *v = integ_config(ctx, "activate_version");
+	const char *v = integ_ctx_config(ctx, "activate_version");
 
 	return v == NULL || strcmp(v, "false") != 0;
 }
@@ -323,7 +323,7 @@ run_stream(struct integ_ctx *ctx, const struct integ_selected *sel)
 	 */
 	if (ctx->proto == INTEG_PROTO_SINGER && !sel->incremental &&
 	    !ctx->testing && activate_version(ctx))
-		spec.version = integ_now_ms();
+		spec.version = integ_time_now_ms();
 	spec.sorted = s->sorted;
 	integ_ctx_reset(ctx);
 	ctx->stream = s;
@@ -386,7 +386,7 @@ read_streams(struct integ_ctx *ctx, const struct args *a)
 	    (a->state != NULL &&
 	    (code = integ_state_load(ctx->state, a->state, &e)) != 0))
 		goto out;
-	integ_emitter_set_state(ctx->em, ctx->state);
+	integ_emit_set_state(ctx->em, ctx->state);
 	for (i = 0; i < n; i++) {
 		code = run_stream(ctx, &sel[i]);
 		if (code != 0 && first == 0)
@@ -394,11 +394,11 @@ read_streams(struct integ_ctx *ctx, const struct args *a)
 		if (code > INTEG_EXIT_SIGNAL)
 			break;	/* cancelled: no more streams */
 	}
-	integ_selected_free(sel, n);
+	integ_catalog_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return first;
 out:
-	integ_selected_free(sel, n);
+	integ_catalog_selected_free(sel, n);
 	integ_buf_free(&cat);
 	return fail(ctx, code, e.msg);
 }
@@ -436,7 +436,7 @@ discover(struct integ_ctx *ctx)
 }
 
 int
-integ_main(const struct integ_source *src, int argc, char *argv[])
+integ_source_main(const struct integ_source *src, int argc, char *argv[])
 {
 	struct integ_ctx ctx;
 	struct integ_buf config, spectext;
@@ -447,7 +447,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 
 	snprintf(prog, sizeof(prog), "source-%s", src->name);
 	integ_log_init(prog, INTEG_LOG_INFO);
-	integ_signals_init();
+	integ_signal_init();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.src = src;
 	if (integ_json_validate(src->spec, strlen(src->spec), &ctx.spec,
@@ -457,7 +457,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	}
 	/* every answer, --about too, speaks of the spec with shared fields */
 	integ_buf_init(&spectext, 0);
-	integ_spec_shared(ctx.spec, &spectext);
+	integ_shared_spec(ctx.spec, &spectext);
 	if (integ_json_validate(spectext.data, spectext.len, &ctx.spec,
 	    &e) != 0) {
 		integ_log(INTEG_LOG_ERROR, "the spec with the shared fields: %s",
@@ -479,13 +479,13 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		}
 		fwrite(b.data, 1, b.len, stdout);
 		integ_buf_free(&b);
-		return integ_stdout_done(0);
+		return integ_io_stdout_done(0);
 	}
 	if (rc != 0) {
 		integ_buf_free(&spectext);
 		if (rc == 2)
-			return integ_version(prog, src->version ? src->version :
-			    "");
+			return integ_about_version(prog,
+			    src->version ? src->version : "");
 		usage(prog, rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : INTEG_EXIT_USAGE;
 	}
@@ -493,7 +493,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	ctx.config_path = a.config;
 	ctx.testing = a.test;
 	if (a.proto == INTEG_PROTO_AIRBYTE) {
-		if ((code = integ_emitter_new("airbyte", stdout, &ctx.em,
+		if ((code = integ_emit_new("airbyte", stdout, &ctx.em,
 		    &e)) != 0) {
 			integ_buf_free(&spectext);
 			return integ_log_err(&e);
@@ -501,7 +501,7 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 		/* every log line a LOG message on stdout */
 		integ_log_set_sink(integ_emit_log_sink, ctx.em);
 	} else if (a.cmd == CMD_READ &&
-	    (code = integ_emitter_new("singer", stdout, &ctx.em, &e)) != 0) {
+	    (code = integ_emit_new("singer", stdout, &ctx.em, &e)) != 0) {
 		integ_buf_free(&spectext);
 		return integ_log_err(&e);
 	}
@@ -528,9 +528,9 @@ integ_main(const struct integ_source *src, int argc, char *argv[])
 	integ_log_drain();
 	integ_state_free(ctx.state);
 	integ_log_set_sink(NULL, NULL);
-	integ_emitter_free(ctx.em);
+	integ_emit_free(ctx.em);
 	integ_buf_free(&config);
 	integ_buf_free(&spectext);
 	integ_secret_clear();
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 }

@@ -39,7 +39,7 @@ struct integ_ctx {
  * The spec with the fields every connector shares (shared.c) added to
  * its properties, in out (reset first).
  */
-void	 integ_spec_shared(struct integ_json_span, struct integ_buf *);
+void	 integ_shared_spec(struct integ_json_span, struct integ_buf *);
 
 /* A stream starts and ends: the log lines and the progress line. */
 void	 integ_ctx_stream_begin(struct integ_ctx *);
@@ -76,13 +76,13 @@ char	*integ_ctx_url(struct integ_ctx *, const char *, const char *);
  */
 typedef int	integ_record_fn(void *, size_t, struct integ_json_span,
 		    struct integ_buf *, struct integ_err *);
-/* integ_emit_requests, each record through fn first. */
-int	 integ_emit_requests_with(struct integ_ctx *,
+/* integ_ctx_requests, each record through fn first. */
+int	 integ_ctx_requests_with(struct integ_ctx *,
 	    struct integ_request *const *, size_t,
 	    const struct integ_pager_opts *, const char *, integ_record_fn *,
 	    void *);
-/* integ_emit_windows, each record through fn first. */
-int	 integ_emit_windows_with(struct integ_ctx *, struct integ_request *,
+/* integ_ctx_windows, each record through fn first. */
+int	 integ_ctx_windows_with(struct integ_ctx *, struct integ_request *,
 	    const struct integ_window_opts *, const struct integ_pager_opts *,
 	    const char *, integ_record_fn *, void *);
 
@@ -121,6 +121,6 @@ int	 integ_catalog_singer(const struct integ_source *, struct integ_buf *);
 int	 integ_catalog_select(const struct integ_source *, enum integ_protocol,
 	    const char *, size_t, struct integ_selected **, size_t *,
 	    struct integ_err *);
-void	 integ_selected_free(struct integ_selected *, size_t);
+void	 integ_catalog_selected_free(struct integ_selected *, size_t);
 
 #endif

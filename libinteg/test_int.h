@@ -9,6 +9,6 @@
  * The factor every wait (backoff, Retry-After, rate limits, the rate
  * bucket) is multiplied by: INTEG_TEST_TIMESCALE when it is set, else 1.
  */
-double	 integ_timescale(void);
+double	 integ_time_scale(void);
 
 #endif /* INTEG_TEST_INT_H */

@@ -13,8 +13,8 @@ integ_trailer_write(FILE *fp, int code, const char *msg)
 {
 	char *masked, esc[1024];
 
-	masked = integ_mask(msg != NULL ? msg : "");
-	integ_escape(esc, sizeof(esc), masked, strlen(masked));
+	masked = integ_secret_mask(msg != NULL ? msg : "");
+	integ_secret_escape(esc, sizeof(esc), masked, strlen(masked));
 	free(masked);
 	fprintf(fp, INTEG_TRAILER_PREFIX "%d %s\n", code, esc);
 	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;

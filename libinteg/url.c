@@ -125,12 +125,12 @@ parse(CURLU **up, const char *base, const char *url, struct integ_err *e)
 	userinfo_text(url);
 	if (base != NULL)
 		userinfo_text(base);
-	integ_escape(esc, sizeof(esc), url, strlen(url));
+	integ_secret_escape(esc, sizeof(esc), url, strlen(url));
 	if ((u = curl_url()) == NULL)
 		return integ_errf(e, INTEG_EXIT_FAIL, "%s: out of memory", esc);
 	if (base != NULL && (uc = curl_url_set(u, CURLUPART_URL, base,
 	    CURLU_NON_SUPPORT_SCHEME)) != CURLUE_OK) {
-		integ_escape(esc, sizeof(esc), base, strlen(base));
+		integ_secret_escape(esc, sizeof(esc), base, strlen(base));
 		rc = integ_errf(e, INTEG_EXIT_PROTOCOL, "%s: bad URL: %s", esc,
 		    curl_url_strerror(uc));
 		goto out;

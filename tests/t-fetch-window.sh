@@ -231,7 +231,7 @@ t 'a window that fails: the marks of the windows before it, then the trailer' '
 	expect_eq "2024-01-08T00:00:00Z" "$(integ-state get state.json s updated_at)"
 '
 
-t 'a connector (integ_emit_windows): a STATE at each window end, from the bookmark' '
+t 'a connector (integ_ctx_windows): a STATE at each window end, from the bookmark' '
 	mock_start fetch-window
 	printf "{\"url\":\"%s\",\"start_date\":\"2024-01-01T00:00:00Z\",\"step\":\"P7D\",\"end_date\":\"2024-01-15T00:00:00Z\"}" \
 	    "$MOCK_URL" >config.json

@@ -40,7 +40,7 @@ else
 static int
 one(struct integ_ctx *ctx)
 {
-	return integ_emit_pages(ctx, integ_ctx_request(ctx, "x"), INTEG_SINGLE, ".");
+	return integ_ctx_pages(ctx, integ_ctx_request(ctx, "x"), INTEG_SINGLE, ".");
 }
 
 static const struct integ_stream streams[] = {
@@ -55,7 +55,7 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }
 C
 		pc=$PWD/root/usr/local/lib/pkgconfig

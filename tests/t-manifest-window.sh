@@ -1,6 +1,6 @@
 #!/bin/sh
 # integ-source with windows (integ-manifest(5)): a stream read in date
-# windows (integ_emit_windows), each paged in full, a STATE after each
+# windows (integ_ctx_windows), each paged in full, a STATE after each
 # complete window; a source killed (SIGKILL) inside a window resumes at
 # the last complete one, every record delivered; the window's format,
 # lookback and parallel; record steps; a window that fails; the mistakes.

@@ -23,7 +23,7 @@ usage(int code)
 	    "[--replication-key FIELD]\n"
 	    "\t[--schema FILE | --infer N] [--catalog-out FILE] "
 	    "[--state FILE]\n"
-	    "\t[--sorted --state-every N]\n", integ_progname());
+	    "\t[--sorted --state-every N]\n", integ_log_progname());
 	exit(code);
 }
 
@@ -115,7 +115,7 @@ parse(int argc, char *argv[], struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->spec.name = "records";
-	if (integ_opts_read(argc, argv, opts, a, &first, &e) != 0) {
+	if (integ_opt_read(argc, argv, opts, a, &first, &e) != 0) {
 		if (e.msg[0] != '\0')
 			bad(e.msg);
 		usage(INTEG_EXIT_USAGE);
@@ -123,7 +123,7 @@ parse(int argc, char *argv[], struct args *a)
 	if (a->help)
 		usage(0);
 	if (a->version)
-		exit(integ_version("integ-emit", NULL));
+		exit(integ_about_version("integ-emit", NULL));
 	if (first != argc || a->nfmt != 1) {
 		if (a->nfmt > 1)
 			bad("choose one format");
@@ -148,7 +148,7 @@ catalog_out(struct integ_emitter *em, const char *path)
 	int code = 0;
 
 	integ_buf_init(&cat, 0);
-	if (integ_emitter_catalog(em, &cat) == -1)
+	if (integ_emit_catalog(em, &cat) == -1)
 		code = integ_errf(&e, INTEG_EXIT_IO, "%s: the catalog is too "
 		    "large", path);
 	else
@@ -170,20 +170,20 @@ main(int argc, char *argv[])
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	parse(argc, argv, &a);
-	integ_signals_init();
-	if ((code = integ_emitter_new(a.format, stdout, &em, &e)) != 0) {
+	integ_signal_init();
+	if ((code = integ_emit_new(a.format, stdout, &em, &e)) != 0) {
 		free(a.format);
 		integ_log_err(&e);
 		return code;
 	}
 	free(a.format);
 	if (a.catalog != NULL)
-		integ_emitter_keep_schemas(em);
+		integ_emit_keep_schemas(em);
 	if (a.statefile != NULL) {
 		state = integ_state_new();
 		if ((code = integ_state_load(state, a.statefile, &e)) != 0)
 			goto fail;
-		integ_emitter_set_state(em, state);
+		integ_emit_set_state(em, state);
 	}
 	integ_buf_init(&schema, 0);
 	if (a.schemafile != NULL) {
@@ -202,13 +202,13 @@ main(int argc, char *argv[])
 	if (a.catalog != NULL && (ccode = catalog_out(em, a.catalog)) != 0 &&
 	    code == 0)
 		code = ccode;
-	integ_emitter_free(em);
+	integ_emit_free(em);
 	integ_state_free(state);
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_trailer_write(stdout, code, e.msg);
-	integ_emitter_free(em);
+	integ_emit_free(em);
 	integ_state_free(state);
 	return code;
 }

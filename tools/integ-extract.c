@@ -45,7 +45,7 @@ main(int argc, char *argv[])
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
 	memset(&a, 0, sizeof(a));
-	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0) {
+	if (integ_opt_read(argc, argv, opts, &a, &first, &e) != 0) {
 		if (e.msg[0] != '\0')
 			integ_log_err(&e);
 		usage(stderr);
@@ -56,7 +56,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (a.version)
-		return integ_version("integ-extract", NULL);
+		return integ_about_version("integ-extract", NULL);
 	argc -= first;
 	argv += first;
 	if (a.jq == NULL) {
@@ -70,7 +70,7 @@ main(int argc, char *argv[])
 		integ_log(INTEG_LOG_ERROR, "--strict goes with PATH, not --jq");
 		return INTEG_EXIT_USAGE;
 	}
-	integ_signals_init();
+	integ_signal_init();
 	if ((rc = integ_extract_new(path, a.jq, a.strict, stdout, &x, &e)) != 0)
 		return integ_log_err(&e);
 	if (argc == 0)
@@ -85,5 +85,5 @@ main(int argc, char *argv[])
 		rc = ch;
 	}
 	integ_extract_free(x);
-	return integ_stdout_done(rc);
+	return integ_io_stdout_done(rc);
 }

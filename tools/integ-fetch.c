@@ -229,17 +229,17 @@ main(int argc, char *argv[])
 	int first, rc;
 
 	integ_log_init(argv[0], INTEG_LOG_WARN);
-	integ_signals_init();
+	integ_signal_init();
 	memset(&a, 0, sizeof(a));
 	integ_fetch_opts_init(&a.o);
-	if (integ_opts_read(argc, argv, opts, &a, &first, &e) != 0)
+	if (integ_opt_read(argc, argv, opts, &a, &first, &e) != 0)
 		return bad(&e);
 	if (a.help) {
 		usage_to(stdout);
-		return integ_stdout_done(0);
+		return integ_io_stdout_done(0);
 	}
 	if (a.version)
-		return integ_version("integ-fetch", NULL);
+		return integ_about_version("integ-fetch", NULL);
 	a.o.urls = argv + first;
 	a.o.nurls = (size_t)(argc - first);
 	if (integ_fetch_opts_check(&a.o, &e) != 0)
@@ -250,5 +250,5 @@ main(int argc, char *argv[])
 	free(a.o.headers);
 	free(a.o.queries);
 	free((char *)a.o.oauth.scope);
-	return integ_stdout_done(rc);
+	return integ_io_stdout_done(rc);
 }

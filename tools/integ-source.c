@@ -51,7 +51,7 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-			return integ_version("integ-source", NULL);
+			return integ_about_version("integ-source", NULL);
 		}
 		usage(stderr);
 		return INTEG_EXIT_USAGE;
@@ -60,7 +60,8 @@ main(int argc, char *argv[])
 		return integ_log_err(&e);
 	/* the connector's command line: its name, then what follows FILE */
 	argv[shift] = argv[0];
-	code = integ_main(integ_manifest_source(m), argc - shift, argv + shift);
+	code = integ_source_main(integ_manifest_source(m), argc - shift,
+	    argv + shift);
 	integ_manifest_free(m);
 	return code;
 }

@@ -17,8 +17,8 @@ usage(int code)
 	fprintf(code == 0 ? stdout : stderr, "usage: %s get FILE STREAM KEY [--default V]\n"
 	    "       %s set FILE STREAM KEY VALUE [--to singer|airbyte]\n"
 	    "       %s convert --to singer|airbyte FILE\n"
-	    "       %s save FILE\n", integ_progname(), integ_progname(),
-	    integ_progname(), integ_progname());
+	    "       %s save FILE\n", integ_log_progname(), integ_log_progname(),
+	    integ_log_progname(), integ_log_progname());
 	exit(code);
 }
 
@@ -60,7 +60,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'V':
-			return integ_version("integ-state", NULL);
+			return integ_about_version("integ-state", NULL);
 		case 'h':
 			usage(0);
 			break;
@@ -89,7 +89,7 @@ main(int argc, char *argv[])
 				usage(INTEG_EXIT_USAGE);
 			break;
 		case 'V':
-			return integ_version("integ-state", NULL);
+			return integ_about_version("integ-state", NULL);
 		default:
 			usage(INTEG_EXIT_USAGE);
 		}
@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 		integ_buf_free(&b);
 	} else if (strcmp(cmd, "save") == 0 && argc == 1 && to == 0 &&
 	    dflt == NULL) {
-		integ_signals_init();
+		integ_signal_init();
 		if ((code = integ_state_load(s, argv[0], &e)) != 0)
 			goto fail;
 		if ((code = integ_state_save_run(s, argv[0], STDIN_FILENO,
@@ -153,7 +153,7 @@ main(int argc, char *argv[])
 		usage(INTEG_EXIT_USAGE);
 	}
 	integ_state_free(s);
-	return integ_stdout_done(code);
+	return integ_io_stdout_done(code);
 fail:
 	integ_log_err(&e);
 	integ_state_free(s);

@@ -19,8 +19,8 @@ list(struct integ_ctx *ctx, const char *path)
 {
 	struct integ_request *rq = integ_ctx_request(ctx, path);
 
-	integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
-	return integ_emit_pages(ctx, rq, &by_next, "results");
+	integ_request_query(rq, "limit", integ_ctx_config(ctx, "page_size"), 0);
+	return integ_ctx_pages(ctx, rq, &by_next, "results");
 }
 
 static int pokemon(struct integ_ctx *ctx) { return list(ctx, "pokemon"); }
@@ -35,11 +35,11 @@ pokemon_details(struct integ_ctx *ctx)
 	size_t n;
 	int code;
 
-	integ_request_query(rq, "limit", integ_config(ctx, "page_size"), 0);
-	if ((code = integ_collect(ctx, rq, INTEG_NEXT("next"), "results", "url",
-	    &urls, &n)) != 0)
+	integ_request_query(rq, "limit", integ_ctx_config(ctx, "page_size"), 0);
+	if ((code = integ_ctx_collect(ctx, rq, INTEG_NEXT("next"), "results",
+	    "url", &urls, &n)) != 0)
 		return code;
-	return integ_emit_urls(ctx, (const char *const *)urls, n, INTEG_SINGLE,
+	return integ_ctx_urls(ctx, (const char *const *)urls, n, INTEG_SINGLE,
 	    ".");
 }
 
@@ -65,5 +65,5 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }

@@ -35,14 +35,14 @@ static char shop_url[1024];	/* url, or https://SHOP.myshopify.com */
 static int
 init(struct integ_ctx *ctx)
 {
-	const char *url = integ_config(ctx, "url");
+	const char *url = integ_ctx_config(ctx, "url");
 	size_t n;
 
 	if (url != NULL)
 		n = strlcpy(shop_url, url, sizeof(shop_url));
 	else
 		n = (size_t)snprintf(shop_url, sizeof(shop_url),
-		    "https://%s.myshopify.com", integ_config(ctx, "shop"));
+		    "https://%s.myshopify.com", integ_ctx_config(ctx, "shop"));
 	if (n >= sizeof(shop_url))
 		return integ_ctx_fail(ctx, INTEG_EXIT_CONFIG, "url: too long");
 	while (n > 0 && shop_url[n - 1] == '/')
@@ -70,18 +70,19 @@ list(struct integ_ctx *ctx, const char *stream)
 	int code;
 
 	snprintf(url, sizeof(url), "%s/admin/api/%s/%s.json", shop_url,
-	    integ_config(ctx, "api_version"), stream);
+	    integ_ctx_config(ctx, "api_version"), stream);
 	rq = integ_ctx_request_url(ctx, url);
-	integ_request_header(rq, TOKEN_HEADER, integ_config(ctx, "access_token"),
-	    1);
+	integ_request_header(rq, TOKEN_HEADER,
+	    integ_ctx_config(ctx, "access_token"), 1);
 	integ_request_query(rq, "limit", PAGE_LIMIT, 0);
 	/* else only open orders: the rest silently lost */
 	if (strcmp(stream, "orders") == 0)
 		integ_request_query(rq, "status", "any", 0);
-	since = integ_rfc3339_later(integ_bookmark(ctx, NULL), integ_config(ctx, "start_date"));
+	since = integ_cursor_rfc3339_later(integ_ctx_bookmark(ctx, NULL),
+	    integ_ctx_config(ctx, "start_date"));
 	integ_request_query(rq, "updated_at_min", since, 0);
 	integ_request_query(rq, "order", "updated_at asc", 0);
-	code = integ_emit_pages(ctx, rq, INTEG_LINK, stream);
+	code = integ_ctx_pages(ctx, rq, INTEG_LINK, stream);
 	if (code == INTEG_EXIT_AUTH)
 		integ_err_wrap(integ_ctx_err(ctx), code, "access_token: "
 		    "refused by the shop");
@@ -116,5 +117,5 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }

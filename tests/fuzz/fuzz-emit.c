@@ -57,8 +57,8 @@ cursors(struct integ_json_span v)
 			long ns;
 			int want = c.len >= 22 && c.len <= 64 &&
 			    memchr(c.p, '\\', c.len) == NULL &&
-			    integ_rfc3339_parse(c.p + 1, c.len - 2, 1, &secs,
-			    &ns) == 0;
+			    integ_time_rfc3339_parse(c.p + 1, c.len - 2, 1,
+			    &secs, &ns) == 0;
 
 			if (integ_schema_datetime_at(c.p, v.p + v.len) != want)
 				abort();
@@ -115,8 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t secs;
 	long ns;
 
-	integ_rfc3339_parse(p, size, 1, &secs, &ns);
-	integ_rfc3339_parse(p, size, 0, &secs, &ns);
+	integ_time_rfc3339_parse(p, size, 1, &secs, &ns);
+	integ_time_rfc3339_parse(p, size, 0, &secs, &ns);
 	if (integ_json_validate(p, size, &v, NULL) != 0)
 		return 0;
 	schema(v);

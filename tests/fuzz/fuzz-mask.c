@@ -47,7 +47,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sec[slen] = '\0';
 	data += 2 + slen;
 	size -= 2 + slen;
-	/* a text, as a C string for integ_maskn; plain if nothing to escape */
+	/*
+	 * a text, as a C string for integ_secret_maskn; plain if nothing to
+	 * escape
+	 */
 	txt = malloc(size + 1);
 	for (i = 0, plain = 1; i < size; i++) {
 		txt[i] = data[i] != '\0' ? (char)data[i] : ' ';
@@ -59,18 +62,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	integ_secret_add(sec);
 	dst = malloc(dstsz ? dstsz : 1);
-	n = integ_mask_cut(dst, dstsz, txt, size, 0);
+	n = integ_secret_mask_cut(dst, dstsz, txt, size, 0);
 	if (dstsz > 0 && (n >= dstsz || strlen(dst) != n))
 		abort();
 	check(dst, n, sec, slen);
-	n = integ_mask_cut(dst, dstsz, txt, size, INTEG_CUT_ESCAPE);
+	n = integ_secret_mask_cut(dst, dstsz, txt, size, INTEG_CUT_ESCAPE);
 	if (dstsz > 0 && (n >= dstsz || strlen(dst) != n))
 		abort();
 	/* escapes could spell a secret: only a plain text is checked */
 	if (plain)
 		check(dst, n, sec, slen);
 	free(dst);
-	m = integ_maskn(txt, size);
+	m = integ_secret_maskn(txt, size);
 	check(m, strlen(m), sec, slen);
 	free(m);
 	free(txt);

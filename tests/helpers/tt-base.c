@@ -50,9 +50,9 @@ main(int argc, char *argv[])
 			integ_secret_add(argv[i]);
 		in = tt_slurp(&len);
 		if (argv[1][0] == 'e')
-			len = integ_escape(dst, max, in, len);
+			len = integ_secret_escape(dst, max, in, len);
 		else
-			len = integ_mask_cut(dst, max, in, len, 0);
+			len = integ_secret_mask_cut(dst, max, in, len, 0);
 		printf("%zu:%s\n", len, dst);
 		free(dst);
 		free(in);
@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 		for (i = 2; i < argc; i++)
 			integ_secret_add(argv[i]);
 		in = tt_slurp(&len);
-		out = integ_maskn(in, len);
+		out = integ_secret_maskn(in, len);
 		fputs(out, stdout);
 		printf("[in=%d]\n", integ_secret_in(in, len));
 		free(in);
@@ -140,7 +140,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "signal") == 0) {
 		ssize_t n;
 
-		integ_signals_init();
+		integ_signal_init();
 		printf("ready\n");
 		fflush(stdout);
 		while ((n = read(STDIN_FILENO, line, sizeof(line))) > 0)
@@ -154,7 +154,7 @@ main(int argc, char *argv[])
 		in = tt_slurp(&len);
 		fwrite(in, 1, len, stdout);
 		free(in);
-		if ((code = integ_close_stdout(&e)) != 0)
+		if ((code = integ_io_close_stdout(&e)) != 0)
 			return integ_log_err(&e);
 	} else {
 		return 64;

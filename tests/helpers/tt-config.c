@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "secrets") == 0) {
 		printf("%d\n", integ_config_secrets(schema, config));
 		while (fgets(line, sizeof(line), stdin) != NULL) {
-			m = integ_mask(line);
+			m = integ_secret_mask(line);
 			fputs(m, stdout);
 			free(m);
 		}

@@ -1,5 +1,5 @@
 /*
- * tt-emit: emit.c, schema.c, cursor.c and timefmt.c, driven from
+ * tt-emit: emit.c, schema.c, cursor.c and time.c, driven from
  * tests/t-emit*.sh.
  *
  *   tt-emit cmp A B         compare two cursor values (JSON): -1, 0 or 1
@@ -43,10 +43,10 @@ drop(int argc, char *argv[])
 	json(argv[3], &v);
 	integ_buf_init(&b, 0);
 	if (strcmp(argv[2], "record") == 0)
-		r = integ_json_drop(v, (const char *const *)argv + 4,
+		r = integ_select_drop(v, (const char *const *)argv + 4,
 		    (size_t)(argc - 4), &b);
 	else
-		r = integ_schema_drop(v, (const char *const *)argv + 4,
+		r = integ_select_schema_drop(v, (const char *const *)argv + 4,
 		    (size_t)(argc - 4), &b);
 	if (r == 0)
 		printf("%s\n", b.data);
@@ -62,7 +62,7 @@ singer_schema(const char *text)
 
 	json(text, &v);
 	integ_buf_init(&b, 0);
-	integ_singer_schema(v, &b);
+	integ_format_singer_schema(v, &b);
 	printf("%s\n", b.data);
 	integ_buf_free(&b);
 	return 0;
@@ -83,11 +83,11 @@ streams(const char *format)
 	int code;
 
 	integ_state_set(st, "other", NULL, "k", "\"v\"", 3);
-	if ((code = integ_emitter_new(format, stdout, &em, &e)) != 0) {
+	if ((code = integ_emit_new(format, stdout, &em, &e)) != 0) {
 		fprintf(stderr, "tt-emit: %s\n", e.msg);
 		return code;
 	}
-	integ_emitter_set_state(em, st);
+	integ_emit_set_state(em, st);
 	if (integ_emit_stream_begin(em, &a, &sa, &e) ||
 	    integ_emit_stream_begin(em, &b, &sb, &e) ||
 	    integ_emit_log(em, INTEG_LOG_INFO, "hello \"log\"", &e) ||
@@ -107,7 +107,7 @@ streams(const char *format)
 		return e.code;
 	}
 	integ_log_set_sink(NULL, NULL);
-	integ_emitter_free(em);
+	integ_emit_free(em);
 	integ_state_free(st);
 	return 0;
 }
@@ -128,7 +128,7 @@ main(int argc, char *argv[])
 		json(argv[3], &b);
 		printf("%d\n", integ_cursor_cmp(a, b));
 	} else if (strcmp(argv[1], "rfc3339") == 0 && argc >= 3) {
-		if (integ_rfc3339_parse(argv[2], strlen(argv[2]), argc > 3,
+		if (integ_time_rfc3339_parse(argv[2], strlen(argv[2]), argc > 3,
 		    &secs, &ns) == 0)
 			printf("%lld %ld\n", (long long)secs, ns);
 		else
@@ -171,7 +171,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "formats") == 0) {
 		const struct integ_format *const *f;
 
-		for (f = integ_formats(); *f != NULL; f++)
+		for (f = integ_format_list(); *f != NULL; f++)
 			printf("%s\n", (*f)->name);
 	} else if (strcmp(argv[1], "streams") == 0 && argc == 3) {
 		return streams(argv[2]);

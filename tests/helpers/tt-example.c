@@ -5,7 +5,7 @@
  *
  *   tt-example emit STATEFILE    stdin's lines as records of the emit
  *                                example, the state read from STATEFILE
- *   tt-example connector ARG...  integ_main of a source whose one stream
+ *   tt-example connector ARG...  integ_source_main of a source whose one stream
  *                                runs the connector example
  */
 #include <stdio.h>
@@ -74,7 +74,7 @@ main(int argc, char *argv[])
 	if (argc == 3 && strcmp(argv[1], "emit") == 0)
 		return emit(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "connector") == 0)
-		return integ_main(&source, argc - 1, argv + 1);
+		return integ_source_main(&source, argc - 1, argv + 1);
 	fprintf(stderr, "usage: tt-example emit STATEFILE | connector ARG...\n");
 	return INTEG_EXIT_USAGE;
 }

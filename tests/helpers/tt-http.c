@@ -88,14 +88,15 @@ main(int argc, char *argv[])
 			    (size_t)(colon - argv[i]), colon + 2,
 			    strlen(colon + 2));
 		}
-		printf("%.3f\n", integ_ratelimit_wait(&rs, atof(argv[2])));
+		printf("%.3f\n",
+		    integ_retry_ratelimit_wait(&rs, atof(argv[2])));
 		integ_response_free(&rs);
 	} else if (strcmp(argv[1], "backoff") == 0 && argc == 3) {
 		int n = atoi(argv[2]);
 		double top = ldexp(1.0, n), d, max = 0;
 
 		for (i = 0; i < 1000; i++) {
-			d = integ_backoff(n);
+			d = integ_retry_backoff(n);
 			if (d < 0 || d > top || d > 60)
 				return printf("out of range: %f\n", d), 1;
 			if (d > max)
@@ -106,7 +107,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[1], "expand") == 0 && argc == 3) {
 		int secret;
 
-		if ((rc = integ_expand_env(argv[2], &s, &secret, &e)) != 0)
+		if ((rc = integ_env_expand(argv[2], &s, &secret, &e)) != 0)
 			fail(rc, &e);
 		printf("%s%s\n", s, secret ? "[secret]" : "");
 		free(s);

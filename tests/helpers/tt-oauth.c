@@ -28,7 +28,7 @@ static const char schema[] =
 static int
 items(struct integ_ctx *ctx)
 {
-	return integ_emit_pages(ctx, integ_ctx_request(ctx, "api/items"),
+	return integ_ctx_pages(ctx, integ_ctx_request(ctx, "api/items"),
 	    INTEG_LINK, "items");
 }
 
@@ -36,12 +36,13 @@ static int
 init(struct integ_ctx *ctx)
 {
 	struct integ_oauth2_opts o = {
-		.token_url = integ_config(ctx, "token_url"),
-		.client_id = integ_config(ctx, "client_id"),
-		.client_secret = integ_config(ctx, "client_secret"),
-		.refresh_token = integ_config(ctx, "refresh_token"),
-		.scope = integ_config(ctx, "scope"),
-		.basic = strcmp(integ_config(ctx, "client_auth"), "basic") == 0,
+		.token_url = integ_ctx_config(ctx, "token_url"),
+		.client_id = integ_ctx_config(ctx, "client_id"),
+		.client_secret = integ_ctx_config(ctx, "client_secret"),
+		.refresh_token = integ_ctx_config(ctx, "refresh_token"),
+		.scope = integ_ctx_config(ctx, "scope"),
+		.basic = strcmp(integ_ctx_config(ctx, "client_auth"),
+		    "basic") == 0,
 	};
 
 	if (getenv("TT_OAUTH_PATH") != NULL) {
@@ -67,5 +68,5 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }

@@ -1,6 +1,6 @@
 /*
  * tt-window: a connector of one stream read in date windows with
- * integ_emit_windows, for tests/t-fetch-window.sh. Config: url,
+ * integ_ctx_windows, for tests/t-fetch-window.sh. Config: url,
  * start_date, step, end_date (all strings). The API is the one of
  * tests/scenarios/fetch-window.scn: GET url/items?since=..&until=..,
  * records at items, the next page at next.
@@ -26,11 +26,11 @@ items(struct integ_ctx *ctx)
 		.start_param = "since",
 		.end_param = "until",
 		.format = INTEG_TIME_RFC3339,
-		.step = integ_config(ctx, "step"),
-		.to = integ_config(ctx, "end_date"),
+		.step = integ_ctx_config(ctx, "step"),
+		.to = integ_ctx_config(ctx, "end_date"),
 	};
 
-	return integ_emit_windows(ctx, integ_ctx_request(ctx, "items"), &w,
+	return integ_ctx_windows(ctx, integ_ctx_request(ctx, "items"), &w,
 	    INTEG_NEXT("next"), "items");
 }
 
@@ -50,5 +50,5 @@ static const struct integ_source source = {
 int
 main(int argc, char *argv[])
 {
-	return integ_main(&source, argc, argv);
+	return integ_source_main(&source, argc, argv);
 }
