@@ -40,7 +40,8 @@ done
 t '.dockerignore keeps .git, build/ and the tests out of the build context' '
 	f=$TOP/.dockerignore
 	expect_eq "*" "$(sed -n "/^[^#]/{p;q;}" "$f")" "first pattern (all out, then what is needed)"
-	for need in Makefile libinteg/ connectors/; do expect_grep "!$need" "$f"; done
+	# tools/ holds integ-source, which integ-source.Dockerfile builds
+	for need in Makefile libinteg/ tools/ connectors/; do expect_grep "!$need" "$f"; done
 	expect_no_grep "!.git" "$f"
 	expect_no_grep "!build" "$f"
 '
@@ -180,6 +181,62 @@ t 'source-shopify in its image: spec, check and a read against the mock' '
 	n=$(jq -r "select(.type==\"RECORD\") | .record.data.id" read.out | wc -l)
 	[ "$n" -gt 0 ]
 	expect_eq COMPLETE "$(jq -r "select(.type==\"TRACE\") | .trace.stream_status.status // empty" read.out | tail -n 1)"
+'
+
+# integ-source.Dockerfile: integ-source with a manifest baked in. GitHub's
+# is the one built: it has no C connector, so this image is its only one.
+# the tests below read them in their own shells
+export GH_DF="$TOP/connectors/integ-source.Dockerfile"
+export GH_MANIFEST=connectors/github/manifest.yaml
+export GH_IMAGE=localhost/integ/source-github-manifest:test
+
+t 'integ-source image: builds with the github manifest; labels, entrypoint and user as Airbyte has them' '
+	version=$(sed -n "s/^version: //p" "$TOP/$GH_MANIFEST")
+	[ -n "$version" ]
+	# shellcheck disable=SC2086
+	pod build --quiet --pull=never --network=host $ULIMITS -f "$GH_DF" \
+	    --build-arg MANIFEST="$GH_MANIFEST" --build-arg NAME=airbyte/source-github \
+	    --build-arg VERSION="$version" -t "$GH_IMAGE" "$TOP" >build.log 2>&1 ||
+	    { tail -n 30 build.log >&2; exit 1; }
+	pod image inspect --format "{{index .Config.Labels \"io.airbyte.name\"}} {{index .Config.Labels \"io.airbyte.version\"}}" \
+	    "$GH_IMAGE" >labels
+	expect_eq "airbyte/source-github $version" "$(cat labels)" "io.airbyte labels"
+	pod image inspect --format "{{range .Config.Env}}{{println .}}{{end}}" "$GH_IMAGE" >env
+	grep -x AIRBYTE_ENTRYPOINT=/usr/local/bin/integ-source env ||
+	    { echo "no AIRBYTE_ENTRYPOINT=/usr/local/bin/integ-source in:" >&2; cat env >&2; exit 1; }
+	pod image inspect --format "{{json .Config.Entrypoint}} {{.Config.User}}" "$GH_IMAGE" >entry
+	expect_eq "[\"/usr/local/bin/integ-source\"] integ" "$(cat entry)" "ENTRYPOINT and user"
+'
+
+t 'integ-source image: spec as on the host; check and a full read of the mock, not as root, the token kept' '
+	pod image exists "$GH_IMAGE"
+	run "$GH_IMAGE" spec >spec.out 2>spec.err
+	integ-source --manifest "$TOP/$GH_MANIFEST" spec >host.spec
+	expect_same host.spec spec.out
+	token=$(jq -r .token "$TESTS/data/github/github.json")
+	mock_start --dataset github
+	printf "{\"token\":\"%s\",\"repo\":\"integ-test/widgets\",\"url\":\"%s\"}\n" \
+	    "$token" "$MOCK_URL" >config.json
+	_image=$GH_IMAGE
+	image check --config config.json >check.out 2>check.err
+	expect_eq SUCCEEDED "$(jq -r "select(.type==\"CONNECTION_STATUS\") | .connectionStatus.status" check.out)"
+	full_refresh image
+	image read --config config.json --catalog catalog.json >read.out 2>read.err
+	jq -r "select(.type==\"RECORD\") | .record.stream" read.out | sort | uniq -c |
+	    awk "{ print \$2, \$1 }" >counts
+	expect_eq "comments 12
+issues 12" "$(cat counts)" "records per stream"
+	expect_eq "COMPLETE COMPLETE" "$(echo $(jq -r "select(.type==\"TRACE\") | .trace.stream_status.status // empty" read.out | grep -vx STARTED | grep -vx RUNNING))" "last stream statuses"
+	# the same records as integ-source on the host, in the same order
+	integ-source --manifest "$TOP/$GH_MANIFEST" read --config config.json --catalog catalog.json >host.out
+	jq -c "select(.type==\"RECORD\") | [.record.stream, .record.data]" host.out >want
+	jq -c "select(.type==\"RECORD\") | [.record.stream, .record.data]" read.out >got
+	expect_same want got
+	# the token went to the mock, and nowhere else
+	expect_eq "Bearer $token" "$(mock_log .headers.Authorization | sort -u)"
+	expect_no_part "$token" spec.out spec.err check.out check.err discovered.json read.out read.err
+	pod run --rm $ULIMITS --entrypoint id "$GH_IMAGE" -u >uid
+	expect_eq 10001 "$(cat uid)" "uid in the container"
 '
 
 done_testing
