@@ -40,6 +40,10 @@ config() { # [extra json members]
 	printf '{"url":"%s","token":"tok-secret-0123456789"%s}\n' "$MOCK_URL" "${1:-}" >config.json
 }
 
+bookmarks() { # FILE: the bookmark t of each Airbyte STATE in FILE
+	jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t // empty" "$1"
+}
+
 records() { # FILE [STREAM]: the Airbyte records' data, compact
 	jq -c "select(.type==\"RECORD\"${2:+ and .record.stream==\"$2\"}) | .record.data" "$1"
 }
@@ -392,7 +396,7 @@ YAML
 	jq -c "select(.type==\"STATE\") | .state" out | tail -n 1 | jq -s -c . >state.json
 	integ-source --manifest api.yaml read --config config.json --catalog catalog.json --state state.json >out2
 	expect_eq "2 3" "$(echo $(records out2 | jq .id))"
-	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out2 | tail -n 1)"
+	expect_eq "2024-01-06T00:00:00Z" "$(bookmarks out2 | tail -n 1)"
 '
 
 t 'incremental newest first: no STATE mid-stream, none after a failure, the newest at the end' '
@@ -422,7 +426,7 @@ SCN
 	news
 	integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
 	expect_eq "RECORD RECORD RECORD STATE" "$(echo $(jq -r "select(.type==\"RECORD\" or .type==\"STATE\") | .type" out))"
-	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out)"
+	expect_eq "2024-01-06T00:00:00Z" "$(bookmarks out)"
 	expect_exit 69 integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out
 	expect_eq 0 "$(grep -c "\"type\":\"STATE\"" out || :)" "STATE after a failure"
 	expect_eq 2 "$(records out | wc -l | tr -d " ")"
@@ -453,9 +457,9 @@ SCN
 		integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out$m 2>err$m
 	done
 	expect_eq 2 "$(records out2 | wc -l | tr -d " ")"
-	expect_eq "" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t // empty" out2)"
+	expect_eq "" "$(bookmarks out2)"
 	expect_grep "cut at max_pages" out2
-	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out3)"
+	expect_eq "2024-01-06T00:00:00Z" "$(bookmarks out3)"
 	expect_no_grep "max_pages" out3
 '
 
@@ -499,10 +503,10 @@ YAML
 		integ-source --manifest api.yaml read --config config.json --catalog catalog.json >out$m
 	done
 	expect_eq "{\"id\":1,\"t\":\"2024-01-03T00:00:00Z\"}" "$(records out1 children)"
-	expect_eq "" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t // empty" out1)"
+	expect_eq "" "$(bookmarks out1)"
 	expect_grep "children: the parents cut at max_pages (the API has more pages): the bookmark will not move" out1
 	expect_eq 2 "$(records out2 children | wc -l | tr -d " ")"
-	expect_eq "2024-01-06T00:00:00Z" "$(jq -r "select(.type==\"STATE\") | .state.stream.stream_state.t" out2)"
+	expect_eq "2024-01-06T00:00:00Z" "$(bookmarks out2)"
 	expect_no_grep "max_pages" out2
 '
 
