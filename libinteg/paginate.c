@@ -533,55 +533,34 @@ find_quoted(const char *p, size_t n, const char *q, size_t m)
 }
 
 /*
- * Whether an escape in p[0..n) could stand for a byte of name, so that
- * an escaped member name could spell it: every backslash is taken as
- * the start of an escape (a backslash that is itself escaped only makes
- * the answer yes more often). Text is full of \u escapes of letters and
- * marks outside ASCII (a non-breaking space, an emoji) that no ASCII
- * name can be made of.
+ * Whether a \u escape in p[0..n) could stand for a letter of name, so
+ * that an escaped member name could spell it. A plain name (plain_names)
+ * is ASCII letters, digits and '_': no other escape stands for one of
+ * its bytes, and text is full of \u escapes outside ASCII (a
+ * non-breaking space, an emoji). Every backslash is taken as the start
+ * of an escape: one that is itself escaped only says yes more often.
  */
 static int
 may_spell(const char *p, size_t n, const char *name, size_t len)
 {
-	const char *end = p + n, *q, *ascii;
+	const char *end = p + n, *q;
 	unsigned int u;
 	int c, k;
 
-	for (ascii = name; ascii < name + len && (unsigned char)*ascii < 0x80;
-	    ascii++)
-		;
 	while ((q = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		p = q + 1;
-		if (p == end)
+		if (p < end && *p != 'u')
+			continue;
+		if (end - p < 5)
 			return 1;
-		switch (*p) {
-		case 'b': c = '\b'; break;
-		case 'f': c = '\f'; break;
-		case 'n': c = '\n'; break;
-		case 'r': c = '\r'; break;
-		case 't': c = '\t'; break;
-		case 'u':
-			if (end - p < 5)
+		for (u = 0, k = 1; k <= 4; k++) {
+			c = (unsigned char)p[k];
+			if (!isxdigit(c))
 				return 1;
-			for (u = 0, k = 1; k <= 4; k++) {
-				c = (unsigned char)p[k];
-				if (!isxdigit(c))
-					return 1;
-				u = u << 4 | (unsigned)(isdigit(c) ? c - '0' :
-				    (c | 0x20) - 'a' + 10);
-			}
-			if (u >= 0x80) {
-				if (ascii < name + len)
-					return 1;	/* name has UTF-8 */
-				continue;
-			}
-			c = (int)u;
-			break;
-		default:
-			c = (unsigned char)*p;
-			break;
+			u = u << 4 | (unsigned)(isdigit(c) ? c - '0' :
+			    (c | 0x20) - 'a' + 10);
 		}
-		if (memchr(name, c, len) != NULL)
+		if (u < 0x80 && memchr(name, (int)u, len) != NULL)
 			return 1;
 	}
 	return 0;
