@@ -290,6 +290,25 @@ emit_one(struct pages *pg, struct integ_json_span rec, struct integ_err *e)
 	return code;
 }
 
+/*
+ * max_pages stopped a pagination (what, the stream's or its parents')
+ * while the API had more pages: once a run, say so, and keep an
+ * unsorted stream's bookmark where it was.
+ */
+static void
+cut(struct pages *pg, const char *what)
+{
+	struct integ_ctx *ctx = pg->ctx;
+
+	if (pg->cut)
+		return;
+	pg->cut = 1;
+	integ_log(INTEG_LOG_WARN, "%s: %scut at max_pages (the API has more "
+	    "pages)%s", ctx->stream->name, what, ctx->incremental &&
+	    !ctx->stream->sorted ? ": the bookmark will not move" : "");
+	integ_emit_stream_unverified(ctx->st);
+}
+
 static int
 onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 {
@@ -309,13 +328,8 @@ onpage(void *arg, const struct integ_page *page, struct integ_err *e)
 	    (code = integ_emit_estimate(ctx->st, (uint64_t)page->total, e)) != 0)
 		return code;
 	/* pages never fetched: an unsorted stream's bookmark stays */
-	if (page->cut && !pg->cut && !ctx->sampling) {
-		pg->cut = 1;
-		integ_log(INTEG_LOG_WARN, "%s: cut at max_pages (the API has "
-		    "more pages)%s", ctx->stream->name, ctx->incremental &&
-		    !ctx->stream->sorted ? ": the bookmark will not move" : "");
-		integ_emit_stream_unverified(ctx->st);
-	}
+	if (page->cut && !ctx->sampling)
+		cut(pg, "");
 	pg->job = page->job;
 	if ((code = records_of(pg, page, emit_one, e)) != 0)
 		return code;
@@ -451,15 +465,9 @@ oncollect(void *arg, const struct integ_page *page, struct integ_err *e)
 		return integ_errf(e, INTEG_EXIT_SIGNAL + sig, "cancelled by "
 		    "signal %d", sig);
 	/* parents never fetched: their children are not read either */
-	if (page->cut && !pg->cut && pg->ctx->st != NULL &&
-	    !pg->ctx->sampling && !pg->ctx->testing) {
-		pg->cut = 1;
-		integ_log(INTEG_LOG_WARN, "%s: the parents cut at max_pages "
-		    "(the API has more pages)%s", pg->ctx->stream->name,
-		    pg->ctx->incremental && !pg->ctx->stream->sorted ?
-		    ": the bookmark will not move" : "");
-		integ_emit_stream_unverified(pg->ctx->st);
-	}
+	if (page->cut && pg->ctx->st != NULL && !pg->ctx->sampling &&
+	    !pg->ctx->testing)
+		cut(pg, "the parents ");
 	return records_of(pg, page, collect_one, e);
 }
 
