@@ -717,15 +717,6 @@ some_array(const char *p, size_t n)
 	return 0;
 }
 
-static void
-sign_full(struct sig *sg, long long records, const char *b, size_t n)
-{
-	if (records >= 0)
-		sg->full = records > 0;
-	else
-		sg->full = some_array(b, n);
-}
-
 /*
  * Sign a page. doc is the validated body (p NULL when it was not
  * validated), val the next URL or cursor value in the body, if any;
@@ -743,6 +734,7 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 	memset(sg, 0, sizeof(*sg));
 	sg->set = 1;
 	sg->len = n;
+	sg->full = records >= 0 ? records > 0 : some_array(b, n);
 	if (pg->gather_counts && doc.p != NULL) {
 		/* from the first record to the end of the last one */
 		if (nrecs > 0) {
@@ -758,14 +750,12 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->rlen = v.len;
 	}
 	/*
-	 * Where every page is validated (before it is delivered), a page with its
-	 * records known is the same page as the one before only if those
-	 * records are: hashing the whole body again would tell nothing more.
+	 * Records are known only of a validated page (a speculated one has
+	 * no doc): such a page is the same as the one before only if its
+	 * records are, and hashing the whole body would tell nothing more.
 	 */
-	if (sg->recs != 0 && !pg->spec) {
-		sign_full(sg, records, b, n);
+	if (sg->recs != 0)
 		return;
-	}
 	sg->hashed = 1;
 	if (val.p != NULL && val.p >= b && val.p + val.len <= b + n) {
 		at = (size_t)(val.p - b);
@@ -774,7 +764,6 @@ sign(const struct integ_pager *pg, const struct integ_response *rs,
 		sg->blanked = 1;
 	} else
 		sg->body = hash(1, b, n);
-	sign_full(sg, records, b, n);
 }
 
 /*
